@@ -1,0 +1,41 @@
+/**
+ * Joining a space over Colyseus, and turning every failure into a sentence a person can act on.
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import { SpaceState } from "../../../shared/state.ts";
+import { PROTOCOL_VERSION, SPACE_ROOM, type JoinOptions } from "../../../shared/protocol.ts";
+import { JoinErrorCode, PlazaCloseCode } from "../../../shared/codes.ts";
+
+export type SpaceRoom = Room<any, SpaceState>;
+
+export function serverEndpoint(): string {
+  return `${location.protocol}//${location.host}`;
+}
+
+export async function joinSpace(opts: Omit<JoinOptions, "protocol">): Promise<SpaceRoom> {
+  const client = new Client(serverEndpoint());
+  const room = await client.joinOrCreate(SPACE_ROOM, { ...opts, protocol: PROTOCOL_VERSION }, SpaceState);
+  return room;
+}
+
+/** A readable message for a failed join. */
+export function describeJoinError(err: unknown): string {
+  const e = err as { code?: number; message?: string };
+  switch (e?.code) {
+    case JoinErrorCode.PROTOCOL_MISMATCH: return "Plaza was updated. Reload the page to continue.";
+    case JoinErrorCode.INVALID_SPACE: return "That space link is not valid.";
+    case JoinErrorCode.INVALID_OPTIONS: return `Can't enter: ${e.message ?? "invalid name or look"}.`;
+    case JoinErrorCode.SPACE_FULL: return "This space is full right now.";
+  }
+  return `Could not reach the space (${e?.message ?? "network error"}). Check your connection and try again.`;
+}
+
+/** A readable message for a room that closed on us. */
+export function describeLeave(code: number): string {
+  switch (code) {
+    case PlazaCloseCode.FLOODING: return "Disconnected: too many messages were sent.";
+    case PlazaCloseCode.PROTOCOL_VIOLATION: return "Disconnected: the server could not understand this client. Reload the page.";
+    case 1000: case 4000: return "You left the space.";
+  }
+  return "Disconnected from the space.";
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { Glide, SNAP_TILES } from "./motion.ts";
+import { STEP_MS } from "../../../shared/constants.ts";
+
+describe("MV8 remote avatars glide, never jump", () => {
+  it("moves from one tile to the next over one step's time", () => {
+    const g = new Glide(2, 2);
+    g.target(3, 2, 1000);
+    expect(g.at(1000)).toMatchObject({ x: 2, y: 2, moving: true });
+    expect(g.at(1000 + STEP_MS / 2).x).toBeCloseTo(2.5);
+    expect(g.at(1000 + STEP_MS)).toEqual({ x: 3, y: 2, moving: false });
+  });
+  it("continues from where it is drawn when a new target arrives mid-glide", () => {
+    const g = new Glide(0, 0);
+    g.target(1, 0, 0);
+    g.target(2, 0, STEP_MS / 2);
+    expect(g.at(STEP_MS / 2).x).toBeCloseTo(0.5);
+    const mid = g.at(STEP_MS);
+    expect(mid.x).toBeGreaterThan(0.5);
+    expect(mid.x).toBeLessThan(2);
+  });
+  it("catches up on a backlog within two steps' time", () => {
+    const g = new Glide(0, 0);
+    g.target(4, 0, 0);
+    expect(g.at(2 * STEP_MS)).toEqual({ x: 4, y: 0, moving: false });
+    expect(g.at(STEP_MS).x).toBeCloseTo(2);
+  });
+  it("shows a far jump (spawn, reconnect) at once", () => {
+    const g = new Glide(0, 0);
+    g.target(SNAP_TILES + 5, 0, 0);
+    expect(g.at(0)).toEqual({ x: SNAP_TILES + 5, y: 0, moving: false });
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Process metrics in Prometheus format (GET /metrics). One registry per process.
+ */
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { performance } from "node:perf_hooks";
+import type { DropReason, MoveRejection } from "../../shared/codes.ts";
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: "plaza_node_" });
+
+export const ccu = new Gauge({ name: "plaza_ccu", help: "Clients connected to space rooms on this process", registers: [registry] });
+export const rooms = new Gauge({ name: "plaza_rooms", help: "Space rooms alive on this process", registers: [registry] });
+export const messagesDropped = new Counter({
+  name: "plaza_messages_dropped_total",
+  help: "Inbound room messages dropped (malformed, unknown type, throttled)",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+export const movesRejected = new Counter({
+  name: "plaza_moves_rejected_total",
+  help: "Movement inputs refused by the server rules and corrected",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+export const clientsKicked = new Counter({
+  name: "plaza_clients_kicked_total",
+  help: "Clients disconnected by the room for abuse, by close code",
+  labelNames: ["code"] as const,
+  registers: [registry],
+});
+
+let lastElu = performance.eventLoopUtilization();
+export const eventLoopUtilization = new Gauge({
+  name: "plaza_event_loop_utilization",
+  help: "Event-loop utilisation since the previous scrape (0..1)",
+  registers: [registry],
+  collect() {
+    const now = performance.eventLoopUtilization();
+    this.set(performance.eventLoopUtilization(now, lastElu).utilization);
+    lastElu = now;
+  },
+});
+
+export function countDrop(reason: DropReason) { messagesDropped.inc({ reason }); }
+export function countRejection(reason: MoveRejection) { movesRejected.inc({ reason }); }

@@ -1,0 +1,196 @@
+/**
+ * A space's live room: glue between Colyseus and the pure rules in shared/ (movement) and the
+ * plain classes beside it (InboundGuard, chooseSpawn, MapCatalog). Everyone asking for one
+ * spaceId shares this room (filterBy(["spaceId"]) in app.ts).
+ */
+import { Room, ServerError, type Client, type AuthContext } from "@colyseus/core";
+import { Avatar, SpaceState } from "../../../shared/state.ts";
+import {
+  Dir, clientMessageSchemas, isClientMessageType, parseClientMessage, parseJoinOptions,
+  spaceIdSchema, type ClientMessageType, type ClientMessages, type JoinOptions, type ServerMessages,
+} from "../../../shared/protocol.ts";
+import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes.ts";
+import { applyMove, freshStepBudget, spendStep, type StepBudget } from "../../../shared/movement.ts";
+import { MoveRejection } from "../../../shared/codes.ts";
+import { PATCH_MS, RECONNECT_GRACE_S } from "../../../shared/constants.ts";
+import type { SpaceMap } from "../../../shared/map.ts";
+import { InboundGuard } from "../space/InboundGuard.ts";
+import { chooseSpawn } from "../space/spawn.ts";
+import type { MapCatalog } from "../space/MapCatalog.ts";
+import * as metrics from "../metrics.ts";
+import { debugRoom, logger } from "../log.ts";
+
+export interface SpaceRoomDeps {
+  maps: MapCatalog;
+  /** Most people one space room admits (SP2). */
+  maxClients: number;
+}
+
+/** Per-connection bookkeeping that is not synced to anyone. */
+interface Seat {
+  guard: InboundGuard;
+  budget: StepBudget;
+}
+
+type Handlers = { [K in ClientMessageType]: (client: Client, seat: Seat, msg: ClientMessages[K]) => void };
+
+export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: string } }> {
+  /** Set by spaceRoomWith(); a bare SpaceRoom is never registered. */
+  protected deps!: SpaceRoomDeps;
+
+  private spaceId = "";
+  private map!: SpaceMap;
+  private seats = new Map<string, Seat>();
+
+  /** Validates join options before any room is created or seat reserved (PR1, PR2, PR3). */
+  static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
+    const parsed = parseJoinOptions(options);
+    if (!parsed.ok) {
+      const invalidSpace = typeof options === "object" && options !== null && !spaceIdSchema.safeParse((options as { spaceId?: unknown }).spaceId).success;
+      const code = parsed.protocolMismatch ? JoinErrorCode.PROTOCOL_MISMATCH : invalidSpace ? JoinErrorCode.INVALID_SPACE : JoinErrorCode.INVALID_OPTIONS;
+      throw new ServerError(code, parsed.error);
+    }
+    return parsed.value;
+  }
+
+  override onCreate(options: { spaceId?: unknown }) {
+    const id = spaceIdSchema.safeParse(options.spaceId);
+    if (!id.success) throw new ServerError(JoinErrorCode.INVALID_SPACE, "invalid space id");
+    this.spaceId = id.data;
+    this.map = this.deps.maps.mapFor(this.spaceId).map;
+    // Not Colyseus's maxClients: a full room would make the matchmaker open a second room for
+    // the same space. The cap is enforced in onJoin instead (SP2).
+    this.metadata = { spaceId: this.spaceId };
+    this.state = new SpaceState();
+    this.setPatchRate(PATCH_MS);
+    // Hard backstop only, above the point where the InboundGuard disconnects a flooder.
+    this.maxMessagesPerSecond = 1000;
+
+    const handlers: Handlers = {
+      move: (client, seat, msg) => this.onMove(client, seat, msg),
+    };
+    for (const type of Object.keys(clientMessageSchemas) as ClientMessageType[]) {
+      this.onMessage(type, (client: Client, raw: unknown) => this.receive(client, type, raw, handlers));
+    }
+    this.onMessage("*", (client: Client, type: string | number) => this.receive(client, String(type), undefined, handlers));
+    metrics.rooms.inc();
+    debugRoom("space %s created (room %s)", this.spaceId, this.roomId);
+  }
+
+  override onJoin(client: Client, _options: unknown) {
+    if (this.state.avatars.size >= this.deps.maxClients) {
+      throw new ServerError(JoinErrorCode.SPACE_FULL, `this space is full (${this.deps.maxClients} people)`);
+    }
+    const opts = client.auth as JoinOptions;
+    const spot = chooseSpawn(this.map.spawns, this.state.avatars.values());
+    const avatar = new Avatar();
+    avatar.x = spot.x;
+    avatar.y = spot.y;
+    avatar.dir = Dir.DOWN;
+    avatar.look = opts.look;
+    avatar.name = opts.name;
+    avatar.seq = 0;
+    this.state.avatars.set(client.sessionId, avatar);
+    this.seats.set(client.sessionId, { guard: new InboundGuard(this.clock.currentTime), budget: freshStepBudget(this.clock.currentTime) });
+    metrics.ccu.inc();
+    debugRoom("%s joined %s as %s", client.sessionId, this.spaceId, opts.name);
+  }
+
+  /**
+   * A dropped connection keeps its avatar for RECONNECT_GRACE_S while the SDK reconnects (RC1).
+   * A client the room disconnected on purpose (kick) has no seat any more and is not held.
+   */
+  override async onDrop(client: Client) {
+    if (!this.seats.has(client.sessionId)) return;
+    try {
+      await this.allowReconnection(client, RECONNECT_GRACE_S);
+    } catch {
+      // Grace period over (or the room is closing): onLeave follows.
+    }
+  }
+
+  override onReconnect(client: Client) {
+    debugRoom("%s reconnected to %s", client.sessionId, this.spaceId);
+  }
+
+  override onLeave(client: Client) {
+    if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
+    this.seats.delete(client.sessionId);
+  }
+
+  override onDispose() {
+    metrics.rooms.dec();
+    debugRoom("space %s disposed", this.spaceId);
+  }
+
+  /** Every inbound message goes through here: budget, validation, dispatch (BI1–BI3). */
+  private receive(client: Client, type: string, raw: unknown, handlers: Handlers) {
+    const seat = this.seats.get(client.sessionId);
+    if (!seat) return;
+    const now = this.clock.currentTime;
+    const admission = seat.guard.admit(now);
+    if (admission !== "process") {
+      metrics.countDrop(DropReason.THROTTLED);
+      if (admission === "disconnect") return this.kick(client, PlazaCloseCode.FLOODING, "too many messages");
+      if (!seat.guard.throttledNoticeSent) {
+        seat.guard.throttledNoticeSent = true;
+        this.sendTo(client, "notice", { code: "throttled", message: "You are sending too fast; some input was ignored." });
+      }
+      return;
+    }
+    if (!isClientMessageType(type)) return this.refuse(client, seat, DropReason.UNKNOWN_TYPE, now);
+    const parsed = parseClientMessage(type, raw);
+    if (!parsed.ok) return this.refuse(client, seat, DropReason.MALFORMED, now);
+    this.dispatch(client, seat, type, parsed.value, handlers);
+  }
+
+  private dispatch<K extends ClientMessageType>(client: Client, seat: Seat, type: K, msg: ClientMessages[K], handlers: Handlers) {
+    handlers[type](client, seat, msg);
+  }
+
+  private refuse(client: Client, seat: Seat, reason: DropReason, now: number) {
+    metrics.countDrop(reason);
+    if (seat.guard.invalid(now) === "disconnect") this.kick(client, PlazaCloseCode.PROTOCOL_VIOLATION, "malformed messages");
+  }
+
+  private kick(client: Client, code: PlazaCloseCode, reason: string) {
+    metrics.clientsKicked.inc({ code: String(code) });
+    logger.warn({ space: this.spaceId, session: client.sessionId, code }, `disconnecting client: ${reason}`);
+    this.seats.delete(client.sessionId);
+    client.leave(code, reason);
+  }
+
+  /** MV1–MV5: the same applyMove the client predicted with, plus the server-only speed limit. */
+  private onMove(client: Client, seat: Seat, msg: ClientMessages["move"]) {
+    const avatar = this.state.avatars.get(client.sessionId);
+    if (!avatar) return;
+    const from = { x: avatar.x, y: avatar.y, dir: avatar.dir as Dir };
+    const outcome = applyMove(this.map, from, msg);
+    let reason: MoveRejection | undefined = outcome.ok ? undefined : outcome.reason;
+    if (outcome.ok && outcome.stepped) {
+      const budget = spendStep(seat.budget, this.clock.currentTime);
+      if (budget) seat.budget = budget;
+      else reason = MoveRejection.TOO_FAST;
+    }
+    avatar.seq = msg.seq;
+    if (reason !== undefined || !outcome.ok) {
+      metrics.countRejection(reason ?? MoveRejection.NOT_ADJACENT);
+      this.sendTo(client, "correction", { seq: msg.seq, x: avatar.x, y: avatar.y, dir: avatar.dir as Dir, reason: reason ?? MoveRejection.NOT_ADJACENT });
+      return;
+    }
+    avatar.x = outcome.pose.x;
+    avatar.y = outcome.pose.y;
+    avatar.dir = outcome.pose.dir;
+  }
+
+  private sendTo<K extends keyof ServerMessages>(client: Client, type: K, msg: ServerMessages[K]) {
+    client.send(type, msg);
+  }
+}
+
+/** A SpaceRoom class bound to its dependencies (Colyseus instantiates rooms itself). */
+export function spaceRoomWith(deps: SpaceRoomDeps): typeof SpaceRoom {
+  return class BoundSpaceRoom extends SpaceRoom {
+    protected override deps = deps;
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * Test harness: a real Plaza process on 127.0.0.1:<free port> and real SDK clients. Quiet, and
+ * torn down by the caller (afterAll → close()).
+ */
+import { Client, type Room } from "@colyseus/sdk";
+import { startPlaza, type PlazaProcess } from "../src/app.ts";
+import { parseTiledMap, type TiledMap } from "../../shared/map.ts";
+import type { MapCatalog } from "../src/space/MapCatalog.ts";
+import { SpaceState } from "../../shared/state.ts";
+import { PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
+
+export function catalogOf(tmj: TiledMap): MapCatalog {
+  const loaded = { tmj, map: parseTiledMap(tmj) };
+  return { mapFor: () => loaded };
+}
+
+export async function startTestServer(opts: { maps?: MapCatalog; SPACE_MAX_CLIENTS?: number } = {}): Promise<PlazaProcess> {
+  return startPlaza({ PORT: 0, HOST: "127.0.0.1", ...opts });
+}
+
+export type TestRoom = Room<any, SpaceState> & { corrections: ServerMessages["correction"][]; notices: ServerMessages["notice"][]; left?: number };
+
+export async function joinAs(server: PlazaProcess, spaceId: string, name: string, extra: Record<string, unknown> = {}): Promise<TestRoom> {
+  const client = new Client(server.url);
+  const room = (await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, ...extra }, SpaceState)) as TestRoom;
+  room.corrections = [];
+  room.notices = [];
+  room.onMessage("correction", (c: ServerMessages["correction"]) => room.corrections.push(c));
+  room.onMessage("notice", (n: ServerMessages["notice"]) => room.notices.push(n));
+  room.onLeave((code: number) => { room.left = code; });
+  await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`);
+  return room;
+}
+
+/** Polls until cond() holds; fails with `what` after `ms` (a bound on waiting, not a timing assertion). */
+export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,47 @@
+/**
+ * Close and error codes Plaza adds on top of Colyseus's own (Colyseus uses 1000–1011 WebSocket
+ * codes and 4000–4010 for its CloseCode; its ErrorCode uses 4xxx too). Ours start at 4100.
+ */
+
+/** WebSocket close codes sent by a space room. */
+export const PlazaCloseCode = {
+  /** The client sent too many messages in a short window after being throttled. */
+  FLOODING: 4101,
+  /** The client kept sending malformed or unknown messages. */
+  PROTOCOL_VIOLATION: 4102,
+} as const;
+export type PlazaCloseCode = (typeof PlazaCloseCode)[keyof typeof PlazaCloseCode];
+
+/**
+ * Errors returned when joining a space. Colyseus 0.18 sends a matchmaking error's code as the
+ * HTTP status of the /matchmake response, so these are HTTP status codes (Colyseus's own are
+ * 520–526).
+ */
+export const JoinErrorCode = {
+  /** Join options failed validation (missing/too-long name, bad look…). */
+  INVALID_OPTIONS: 400,
+  /** The space id is not of the allowed form. */
+  INVALID_SPACE: 422,
+  /** The client speaks another protocol version: it must reload (426 Upgrade Required). */
+  PROTOCOL_MISMATCH: 426,
+  /** The space is full. */
+  SPACE_FULL: 503,
+} as const;
+export type JoinErrorCode = (typeof JoinErrorCode)[keyof typeof JoinErrorCode];
+
+/** Why the server refused a movement input (sent to the client with a correction). */
+export const MoveRejection = {
+  NOT_ADJACENT: "not_adjacent",
+  BLOCKED: "blocked",
+  OUT_OF_BOUNDS: "out_of_bounds",
+  TOO_FAST: "too_fast",
+} as const;
+export type MoveRejection = (typeof MoveRejection)[keyof typeof MoveRejection];
+
+/** Why an inbound message was dropped (labels of the plaza_messages_dropped_total counter). */
+export const DropReason = {
+  MALFORMED: "malformed",
+  UNKNOWN_TYPE: "unknown_type",
+  THROTTLED: "throttled",
+} as const;
+export type DropReason = (typeof DropReason)[keyof typeof DropReason];

@@ -1,0 +1,49 @@
+/**
+ * Numbers the client predictor and the room's validator must agree on. They live here, once,
+ * because a mismatch (e.g. the client walking faster than the server allows) turns into
+ * rubber-banding for every user.
+ */
+
+/** Pixel size of one map tile; maps are authored in Tiled at this size. */
+export const TILE_SIZE = 32;
+
+/**
+ * Time one walking step (one tile) takes: 150 ms ≈ 6.7 tiles/s ≈ Gather's walking pace.
+ * The client sends at most one step per STEP_MS while a key is held or a path is followed.
+ */
+export const STEP_MS = 150;
+
+/**
+ * Server-side speed limit: a token bucket of STEP_BURST steps refilled one per STEP_REFILL_MS.
+ * The refill is slightly faster than STEP_MS so that network jitter (two steps arriving close
+ * together after a stall) is not punished, while a sustained speed hack (≥ 1.25× walking pace)
+ * is refused within a few steps.
+ */
+export const STEP_BURST = 4;
+export const STEP_REFILL_MS = 120;
+
+/** Patch rate of the space room: 20 state patches per second. */
+export const PATCH_MS = 50;
+
+/** User text limits (characters, after trimming). */
+export const NAME_MAX = 24;
+export const SPACE_ID_MAX = 40;
+
+/** Per-client inbound message budget (token bucket): sustained rate and burst. */
+export const MSG_RATE_PER_S = 20;
+export const MSG_BURST = 40;
+/** Messages dropped by the budget within one window before the client is disconnected. */
+export const FLOOD_DISCONNECT_AFTER = 200;
+/** Malformed messages tolerated within one window before the client is disconnected. */
+export const INVALID_DISCONNECT_AFTER = 50;
+/** Window over which FLOOD/INVALID counts are kept, in ms. */
+export const ABUSE_WINDOW_MS = 10_000;
+
+/** Largest message a client may send, in bytes (the WebSocket layer refuses larger frames). */
+export const MAX_MESSAGE_BYTES = 4 * 1024;
+
+/** Seconds a dropped client keeps its seat (same avatar, same place) while the SDK reconnects. */
+export const RECONNECT_GRACE_S = 20;
+
+/** The input sequence number wraps at 2^16 (it is a uint16 in the synced state). */
+export const SEQ_MODULO = 65536;

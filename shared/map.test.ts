@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { parseTiledMap, isWalkable, areaAt, MapFormatError, MAP_MAX_TILES } from "./map.ts";
+import { asciiTiledMap } from "./testing/asciiMap.ts";
+import { findPath } from "./pathfinding.ts";
+
+describe("MP1–MP4 Tiled maps", () => {
+  const map = parseTiledMap(asciiTiledMap([
+    "#####",
+    "#S.P#",
+    "#..P#",
+    "#####",
+  ]));
+
+  it("MP2 marks tiles whose tileset entry has collides=true as blocked", () => {
+    expect(isWalkable(map, 0, 0)).toBe(false);
+    expect(isWalkable(map, 1, 1)).toBe(true);
+    expect(isWalkable(map, 5, 1)).toBe(false); // outside
+  });
+  it("MP3 reads spawn points in tile coordinates", () => {
+    expect(map.spawns).toEqual([{ x: 1, y: 1 }]);
+  });
+  it("MP4 reads named private areas", () => {
+    expect(map.areas).toEqual([{ name: "Room", kind: "private", x: 3, y: 1, width: 1, height: 2 }]);
+    expect(areaAt(map, 3, 2)?.name).toBe("Room");
+    expect(areaAt(map, 1, 1)).toBeUndefined();
+  });
+  it("ignores Tiled's flip flags when reading tile ids", () => {
+    const tmj = asciiTiledMap(["#.", ".."]);
+    (tmj.layers[0] as { data: number[] }).data[0] = 2 | 0x80000000;
+    expect(isWalkable(parseTiledMap(tmj), 0, 0)).toBe(false);
+  });
+  it("refuses oversize, inconsistent or unknown-tile maps with a readable error", () => {
+    const big = asciiTiledMap(["..", ".."]);
+    big.width = MAP_MAX_TILES + 1;
+    expect(() => parseTiledMap(big)).toThrow(MapFormatError);
+    const ragged = asciiTiledMap(["..", ".."]);
+    (ragged.layers[0] as { data: number[] }).data.pop();
+    expect(() => parseTiledMap(ragged)).toThrow(/layer "floor"/);
+    const unknown = asciiTiledMap(["..", ".."]);
+    (unknown.layers[0] as { data: number[] }).data[0] = 99;
+    expect(() => parseTiledMap(unknown)).toThrow(/unknown tile 99/);
+    expect(() => parseTiledMap({ hello: "world" })).toThrow(MapFormatError);
+  });
+});
+
+describe("the shipped office map", () => {
+  const office = parseTiledMap(JSON.parse(readFileSync(new URL("./maps/office.tmj", import.meta.url), "utf8")));
+
+  it("has spawn points on walkable tiles and named meeting areas", () => {
+    expect(office.spawns.length).toBeGreaterThanOrEqual(8);
+    for (const s of office.spawns) expect(isWalkable(office, s.x, s.y)).toBe(true);
+    expect(office.areas.length).toBeGreaterThanOrEqual(1);
+  });
+  it("every walkable tile can be reached from the first spawn point", () => {
+    const start = office.spawns[0];
+    const unreachable: string[] = [];
+    // A flood fill would be quicker, but this checks the pathfinder against the real map too.
+    for (let y = 0; y < office.height; y += 3) {
+      for (let x = 0; x < office.width; x += 3) {
+        if (!isWalkable(office, x, y) || (x === start.x && y === start.y)) continue;
+        if (findPath(office, start, { x, y }).length === 0) unreachable.push(`${x},${y}`);
+      }
+    }
+    expect(unreachable).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * Synced state of a space room (Colyseus schema 5). Lives in shared/ so the client decodes it
+ * without importing server code. Kept deliberately small: the map never changes per tick, so it
+ * is not here (clients fetch it over HTTP once).
+ */
+import { schema, t, type SchemaType } from "@colyseus/schema";
+
+export const Avatar = schema(
+  {
+    /** Tile coordinates (MV1). uint16: 8 bytes for an x,y patch. */
+    x: t.uint16(),
+    y: t.uint16(),
+    /** Facing direction (Dir). */
+    dir: t.uint8(),
+    /** Look index into LOOKS. */
+    look: t.uint8(),
+    /** Display name, validated to ≤ NAME_MAX characters. */
+    name: t.string(),
+    /** Last input seq the room processed for this avatar (the owner's ack; wraps at 2^16). */
+    seq: t.uint16(),
+  },
+  "Avatar",
+);
+export type Avatar = SchemaType<typeof Avatar>;
+
+export const SpaceState = schema(
+  {
+    /** Avatars keyed by Colyseus sessionId. */
+    avatars: t.map(Avatar),
+  },
+  "SpaceState",
+);
+export type SpaceState = SchemaType<typeof SpaceState>;
