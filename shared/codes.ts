@@ -43,5 +43,7 @@ export const DropReason = {
   MALFORMED: "malformed",
   UNKNOWN_TYPE: "unknown_type",
   THROTTLED: "throttled",
+  /** Frame larger than MAX_MESSAGE_BYTES: the WebSocket layer closes the connection (1009). */
+  OVERSIZE: "oversize",
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];

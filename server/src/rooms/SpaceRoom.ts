@@ -3,7 +3,7 @@
  * plain classes beside it (InboundGuard, chooseSpawn, MapCatalog). Everyone asking for one
  * spaceId shares this room (filterBy(["spaceId"]) in app.ts).
  */
-import { Room, ServerError, type Client, type AuthContext } from "@colyseus/core";
+import { CloseCode, Room, ServerError, type Client, type AuthContext } from "@colyseus/core";
 import { Avatar, SpaceState } from "../../../shared/state.ts";
 import {
   Dir, clientMessageSchemas, isClientMessageType, parseClientMessage, parseJoinOptions,
@@ -30,7 +30,12 @@ export interface SpaceRoomDeps {
 interface Seat {
   guard: InboundGuard;
   budget: StepBudget;
+  /** The WebSocket layer closed this connection for an oversize frame: do not hold the seat. */
+  oversize?: boolean;
 }
+
+/** Close codes after which the SDK tries to reconnect; only those keep a seat warm. */
+const RECONNECTABLE = new Set<number>([CloseCode.GOING_AWAY, CloseCode.NO_STATUS_RECEIVED, CloseCode.ABNORMAL_CLOSURE, CloseCode.MAY_TRY_RECONNECT]);
 
 type Handlers = { [K in ClientMessageType]: (client: Client, seat: Seat, msg: ClientMessages[K]) => void };
 
@@ -91,17 +96,28 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     avatar.name = opts.name;
     avatar.seq = 0;
     this.state.avatars.set(client.sessionId, avatar);
-    this.seats.set(client.sessionId, { guard: new InboundGuard(this.clock.currentTime), budget: freshStepBudget(this.clock.currentTime) });
+    const seat: Seat = { guard: new InboundGuard(this.clock.currentTime), budget: freshStepBudget(this.clock.currentTime) };
+    this.seats.set(client.sessionId, seat);
+    // ws refuses frames over maxPayload by closing the socket (the sender sees 1009, the room an
+    // abnormal 1006): count it, and don't keep a seat for a client that will not come back (BI3).
+    (client.ref as { on?: (ev: string, fn: (err: { code?: string }) => void) => void }).on?.("error", (err) => {
+      if (err?.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        seat.oversize = true;
+        metrics.countDrop(DropReason.OVERSIZE);
+      }
+    });
     metrics.ccu.inc();
     debugRoom("%s joined %s as %s", client.sessionId, this.spaceId, opts.name);
   }
 
   /**
    * A dropped connection keeps its avatar for RECONNECT_GRACE_S while the SDK reconnects (RC1).
-   * A client the room disconnected on purpose (kick) has no seat any more and is not held.
+   * A client the room disconnected on purpose (kick) has no seat any more, and a connection closed
+   * for a reason the SDK does not retry (e.g. 1009 message too big) is not held either.
    */
-  override async onDrop(client: Client) {
-    if (!this.seats.has(client.sessionId)) return;
+  override async onDrop(client: Client, code?: number) {
+    const seat = this.seats.get(client.sessionId);
+    if (!seat || seat.oversize || code === undefined || !RECONNECTABLE.has(code)) return;
     try {
       await this.allowReconnection(client, RECONNECT_GRACE_S);
     } catch {
