@@ -89,6 +89,13 @@ export class WorldRenderer {
     return { x, y };
   }
 
+  /** Centre of a tile in CSS pixels relative to the canvas (for tests and UI overlays). */
+  screenOf(t: Tile): { x: number; y: number } {
+    const dpr = window.devicePixelRatio || 1;
+    const ts = this.map.tileSize;
+    return { x: (((t.x + 0.5) * ts - this.camX) * this.zoom) / dpr, y: (((t.y + 0.5) * ts - this.camY) * this.zoom) / dpr };
+  }
+
   draw(frame: Frame) {
     this.fit();
     const { ctx, map, zoom } = this;

@@ -28,7 +28,7 @@ async function loadMap(spaceId: string): Promise<{ map: SpaceMap; tileset: HTMLI
   const map = parseTiledMap(await res.json());
   const tileset = new Image();
   tileset.src = `/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`;
-  await tileset.decode();
+  await tileset.decode().catch(() => { throw new Error("map tileset could not be loaded"); });
   return { map, tileset };
 }
 
@@ -49,6 +49,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   status.textContent = "Connecting…";
   topbar.append(title, status);
   const people = el("aside", "people");
+  people.hidden = true;
   const peopleTitle = el("h2");
   const list = el("ul");
   people.append(peopleTitle, list);
@@ -83,6 +84,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     return;
   }
   status.hidden = true;
+  people.hidden = false;
 
   const renderer = new WorldRenderer(canvas, map, tileset);
   const glides = new Map<string, Glide>();
@@ -235,6 +237,8 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   (window as unknown as { __plaza: unknown }).__plaza = {
     sessionId: room.sessionId,
     pose: () => predictor?.pose,
+    screenOf: (x: number, y: number) => renderer.screenOf({ x, y }),
+    walkable: (x: number, y: number) => map.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
     avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, name: a.name })),
   };
 }

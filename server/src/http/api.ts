@@ -44,10 +44,9 @@ export function mountHttp(app: Application, deps: { maps: MapCatalog }) {
     res.send(await registry.metrics());
   });
 
-  app.use("/api", (_req, res) => apiError(res, 404, ApiErrorCode.NOT_FOUND, "no such endpoint"));
-
   // Tilesets referenced by maps ("image": "office-tiles.png") resolve next to the map URL.
-  app.use("/api/spaces/:spaceId", express.static(MAPS_DIR, { index: false, extensions: [], fallthrough: true }));
+  app.use("/api/spaces/:spaceId", express.static(MAPS_DIR, { index: false, fallthrough: true }));
+  app.use("/api", (_req, res) => apiError(res, 404, ApiErrorCode.NOT_FOUND, "no such endpoint"));
   app.use("/maps", express.static(MAPS_DIR, { index: false }));
 
   if (existsSync(CLIENT_DIST)) {
