@@ -27,7 +27,7 @@ describe("MP1–MP4 Tiled maps", () => {
   });
   it("ignores Tiled's flip flags when reading tile ids", () => {
     const tmj = asciiTiledMap(["#.", ".."]);
-    (tmj.layers[0] as { data: number[] }).data[0] = 2 | 0x80000000;
+    (tmj.layers[0] as { data: number[] }).data[0] = 2 + 0x80000000; // horizontally flipped wall, as Tiled writes it (unsigned)
     expect(isWalkable(parseTiledMap(tmj), 0, 0)).toBe(false);
   });
   it("refuses oversize, inconsistent or unknown-tile maps with a readable error", () => {
