@@ -47,3 +47,14 @@ export const RECONNECT_GRACE_S = 20;
 
 /** The input sequence number wraps at 2^16 (it is a uint16 in the synced state). */
 export const SEQ_MODULO = 65536;
+
+/**
+ * Interest management (SPEC IM1–IM4): each client receives the avatars within INTEREST_RADIUS
+ * tiles (Chebyshev), nearest first, stopping at the ring where INTEREST_MAX were found. 16 tiles
+ * is past the edge of a 1280×800 view at the client's zoom, so people appear off-screen; 60
+ * nearest keeps a client's downstream bounded in a crowd (≈ 60 B/s per visible walker).
+ */
+export const INTEREST_RADIUS = 16;
+export const INTEREST_MAX = 60;
+/** Each client's visible set is recomputed every INTEREST_REFRESH_PATCHES patches (250 ms). */
+export const INTEREST_REFRESH_PATCHES = 5;

@@ -5,6 +5,7 @@
  */
 import { schema, t, type SchemaType } from "@colyseus/schema";
 
+/** Where someone is: what changes per step. Each client only receives the avatars near it (IM1). */
 export const Avatar = schema(
   {
     /** Tile coordinates (MV1). uint16: 8 bytes for an x,y patch. */
@@ -12,10 +13,6 @@ export const Avatar = schema(
     y: t.uint16(),
     /** Facing direction (Dir). */
     dir: t.uint8(),
-    /** Look index into LOOKS. */
-    look: t.uint8(),
-    /** Display name, validated to ≤ NAME_MAX characters. */
-    name: t.string(),
     /** Last input seq the room processed for this avatar (the owner's ack; wraps at 2^16). */
     seq: t.uint16(),
   },
@@ -23,10 +20,24 @@ export const Avatar = schema(
 );
 export type Avatar = SchemaType<typeof Avatar>;
 
+/** Who is here: set once on join, never changes per tick, sent to everyone (IM3). */
+export const Person = schema(
+  {
+    /** Display name, validated to ≤ NAME_MAX characters. */
+    name: t.string(),
+    /** Look index into LOOKS. */
+    look: t.uint8(),
+  },
+  "Person",
+);
+export type Person = SchemaType<typeof Person>;
+
 export const SpaceState = schema(
   {
-    /** Avatars keyed by Colyseus sessionId. */
-    avatars: t.map(Avatar),
+    /** Avatars keyed by Colyseus sessionId; filtered per client by its StateView. */
+    avatars: t.map(Avatar).view(),
+    /** Everyone in the space keyed by sessionId: the participant list. */
+    people: t.map(Person),
   },
   "SpaceState",
 );

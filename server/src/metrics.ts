@@ -1,7 +1,7 @@
 /**
  * Process metrics in Prometheus format (GET /metrics). One registry per process.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import { performance } from "node:perf_hooks";
 import type { DropReason, MoveRejection } from "../../shared/codes.ts";
 
@@ -43,3 +43,10 @@ export const eventLoopUtilization = new Gauge({
 
 export function countDrop(reason: DropReason) { messagesDropped.inc({ reason }); }
 export function countRejection(reason: MoveRejection) { movesRejected.inc({ reason }); }
+
+export const patchSeconds = new Histogram({
+  name: "plaza_patch_seconds",
+  help: "Time to prepare, encode and send one state patch of a space room (interest refresh included)",
+  buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
+  registers: [registry],
+});

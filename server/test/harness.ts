@@ -3,7 +3,7 @@
  * torn down by the caller (afterAll → close()).
  */
 import { Client, type Room } from "@colyseus/sdk";
-import { startPlaza, type PlazaProcess } from "../src/app.ts";
+import { startPlaza, type PlazaProcess, type StartOptions } from "../src/app.ts";
 import { parseTiledMap, type TiledMap } from "../../shared/map.ts";
 import type { MapCatalog } from "../src/space/MapCatalog.ts";
 import { SpaceState } from "../../shared/state.ts";
@@ -14,7 +14,7 @@ export function catalogOf(tmj: TiledMap): MapCatalog {
   return { mapFor: () => loaded };
 }
 
-export async function startTestServer(opts: { maps?: MapCatalog; SPACE_MAX_CLIENTS?: number } = {}): Promise<PlazaProcess> {
+export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> = {}): Promise<PlazaProcess> {
   return startPlaza({ PORT: 0, HOST: "127.0.0.1", ...opts });
 }
 

@@ -43,7 +43,7 @@ describe("a shared space", () => {
     expect(eve.roomId).not.toBe(ada.roomId);
 
     await until(() => ada.state.avatars.size === 2 && bob.state.avatars.size === 2, "both see two avatars");
-    expect(bob.state.avatars.get(ada.sessionId)?.name).toBe("Ada");
+    expect(bob.state.people.get(ada.sessionId)?.name).toBe("Ada");
     const start = pos(bob, ada.sessionId)!;
 
     ada.send("move", { seq: 1, x: start.x + 1, y: start.y, dir: Dir.RIGHT });
@@ -53,6 +53,7 @@ describe("a shared space", () => {
     await sleep(100);
     expect(eve.state.avatars.size).toBe(1);
     expect([...eve.state.avatars.keys()]).toEqual([eve.sessionId]);
+    expect([...eve.state.people.keys()]).toEqual([eve.sessionId]);
 
     await eve.leave();
     await bob.leave();

@@ -7,6 +7,8 @@
 import { STEP_MS } from "../../../shared/constants.ts";
 
 export const SNAP_TILES = 6;
+/** An avatar that comes into view fades in over this long (IM4). */
+export const FADE_IN_MS = 300;
 
 export class Glide {
   private fromX: number;
@@ -16,9 +18,14 @@ export class Glide {
   private start = 0;
   private duration = 0;
 
-  constructor(x: number, y: number) {
+  constructor(x: number, y: number, private readonly bornAt = -Infinity) {
     this.fromX = this.toX = x;
     this.fromY = this.toY = y;
+  }
+
+  /** 0..1: fades in after the avatar came into view. */
+  opacity(now: number): number {
+    return Math.min(1, Math.max(0, (now - this.bornAt) / FADE_IN_MS));
   }
 
   /** Sets a new target tile at time now (ms). */

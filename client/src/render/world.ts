@@ -17,6 +17,8 @@ export interface DrawnAvatar {
   name: string;
   moving: boolean;
   own: boolean;
+  /** 0..1, for fading in avatars that come into view. */
+  alpha: number;
 }
 
 export interface Frame {
@@ -135,9 +137,17 @@ export class WorldRenderer {
 
     const sorted = [...frame.avatars].sort((a, b) => a.y - b.y || (a.own ? 1 : 0) - (b.own ? 1 : 0));
     const walkFrame = (a: DrawnAvatar) => (a.moving ? 1 + (Math.floor(frame.now / 140 + a.x + a.y) % 2) : 0);
-    for (const a of sorted) drawAvatar(ctx, a.look, a.dir, walkFrame(a), (a.x + 0.5) * ts, (a.y + 1) * ts - 3);
+    for (const a of sorted) {
+      ctx.globalAlpha = a.alpha;
+      drawAvatar(ctx, a.look, a.dir, walkFrame(a), (a.x + 0.5) * ts, (a.y + 1) * ts - 3);
+    }
+    ctx.globalAlpha = 1;
     ctx.drawImage(this.over, 0, 0);
-    for (const a of sorted) this.label(a, (a.x + 0.5) * ts, a.y * ts - 8);
+    for (const a of sorted) {
+      ctx.globalAlpha = a.alpha;
+      this.label(a, (a.x + 0.5) * ts, a.y * ts - 8);
+    }
+    ctx.globalAlpha = 1;
   }
 
   private label(a: DrawnAvatar, x: number, y: number) {

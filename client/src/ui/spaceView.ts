@@ -93,27 +93,34 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
 
   // --- state → prediction and panels -------------------------------------------------------
   const cb = Callbacks.get(room);
+  // The roster lists everyone in the space; avatars hold only those near us (IM3).
   const refreshPeople = () => {
-    const all = [...room.state.avatars.entries()].sort(([a, x], [b, y]) => (a === room.sessionId ? -1 : b === room.sessionId ? 1 : x.name.localeCompare(y.name)));
+    const all = [...room.state.people.entries()].sort(([a, x], [b, y]) => (a === room.sessionId ? -1 : b === room.sessionId ? 1 : x.name.localeCompare(y.name)));
     peopleTitle.textContent = `In this space · ${all.length}`;
-    list.replaceChildren(...all.slice(0, 200).map(([id, a]) => {
+    list.replaceChildren(...all.slice(0, 200).map(([id, p]) => {
       const li = el("li");
       const dot = el("span", "dot");
-      dot.style.background = lookColor(a.look);
+      dot.style.background = lookColor(p.look);
       const name = el("span");
-      name.textContent = a.name; // text, never markup (BI4)
+      name.textContent = p.name; // text, never markup (BI4)
       li.append(dot, name);
       if (id === room.sessionId) { const you = el("span", "you"); you.textContent = "(you)"; li.append(you); }
       return li;
     }));
+    if (all.length > 200) {
+      const more = el("li");
+      more.textContent = `and ${all.length - 200} more`;
+      list.append(more);
+    }
   };
+  let rosterDirty = true;
+  cb.onAdd("people", () => { rosterDirty = true; });
+  cb.onRemove("people", () => { rosterDirty = true; });
   cb.onAdd("avatars", (a: Avatar, id: string) => {
-    glides.set(id, new Glide(a.x, a.y));
-    refreshPeople();
+    glides.set(id, new Glide(a.x, a.y, performance.now()));
   });
   cb.onRemove("avatars", (_a: Avatar, id: string) => {
     glides.delete(id);
-    refreshPeople();
   });
 
   room.onStateChange(() => {
@@ -211,17 +218,19 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   function frame(now: number) {
     if (stopped) return;
     tick(now);
+    if (rosterDirty) { rosterDirty = false; refreshPeople(); }
     const avatars: DrawnAvatar[] = [];
     let focus = { x: map.spawns[0].x, y: map.spawns[0].y };
     room.state.avatars.forEach((a, id) => {
       const own = id === room.sessionId;
       const pose = own && predictor ? predictor.pose : { x: a.x, y: a.y, dir: a.dir };
       let glide = glides.get(id);
-      if (!glide) { glide = new Glide(pose.x, pose.y); glides.set(id, glide); }
+      if (!glide) { glide = new Glide(pose.x, pose.y, now); glides.set(id, glide); }
       glide.target(pose.x, pose.y, now);
       const at = glide.at(now);
       if (own) focus = at;
-      avatars.push({ id, x: at.x, y: at.y, dir: pose.dir, look: a.look, name: a.name, moving: at.moving, own });
+      const person = room.state.people.get(id);
+      avatars.push({ id, x: at.x, y: at.y, dir: pose.dir, look: person?.look ?? 0, name: person?.name ?? "", moving: at.moving, own, alpha: own ? 1 : glide.opacity(now) });
     });
     if (predictor) {
       const area = areaAt(map, predictor.pose.x, predictor.pose.y)?.name;
@@ -239,6 +248,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     pose: () => predictor?.pose,
     screenOf: (x: number, y: number) => renderer.screenOf({ x, y }),
     walkable: (x: number, y: number) => map.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
-    avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, name: a.name })),
+    avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, name: room.state.people.get(id)?.name ?? "" })),
+    people: () => [...room.state.people.values()].map((p) => p.name),
   };
 }

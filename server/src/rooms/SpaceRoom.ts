@@ -4,7 +4,7 @@
  * spaceId shares this room (filterBy(["spaceId"]) in app.ts).
  */
 import { CloseCode, Room, ServerError, type Client, type AuthContext } from "@colyseus/core";
-import { Avatar, SpaceState } from "../../../shared/state.ts";
+import { Avatar, Person, SpaceState } from "../../../shared/state.ts";
 import {
   Dir, clientMessageSchemas, isClientMessageType, parseClientMessage, parseJoinOptions,
   spaceIdSchema, type ClientMessageType, type ClientMessages, type JoinOptions, type ServerMessages,
@@ -13,6 +13,8 @@ import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes
 import { applyMove, freshStepBudget, spendStep, type StepBudget } from "../../../shared/movement.ts";
 import { MoveRejection } from "../../../shared/codes.ts";
 import { PATCH_MS, RECONNECT_GRACE_S } from "../../../shared/constants.ts";
+import { AvatarVisibility, type InterestMode } from "../space/AvatarVisibility.ts";
+import type { InterestOptions } from "../space/InterestGrid.ts";
 import type { SpaceMap } from "../../../shared/map.ts";
 import { InboundGuard } from "../space/InboundGuard.ts";
 import { chooseSpawn } from "../space/spawn.ts";
@@ -24,6 +26,9 @@ export interface SpaceRoomDeps {
   maps: MapCatalog;
   /** Most people one space room admits (SP2). */
   maxClients: number;
+  /** Interest management: "grid" (default) or "off" (everyone receives everyone). */
+  interest: InterestMode;
+  interestOptions: InterestOptions;
 }
 
 /** Per-connection bookkeeping that is not synced to anyone. */
@@ -46,6 +51,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private spaceId = "";
   private map!: SpaceMap;
   private seats = new Map<string, Seat>();
+  private visibility!: AvatarVisibility;
 
   /** Validates join options before any room is created or seat reserved (PR1, PR2, PR3). */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
@@ -67,6 +73,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     // the same space. The cap is enforced in onJoin instead (SP2).
     this.metadata = { spaceId: this.spaceId };
     this.state = new SpaceState();
+    this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, this.deps.interestOptions);
     this.setPatchRate(PATCH_MS);
     // Hard backstop only, above the point where the InboundGuard disconnects a flooder.
     this.maxMessagesPerSecond = 1000;
@@ -92,10 +99,13 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     avatar.x = spot.x;
     avatar.y = spot.y;
     avatar.dir = Dir.DOWN;
-    avatar.look = opts.look;
-    avatar.name = opts.name;
     avatar.seq = 0;
+    const person = new Person();
+    person.name = opts.name;
+    person.look = opts.look;
     this.state.avatars.set(client.sessionId, avatar);
+    this.state.people.set(client.sessionId, person);
+    client.view = this.visibility.join(client.sessionId, avatar);
     const seat: Seat = { guard: new InboundGuard(this.clock.currentTime), budget: freshStepBudget(this.clock.currentTime) };
     this.seats.set(client.sessionId, seat);
     // ws refuses frames over maxPayload by closing the socket (the sender sees 1009, the room an
@@ -130,8 +140,23 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onLeave(client: Client) {
+    this.visibility.leave(client.sessionId);
+    this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
+  }
+
+  /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */
+  override broadcastPatch() {
+    const start = performance.now();
+    const sent = super.broadcastPatch();
+    metrics.patchSeconds.observe((performance.now() - start) / 1000);
+    return sent;
+  }
+
+  /** Colyseus calls this right before encoding each patch. */
+  override onBeforePatch() {
+    this.visibility.tick();
   }
 
   override onDispose() {
@@ -194,6 +219,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       this.sendTo(client, "correction", { seq: msg.seq, x: avatar.x, y: avatar.y, dir: avatar.dir as Dir, reason: reason ?? MoveRejection.NOT_ADJACENT });
       return;
     }
+    if (outcome.stepped) this.visibility.moved(client.sessionId, outcome.pose.x, outcome.pose.y);
     avatar.x = outcome.pose.x;
     avatar.y = outcome.pose.y;
     avatar.dir = outcome.pose.dir;

@@ -1,0 +1,67 @@
+/**
+ * Who sees whom (SPEC IM1–IM4). A tile-level occupancy grid answers "the avatars nearest to this
+ * tile" by scanning square rings outward, so results come out nearest-first without sorting and a
+ * query costs the rings it scans, not the size of the crowd. Knows nothing of Colyseus; the room
+ * turns its answers into StateView add/remove calls.
+ */
+export interface InterestOptions {
+  /** Farthest Chebyshev distance (tiles) at which anyone is visible. */
+  radius: number;
+  /**
+   * Enough: the scan stops after the ring in which this many avatars were found, so a crowd is
+   * cut down to the nearest ones (graceful degradation in a hotspot).
+   */
+  max: number;
+}
+
+export class InterestGrid {
+  private readonly tiles: (Set<string> | undefined)[];
+  private readonly where = new Map<string, number>();
+
+  constructor(private readonly width: number, private readonly height: number) {
+    this.tiles = new Array(width * height);
+  }
+
+  get size(): number { return this.where.size; }
+
+  place(id: string, x: number, y: number) {
+    this.remove(id);
+    const i = y * this.width + x;
+    (this.tiles[i] ??= new Set()).add(id);
+    this.where.set(id, i);
+  }
+
+  remove(id: string) {
+    const i = this.where.get(id);
+    if (i === undefined) return;
+    this.tiles[i]!.delete(id);
+    this.where.delete(id);
+  }
+
+  /**
+   * Ids around (x, y), nearest rings first, including whoever stands on (x, y). Stops after the
+   * first ring at which at least `max` ids were collected, or at `radius`. Returns the ids and the
+   * ring reached, which callers use for hysteresis.
+   */
+  nearby(x: number, y: number, opts: InterestOptions): { ids: string[]; reach: number } {
+    const ids: string[] = [];
+    const push = (tx: number, ty: number) => {
+      if (tx < 0 || ty < 0 || tx >= this.width || ty >= this.height) return;
+      const set = this.tiles[ty * this.width + tx];
+      if (set) for (const id of set) ids.push(id);
+    };
+    let r = 0;
+    push(x, y);
+    while (ids.length < opts.max && r < opts.radius) {
+      r++;
+      for (let dx = -r; dx <= r; dx++) { push(x + dx, y - r); push(x + dx, y + r); }
+      for (let dy = -r + 1; dy <= r - 1; dy++) { push(x - r, y + dy); push(x + r, y + dy); }
+    }
+    return { ids, reach: r };
+  }
+}
+
+/** Chebyshev distance in tiles. */
+export function tileDistance(a: { x: number; y: number }, b: { x: number; y: number }): number {
+  return Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
+}

@@ -1,0 +1,67 @@
+/**
+ * Interest management with real clients (SPEC IM1–IM4): near avatars are received, far ones are
+ * not, walking toward someone brings them into view, and the participant list still has everyone.
+ * A small radius keeps the walks short.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
+import { catalogOf, joinAs, sleep, startTestServer, until, type TestRoom } from "./harness.ts";
+import { Dir } from "../../shared/protocol.ts";
+import { STEP_MS } from "../../shared/constants.ts";
+import type { PlazaProcess } from "../src/app.ts";
+
+const RADIUS = 4;
+const MAP = asciiTiledMap([
+  "##############################",
+  "#S...........................#",
+  "##############################",
+]);
+
+let server: PlazaProcess;
+beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), INTEREST_RADIUS: RADIUS, INTEREST_MAX: 100 }); });
+afterAll(async () => { await server?.close(); });
+
+async function walkRight(room: TestRoom, tiles: number, firstSeq = 1) {
+  const me = room.state.avatars.get(room.sessionId)!;
+  const x0 = me.x;
+  for (let i = 1; i <= tiles; i++) {
+    room.send("move", { seq: firstSeq + i - 1, x: x0 + i, y: me.y, dir: Dir.RIGHT });
+    await sleep(STEP_MS);
+  }
+  await until(() => room.state.avatars.get(room.sessionId)!.x === x0 + tiles, "walked");
+}
+
+describe("IM1–IM3 who receives whom", () => {
+  it("a far avatar is not received, walking toward it brings it into view, walking away drops it; the roster always lists both", async () => {
+    const far = await joinAs(server, "im", "Far");
+    await walkRight(far, RADIUS + 6); // now 10 tiles from the spawn
+    const near = await joinAs(server, "im", "Near");
+    await until(() => near.state.people.size === 2, "roster lists both");
+    await sleep(400); // more than one refresh period
+    expect(near.state.avatars.has(far.sessionId)).toBe(false);
+    expect(far.state.avatars.has(near.sessionId)).toBe(false);
+
+    await walkRight(near, 7); // distance 3 ≤ radius
+    await until(() => near.state.avatars.has(far.sessionId), "Near sees Far");
+    await until(() => far.state.avatars.has(near.sessionId), "Far sees Near");
+    expect(near.state.avatars.get(far.sessionId)!.x).toBe(far.state.avatars.get(far.sessionId)!.x);
+
+    // Far walks on: out of view again (radius + the one-ring hysteresis).
+    await walkRight(far, RADIUS + 3, RADIUS + 7);
+    await until(() => !near.state.avatars.has(far.sessionId), "Far left Near's view");
+    expect(near.state.people.get(far.sessionId)?.name).toBe("Far");
+    await far.leave();
+    await until(() => near.state.people.size === 1, "roster drops Far");
+    await near.leave();
+  });
+
+  it("positions keep flowing for avatars in view while both walk (the view follows)", async () => {
+    const a = await joinAs(server, "im-2", "A");
+    const b = await joinAs(server, "im-2", "B");
+    await until(() => a.state.avatars.has(b.sessionId), "A sees B at the spawn");
+    await Promise.all([walkRight(a, 12), (async () => { await sleep(STEP_MS / 2); await walkRight(b, 12); })()]);
+    await until(() => a.state.avatars.get(b.sessionId)?.x === b.state.avatars.get(b.sessionId)!.x, "A has B's latest position");
+    await a.leave();
+    await b.leave();
+  });
+});
