@@ -45,5 +45,9 @@ export const DropReason = {
   THROTTLED: "throttled",
   /** Frame larger than MAX_MESSAGE_BYTES: the WebSocket layer closes the connection (1009). */
   OVERSIZE: "oversize",
+  /** A signal addressed to someone who is not in the sender's conversation (AV2). */
+  NOT_PEER: "not_peer",
+  /** Chat or emote over its budget (CH3). */
+  CHAT_LIMIT: "chat_limit",
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];

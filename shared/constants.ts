@@ -39,8 +39,13 @@ export const INVALID_DISCONNECT_AFTER = 50;
 /** Window over which FLOOD/INVALID counts are kept, in ms. */
 export const ABUSE_WINDOW_MS = 10_000;
 
-/** Largest message a client may send, in bytes (the WebSocket layer refuses larger frames). */
-export const MAX_MESSAGE_BYTES = 4 * 1024;
+/**
+ * Largest message a client may send, in bytes (the WebSocket layer refuses larger frames).
+ * 16 KB: a WebRTC offer with audio, video and a screen track is 3–8 KB of SDP.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+/** Largest signaling payload (SDP or ICE candidate JSON), in characters. */
+export const SIGNAL_MAX = 12_000;
 
 /** Seconds a dropped client keeps its seat (same avatar, same place) while the SDK reconnects. */
 export const RECONNECT_GRACE_S = 20;
@@ -58,3 +63,26 @@ export const INTEREST_RADIUS = 16;
 export const INTEREST_MAX = 60;
 /** Each client's visible set is recomputed every INTEREST_REFRESH_PATCHES patches (250 ms). */
 export const INTEREST_REFRESH_PATCHES = 5;
+
+/** Chat: longest message, messages kept in the room's memory for latecomers (the seeds' last-N). */
+export const CHAT_MAX = 500;
+export const CHAT_HISTORY = 50;
+/** Chat budget per person: a burst of CHAT_BURST, then one message per CHAT_REFILL_MS. */
+export const CHAT_BURST = 5;
+export const CHAT_REFILL_MS = 2000;
+/** Emotes: at most one per EMOTE_MIN_MS per person; shown for EMOTE_SHOW_MS. */
+export const EMOTE_MIN_MS = 500;
+export const EMOTE_SHOW_MS = 3000;
+
+/**
+ * Proximity conversations (SPEC PX1–PX6): people within TALK_RADIUS tiles (Chebyshev) are
+ * connected, as in Gather. Media is a peer-to-peer mesh, so each person keeps at most
+ * CONVERSATION_CAP - 1 peers (the nearest): 8 people is ~7 up/down streams per browser, the
+ * practical ceiling of a mesh before an SFU is needed.
+ */
+export const TALK_RADIUS = 3;
+export const CONVERSATION_CAP = 8;
+/** Conversations are recomputed every PROXIMITY_PATCHES patches (200 ms). */
+export const PROXIMITY_PATCHES = 4;
+/** Seconds of hidden tab after which the client sets itself "away". */
+export const AUTO_AWAY_S = 120;

@@ -4,7 +4,7 @@
  * import it; nothing else defines message shapes.
  */
 import { z } from "zod";
-import { NAME_MAX, SPACE_ID_MAX, SEQ_MODULO } from "./constants.ts";
+import { CHAT_MAX, NAME_MAX, SIGNAL_MAX, SPACE_ID_MAX, SEQ_MODULO } from "./constants.ts";
 import { LOOK_COUNT } from "./looks.ts";
 import type { MoveRejection } from "./codes.ts";
 
@@ -43,7 +43,20 @@ export const joinOptionsSchema = z.object({
 });
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
 
+/** Presence statuses (synced as a uint8 index into this list). DND joins no conversation (PX1). */
+export const STATUSES = ["available", "busy", "away", "dnd"] as const;
+export type Status = (typeof STATUSES)[number];
+/** Emotes shown over an avatar for a few seconds. */
+export const EMOTES = ["wave", "hand", "heart", "thumbs", "laugh", "clap"] as const;
+export type Emote = (typeof EMOTES)[number];
+/** Chat scopes: the current conversation, the whole space, or one person. */
+export const CHAT_SCOPES = ["nearby", "space", "dm"] as const;
+export type ChatScope = (typeof CHAT_SCOPES)[number];
+/** Media flags synced in Person.media (bits). */
+export const MediaFlag = { MIC: 1, CAM: 2, SCREEN: 4 } as const;
+
 const seq = z.number().int().min(0).max(SEQ_MODULO - 1);
+const sessionId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
 const tile = z.number().int().min(0).max(0xffff);
 const dir = z.union([z.literal(Dir.DOWN), z.literal(Dir.UP), z.literal(Dir.LEFT), z.literal(Dir.RIGHT)]);
 
@@ -55,6 +68,21 @@ const dir = z.union([z.literal(Dir.DOWN), z.literal(Dir.UP), z.literal(Dir.LEFT)
  */
 export const clientMessageSchemas = {
   move: z.object({ seq, x: tile, y: tile, dir }).strict(),
+  /** Chat text is plain text, 1..CHAT_MAX characters after trimming; `to` only for "dm" (CH1). */
+  chat: z
+    .object({ scope: z.enum(CHAT_SCOPES), to: sessionId.optional(), text: z.string().transform((t) => t.trim()).pipe(z.string().min(1).max(CHAT_MAX)) })
+    .strict()
+    .refine((m) => (m.scope === "dm") === (m.to !== undefined), "dm needs `to`, other scopes must not have it"),
+  status: z.object({ status: z.enum(STATUSES) }).strict(),
+  emote: z.object({ emote: z.enum(EMOTES) }).strict(),
+  /** What I am sending (mic/cam/screen on), shown to others as icons. */
+  media: z.object({ mic: z.boolean(), cam: z.boolean(), screen: z.boolean() }).strict(),
+  /** Ask for the recent space chat (sent once after joining, when handlers are in place) (CH2). */
+  history: z.object({}).strict(),
+  /** Where is this person? Answered with `located` (LO1). */
+  locate: z.object({ id: sessionId }).strict(),
+  /** WebRTC signaling, relayed by the room only to a current conversation peer (AV2). */
+  signal: z.object({ to: sessionId, kind: z.enum(["offer", "answer", "ice"]), data: z.string().max(SIGNAL_MAX) }).strict(),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;
@@ -66,6 +94,28 @@ export interface ServerMessages {
   correction: { seq: number; x: number; y: number; dir: Dir; reason: MoveRejection };
   /** Something the user should see (throttling, etc.); `code` is stable, `message` is for humans. */
   notice: { code: string; message: string };
+  /** Your current conversation: the people you are connected to (PX*), and the private area you are in. */
+  peers: { peers: string[]; area: string | null };
+  /** A signaling message from a conversation peer; `from` is stamped by the server. */
+  signal: { from: string; kind: "offer" | "answer" | "ice"; data: string };
+  /** A chat message (text is plain text). */
+  chat: ChatMessage;
+  /** The last CHAT_HISTORY space messages, in answer to `history` (CH2). */
+  chatHistory: { messages: ChatMessage[] };
+  /** Answer to `locate`: the person's tile, or found=false when they left. */
+  located: { id: string; found: boolean; x: number; y: number };
+}
+
+export interface ChatMessage {
+  id: number;
+  from: string;
+  name: string;
+  scope: ChatScope;
+  /** For "dm": the recipient's session id. */
+  to?: string;
+  text: string;
+  /** Server time, ms since epoch. */
+  at: number;
 }
 export type ServerMessageType = keyof ServerMessages;
 

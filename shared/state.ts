@@ -15,6 +15,8 @@ export const Avatar = schema(
     dir: t.uint8(),
     /** Last input seq the room processed for this avatar (the owner's ack; wraps at 2^16). */
     seq: t.uint16(),
+    /** Emote shown over the avatar: 0 none, else 1 + index into EMOTES; cleared after EMOTE_SHOW_MS. */
+    emote: t.uint8(),
   },
   "Avatar",
 );
@@ -27,6 +29,10 @@ export const Person = schema(
     name: t.string(),
     /** Look index into LOOKS. */
     look: t.uint8(),
+    /** Index into STATUSES. */
+    status: t.uint8(),
+    /** MediaFlag bits: what this person is sending (mic, camera, screen). */
+    media: t.uint8(),
   },
   "Person",
 );

@@ -44,7 +44,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     greet: false,
     gracefullyShutdown: opts.handleSignals ?? false,
     rooms: { [SPACE_ROOM]: defineRoom(SpaceRoom).filterBy(["spaceId"]) },
-    express: (app) => mountHttp(app, { maps }),
+    express: (app) => mountHttp(app, { maps, iceServers: opts.ICE_SERVERS ?? [] }),
   });
 
   await server.listen(port, host);

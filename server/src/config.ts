@@ -2,6 +2,11 @@
 import { z } from "zod";
 import { INTEREST_MAX, INTEREST_RADIUS } from "../../shared/constants.ts";
 
+export const iceServersSchema = z.array(
+  z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }).strict(),
+);
+export type IceServers = z.infer<typeof iceServersSchema>;
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(2567),
   HOST: z.string().default("0.0.0.0"),
@@ -12,6 +17,23 @@ const envSchema = z.object({
   /** Radius (tiles) and nearest-N cap of interest management. */
   INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).default(INTEREST_RADIUS),
   INTEREST_MAX: z.coerce.number().int().min(1).max(5000).default(INTEREST_MAX),
+  /**
+   * WebRTC ICE servers for browsers, as JSON: [{"urls":"stun:stun.example.org:3478"},
+   * {"urls":"turn:turn.example.org:3478","username":"u","credential":"p"}]. Empty by default:
+   * peers on one machine or LAN connect with host candidates; across the internet add STUN, and
+   * TURN for people behind strict NATs.
+   */
+  ICE_SERVERS: z
+    .string()
+    .default("[]")
+    .transform((s, ctx) => {
+      try {
+        return iceServersSchema.parse(JSON.parse(s));
+      } catch {
+        ctx.addIssue({ code: "custom", message: "ICE_SERVERS must be a JSON array of {urls, username?, credential?}" });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type PlazaConfig = z.infer<typeof envSchema>;

@@ -42,3 +42,20 @@ export async function until(cond: () => boolean, what: string, ms = 5000): Promi
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Walks a test client to (x, y) along a shortest path at walking pace, like a person would. */
+export async function walkTo(room: TestRoom, map: import("../../shared/map.ts").SpaceMap, x: number, y: number): Promise<void> {
+  const { findPath } = await import("../../shared/pathfinding.ts");
+  const { dirOfDelta } = await import("../../shared/movement.ts");
+  const { STEP_MS } = await import("../../shared/constants.ts");
+  const me = room.state.avatars.get(room.sessionId)!;
+  let cur = { x: me.x, y: me.y };
+  let seq = (me.seq + 1) % 65536;
+  for (const t of findPath(map, cur, { x, y })) {
+    room.send("move", { seq, x: t.x, y: t.y, dir: dirOfDelta(t.x - cur.x, t.y - cur.y)! });
+    seq = (seq + 1) % 65536;
+    cur = t;
+    await sleep(STEP_MS);
+  }
+  await until(() => { const a = room.state.avatars.get(room.sessionId)!; return a.x === x && a.y === y; }, `walked to ${x},${y}`);
+}

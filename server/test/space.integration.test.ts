@@ -142,7 +142,7 @@ describe("BI1–BI3 bad input never hurts the room or others", () => {
   it("refuses oversize frames at the WebSocket layer without affecting the room", async () => {
     const big = await joinAs(server, "big", "Big");
     const peer = await joinAs(server, "big", "Peer");
-    big.send("move", { seq: 1, x: 1, y: 1, dir: 0, pad: "x".repeat(10_000) });
+    big.send("move", { seq: 1, x: 1, y: 1, dir: 0, pad: "x".repeat(40_000) });
     await until(() => big.left !== undefined, "oversize sender closed");
     expect(big.left).toBe(1009); // WebSocket "message too big"
     await until(() => peer.state.avatars.size === 1, "the oversize sender's avatar is gone, the peer's is not");

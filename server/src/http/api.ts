@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { spaceIdSchema } from "../../../shared/protocol.ts";
 import { MAPS_DIR, type MapCatalog } from "../space/MapCatalog.ts";
 import { registry } from "../metrics.ts";
+import type { IceServers } from "../config.ts";
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../../client/dist/", import.meta.url));
 
@@ -24,12 +25,17 @@ function apiError(res: Response, status: number, code: string, message: string) 
   res.status(status).json({ error: { code, message } });
 }
 
-export function mountHttp(app: Application, deps: { maps: MapCatalog }) {
+export function mountHttp(app: Application, deps: { maps: MapCatalog; iceServers: IceServers }) {
   app.disable("x-powered-by");
   app.use("/api", express.json({ limit: "64kb" }));
 
   app.get("/api/health", (_req, res) => {
     res.json({ ok: true, uptimeS: Math.round(process.uptime()) });
+  });
+
+  /** What the browser client needs to know about this deployment. */
+  app.get("/api/config", (_req, res) => {
+    res.json({ iceServers: deps.iceServers });
   });
 
   app.get("/api/spaces/:spaceId/map", (req, res) => {

@@ -12,7 +12,14 @@ import {
 import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes.ts";
 import { applyMove, freshStepBudget, spendStep, type StepBudget } from "../../../shared/movement.ts";
 import { MoveRejection } from "../../../shared/codes.ts";
-import { PATCH_MS, RECONNECT_GRACE_S } from "../../../shared/constants.ts";
+import {
+  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, EMOTE_MIN_MS, EMOTE_SHOW_MS, PATCH_MS, PROXIMITY_PATCHES, RECONNECT_GRACE_S,
+} from "../../../shared/constants.ts";
+import { EMOTES, MediaFlag, STATUSES, type ChatMessage } from "../../../shared/protocol.ts";
+import { areaAt } from "../../../shared/map.ts";
+import { conversationPeers, type Presence } from "../../../shared/proximity.ts";
+import { ChatLog } from "../space/ChatLog.ts";
+import { TokenBucket } from "../space/TokenBucket.ts";
 import { AvatarVisibility, type InterestMode } from "../space/AvatarVisibility.ts";
 import type { InterestOptions } from "../space/InterestGrid.ts";
 import type { SpaceMap } from "../../../shared/map.ts";
@@ -37,6 +44,14 @@ interface Seat {
   budget: StepBudget;
   /** The WebSocket layer closed this connection for an oversize frame: do not hold the seat. */
   oversize?: boolean;
+  chat: TokenBucket;
+  emote: TokenBucket;
+  emoteTimer?: { clear(): void };
+  /** Current conversation peers (sorted), as last sent to this client. */
+  peers: string[];
+  area: string | null;
+  /** The area last told to the client with its peers. */
+  sentArea: string | null;
 }
 
 /** Close codes after which the SDK tries to reconnect; only those keep a seat warm. */
@@ -52,6 +67,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private map!: SpaceMap;
   private seats = new Map<string, Seat>();
   private visibility!: AvatarVisibility;
+  private chatLog = new ChatLog(CHAT_HISTORY);
+  private patches = 0;
 
   /** Validates join options before any room is created or seat reserved (PR1, PR2, PR3). */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
@@ -80,6 +97,27 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
     const handlers: Handlers = {
       move: (client, seat, msg) => this.onMove(client, seat, msg),
+      chat: (client, seat, msg) => this.onChat(client, seat, msg),
+      status: (client, _seat, msg) => {
+        const person = this.state.people.get(client.sessionId);
+        if (person) person.status = STATUSES.indexOf(msg.status);
+      },
+      media: (client, _seat, msg) => {
+        const person = this.state.people.get(client.sessionId);
+        if (person) person.media = (msg.mic ? MediaFlag.MIC : 0) | (msg.cam ? MediaFlag.CAM : 0) | (msg.screen ? MediaFlag.SCREEN : 0);
+      },
+      emote: (client, seat, msg) => this.onEmote(client, seat, msg),
+      history: (client) => this.sendTo(client, "chatHistory", { messages: this.chatLog.recent() }),
+      locate: (client, _seat, msg) => {
+        const a = this.state.avatars.get(msg.id);
+        this.sendTo(client, "located", { id: msg.id, found: a !== undefined, x: a?.x ?? 0, y: a?.y ?? 0 });
+      },
+      signal: (client, seat, msg) => {
+        // AV2: only along a current conversation link; the sender id is ours, never the client's.
+        const target = seat.peers.includes(msg.to) ? this.clients.getById(msg.to) : undefined;
+        if (!target) return metrics.countDrop(DropReason.NOT_PEER);
+        this.sendTo(target, "signal", { from: client.sessionId, kind: msg.kind, data: msg.data });
+      },
     };
     for (const type of Object.keys(clientMessageSchemas) as ClientMessageType[]) {
       this.onMessage(type, (client: Client, raw: unknown) => this.receive(client, type, raw, handlers));
@@ -106,7 +144,16 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.state.avatars.set(client.sessionId, avatar);
     this.state.people.set(client.sessionId, person);
     client.view = this.visibility.join(client.sessionId, avatar);
-    const seat: Seat = { guard: new InboundGuard(this.clock.currentTime), budget: freshStepBudget(this.clock.currentTime) };
+    const now = this.clock.currentTime;
+    const seat: Seat = {
+      guard: new InboundGuard(now),
+      budget: freshStepBudget(now),
+      chat: new TokenBucket(CHAT_BURST, CHAT_REFILL_MS, now),
+      emote: new TokenBucket(1, EMOTE_MIN_MS, now),
+      peers: [],
+      area: null,
+      sentArea: null,
+    };
     this.seats.set(client.sessionId, seat);
     // ws refuses frames over maxPayload by closing the socket (the sender sees 1009, the room an
     // abnormal 1006): count it, and don't keep a seat for a client that will not come back (BI3).
@@ -140,6 +187,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onLeave(client: Client) {
+    this.seats.get(client.sessionId)?.emoteTimer?.clear();
     this.visibility.leave(client.sessionId);
     this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
@@ -157,6 +205,62 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** Colyseus calls this right before encoding each patch. */
   override onBeforePatch() {
     this.visibility.tick();
+    if (++this.patches % PROXIMITY_PATCHES === 0) this.updateConversations();
+  }
+
+  /** PX*: recompute who talks to whom; tell each client whose conversation changed (AV1). */
+  private updateConversations() {
+    const people: Presence[] = [];
+    for (const [id, seat] of this.seats) {
+      const a = this.state.avatars.get(id);
+      const p = this.state.people.get(id);
+      if (!a || !p) continue;
+      const area = areaAt(this.map, a.x, a.y);
+      seat.area = area && area.kind === "private" ? area.name : null;
+      people.push({ id, x: a.x, y: a.y, status: STATUSES[p.status] ?? "available", area: seat.area ?? undefined });
+    }
+    const peers = conversationPeers(people);
+    for (const [id, list] of peers) {
+      const seat = this.seats.get(id)!;
+      if (list.length === seat.peers.length && list.every((p, i) => p === seat.peers[i]) && seat.area === seat.sentArea) continue;
+      seat.peers = list;
+      seat.sentArea = seat.area;
+      const client = this.clients.getById(id);
+      if (client) this.sendTo(client, "peers", { peers: list, area: seat.area });
+    }
+  }
+
+  /** CH1–CH3: plain text, scoped, rate limited; space messages kept for latecomers. */
+  private onChat(client: Client, seat: Seat, msg: ClientMessages["chat"]) {
+    if (!seat.chat.take(this.clock.currentTime)) {
+      metrics.countDrop(DropReason.CHAT_LIMIT);
+      return this.sendTo(client, "notice", { code: "chat_limit", message: "Slow down: you are sending messages too fast." });
+    }
+    const person = this.state.people.get(client.sessionId);
+    if (!person) return;
+    const recipients: Client[] = [];
+    if (msg.scope === "space") {
+      recipients.push(...this.clients);
+    } else if (msg.scope === "nearby") {
+      if (seat.peers.length === 0) return this.sendTo(client, "notice", { code: "nobody_nearby", message: "Nobody is in your conversation to hear that." });
+      recipients.push(client, ...seat.peers.map((id) => this.clients.getById(id)).filter((c): c is Client => c !== undefined));
+    } else {
+      const to = msg.to === undefined ? undefined : this.clients.getById(msg.to);
+      if (!to || to === client) return this.sendTo(client, "notice", { code: "no_recipient", message: "That person is not in this space any more." });
+      recipients.push(client, to);
+    }
+    const chat: ChatMessage = this.chatLog.record({ from: client.sessionId, name: person.name, scope: msg.scope, to: msg.to, text: msg.text, at: Date.now() });
+    for (const r of recipients) this.sendTo(r, "chat", chat);
+  }
+
+  /** Emotes ride in the avatar's synced state, so only those who can see the avatar get them. */
+  private onEmote(client: Client, seat: Seat, msg: ClientMessages["emote"]) {
+    const avatar = this.state.avatars.get(client.sessionId);
+    if (!avatar) return;
+    if (!seat.emote.take(this.clock.currentTime)) return metrics.countDrop(DropReason.CHAT_LIMIT);
+    avatar.emote = EMOTES.indexOf(msg.emote) + 1;
+    seat.emoteTimer?.clear();
+    seat.emoteTimer = this.clock.setTimeout(() => { avatar.emote = 0; }, EMOTE_SHOW_MS);
   }
 
   override onDispose() {
