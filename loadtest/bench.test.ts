@@ -1,0 +1,169 @@
+/**
+ * The benchmark end to end on a tiny crowd (shape and sanity of the report, never timings), and
+ * the pure bot behaviour: paths walkable step by step, hotspot goals near the centre, seeded RNG.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TemplateMapCatalog } from "../server/src/space/MapCatalog.ts";
+import { applyMove, type Pose } from "../shared/movement.ts";
+import { isWalkable } from "../shared/map.ts";
+import { Dir } from "../shared/protocol.ts";
+import { STEP_MS } from "../shared/constants.ts";
+import {
+  BotBehaviour, HOTSPOT_RADIUS, mapFacts, mulberry32, parseScenario, roleFor, ScenarioUnavailableError, type Role,
+} from "./behaviour.ts";
+import { runBench } from "./bench.ts";
+import { histogramQuantile, parseMetrics } from "./serverProcess.ts";
+import { frameHeaderBytes, LatencyRecorder, quantile } from "./meter.ts";
+
+const office = new TemplateMapCatalog().mapFor("loadtest").map;
+
+/** Drives a behaviour against the real movement rules for `ms` of simulated time. */
+function walk(role: Role, seed: number, ms: number) {
+  const facts = mapFacts(office);
+  const b = new BotBehaviour(facts, role, mulberry32(seed), 0);
+  let pose: Pose = { ...office.spawns[0], dir: Dir.DOWN };
+  const visited: Pose[] = [pose];
+  let lastStep = -Infinity;
+  for (let now = 0; now <= ms; now += 25) {
+    const d = b.decide(now, pose);
+    if (d.kind !== "step") continue;
+    expect(now - lastStep).toBeGreaterThanOrEqual(STEP_MS);
+    lastStep = now;
+    const outcome = applyMove(office, pose, d.to);
+    expect(outcome.ok && outcome.stepped, `step ${JSON.stringify(pose)} → ${JSON.stringify(d.to)} (seed ${seed})`).toBe(true);
+    if (outcome.ok) pose = outcome.pose;
+    visited.push(pose);
+  }
+  return { visited, facts, behaviour: b };
+}
+
+describe("bot behaviour", () => {
+  it("mulberry32 is deterministic by seed", () => {
+    const a = mulberry32(42), b = mulberry32(42), c = mulberry32(43);
+    const xs = Array.from({ length: 5 }, a);
+    expect(Array.from({ length: 5 }, b)).toEqual(xs);
+    expect(Array.from({ length: 5 }, c)).not.toEqual(xs);
+    for (const x of xs) expect(x >= 0 && x < 1).toBe(true);
+  });
+
+  it("walkers only take single steps onto walkable tiles, never faster than STEP_MS", () => {
+    for (const seed of [1, 2, 3, 99, 12345]) {
+      const { visited } = walk("walker", seed, 60_000);
+      expect(visited.length).toBeGreaterThan(20); // they do walk
+      for (const p of visited) expect(isWalkable(office, p.x, p.y)).toBe(true);
+    }
+  });
+
+  it("the same seed walks the same way", () => {
+    expect(walk("walker", 7, 20_000).visited).toEqual(walk("walker", 7, 20_000).visited);
+  });
+
+  it("hotspot goals cluster near the map centre and the crowd ends up there", () => {
+    const facts = mapFacts(office);
+    const dCentre = Math.hypot(facts.hotspot.x - office.width / 2, facts.hotspot.y - office.height / 2);
+    expect(dCentre).toBeLessThan(Math.min(office.width, office.height) / 4);
+    const b = new BotBehaviour(facts, "hotspot", mulberry32(5), 0);
+    for (let i = 0; i < 200; i++) {
+      const g = b.chooseGoal();
+      expect(Math.max(Math.abs(g.x - facts.hotspot.x), Math.abs(g.y - facts.hotspot.y))).toBeLessThanOrEqual(HOTSPOT_RADIUS);
+    }
+    for (const seed of [1, 2, 3]) {
+      const { visited } = walk("hotspot", seed, 40_000);
+      const end = visited[visited.length - 1];
+      expect(Math.max(Math.abs(end.x - facts.hotspot.x), Math.abs(end.y - facts.hotspot.y))).toBeLessThanOrEqual(HOTSPOT_RADIUS + 1);
+    }
+  });
+
+  it("churn bots ask to leave after 5–20 s; others never do", () => {
+    const facts = mapFacts(office);
+    const churner = new BotBehaviour(facts, "churn", mulberry32(3), 1000);
+    expect(churner.leaveAt).toBeGreaterThanOrEqual(6000);
+    expect(churner.leaveAt).toBeLessThanOrEqual(21000);
+    expect(churner.decide(churner.leaveAt!, { ...office.spawns[0], dir: Dir.DOWN }).kind).toBe("leave");
+    expect(new BotBehaviour(facts, "walker", mulberry32(3), 0).leaveAt).toBeUndefined();
+  });
+
+  it("mixed is 60% walkers, 20% hotspot, 20% churn; chatty is refused with a reason", () => {
+    const roles = Array.from({ length: 100 }, (_, i) => roleFor("mixed", i));
+    expect(roles.filter((r) => r === "walker")).toHaveLength(60);
+    expect(roles.filter((r) => r === "hotspot")).toHaveLength(20);
+    expect(roles.filter((r) => r === "churn")).toHaveLength(20);
+    expect(() => parseScenario("chatty")).toThrow(ScenarioUnavailableError);
+    expect(() => parseScenario("chatty")).toThrow(/not available until chat exists/);
+    expect(() => parseScenario("nope")).toThrow(/unknown scenario/);
+  });
+});
+
+describe("bench instruments", () => {
+  it("parses Prometheus text and histogram quantiles", () => {
+    const text = [
+      "# TYPE plaza_event_loop_utilization gauge",
+      "plaza_event_loop_utilization 0.25",
+      "plaza_node_process_cpu_seconds_total 12.5",
+      "plaza_node_process_resident_memory_bytes 104857600",
+      'plaza_moves_rejected_total{reason="blocked"} 2',
+      'plaza_moves_rejected_total{reason="too_fast"} 3',
+      'plaza_patch_seconds_bucket{le="0.001"} 50',
+      'plaza_patch_seconds_bucket{le="0.01"} 100',
+      'plaza_patch_seconds_bucket{le="+Inf"} 100',
+    ].join("\n");
+    const s = parseMetrics(text, 0);
+    expect(s).toMatchObject({ elu: 0.25, cpuSeconds: 12.5, rssBytes: 104857600, movesRejected: 5 });
+    expect(histogramQuantile(0.5, undefined, s.patchBuckets!)).toBeCloseTo(0.001);
+    expect(histogramQuantile(0.99, undefined, s.patchBuckets!)).toBeCloseTo(0.001 + 0.009 * (49 / 50));
+    expect(parseMetrics("up 1", 0).patchBuckets).toBeUndefined();
+  });
+
+  it("counts frame headers and keeps latency samples bounded", () => {
+    expect(frameHeaderBytes(10, false)).toBe(2);
+    expect(frameHeaderBytes(10, true)).toBe(6);
+    expect(frameHeaderBytes(200, false)).toBe(4);
+    expect(frameHeaderBytes(70_000, false)).toBe(10);
+    const r = new LatencyRecorder(100, mulberry32(1));
+    for (let i = 1; i <= 10_000; i++) r.add(i);
+    expect(r.samples).toBe(10_000);
+    expect(r.max).toBe(10_000);
+    expect(quantile([3, 1, 2], 0.5)).toBe(2);
+    expect(quantile([], 0.5)).toBeNull();
+  });
+});
+
+describe("runBench (20 bots, 5 s)", () => {
+  it("writes a report with every field", { timeout: 90_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "plaza-bench-"));
+    const jsonPath = join(dir, "walkers-20.json");
+    const report = await runBench({ scenario: "walkers", bots: 20, durationS: 5, rampS: 1, jsonPath, pin: false });
+    const json = JSON.parse(readFileSync(jsonPath, "utf8"));
+    expect(json.scenario).toBe("walkers");
+    expect(json.bots).toBe(20);
+    expect(json.durationS).toBe(5);
+    expect(json.machine).toEqual({ cpus: expect.any(Number), model: expect.any(String), node: expect.stringMatching(/^v\d+/) });
+    expect(json.placement).toEqual({ server: expect.any(String), bots: expect.any(String) });
+    expect(json.ccuReached).toBe(20);
+    expect(json.joinSuccessRate).toBe(1);
+    expect(json.joinMs).toEqual({ p50: expect.any(Number), p99: expect.any(Number) });
+    for (const k of ["echoMs", "remoteMs"] as const) {
+      expect(json[k]).toMatchObject({ p50: expect.any(Number), p99: expect.any(Number), samples: expect.any(Number) });
+    }
+    expect(json.echoMs.samples).toBeGreaterThan(0);
+    expect(json.remoteMs.samples).toBeGreaterThan(0);
+    for (const k of ["downKBps", "upKBps"] as const) {
+      expect(json[k]).toEqual({ mean: expect.any(Number), p99: expect.any(Number) });
+    }
+    expect(json.downKBps.mean).toBeGreaterThan(0);
+    expect(json.upKBps.mean).toBeGreaterThan(0);
+    expect(json.server).toMatchObject({
+      eluMean: expect.any(Number), eluMax: expect.any(Number), cpuPercent: expect.any(Number), rssMB: expect.any(Number),
+    });
+    expect(json.server).toHaveProperty("patchMs"); // an object {p50, p99} when the server has plaza_patch_seconds, else null
+    if (json.server.patchMs !== null) expect(json.server.patchMs).toEqual({ p50: expect.any(Number), p99: expect.any(Number) });
+    expect(json.bytesPerPositionUpdate).toEqual(expect.any(Number));
+    expect(json.bytesPerPositionUpdate).toBeGreaterThan(0);
+    expect(json.correctionsPerClientPerMin).toEqual(expect.any(Number));
+    expect(json.compare).toBeNull();
+    expect(report.ccuReached).toBe(20);
+  });
+});

@@ -1,0 +1,182 @@
+/**
+ * The Plaza server as a child process for the benchmark, optionally pinned to one CPU, plus the
+ * scraper of its Prometheus /metrics. Everything here is bounded: startup, scrapes and shutdown
+ * all have timeouts, and only 127.0.0.1 is ever contacted.
+ */
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+
+export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
+
+export class ServerStartError extends Error {
+  override name = "ServerStartError";
+}
+
+/** True when `taskset` exists and there are at least two CPUs to keep server and bots apart. */
+export function canPin(): boolean {
+  if (availableParallelism() < 2) return false;
+  try {
+    execFileSync("taskset", ["-V"], { stdio: "ignore", timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Pins every thread of this process to `cpu`. Returns false when it could not. */
+export function pinSelf(cpu: number): boolean {
+  try {
+    execFileSync("taskset", ["-a", "-cp", String(cpu), String(process.pid)], { stdio: "ignore", timeout: 5000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+export interface ServerChild {
+  url: string;
+  /** Where it runs, for the report. */
+  placement: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `node --import tsx server/src/main.ts` on 127.0.0.1:<free port> and waits for /api/health. */
+export async function startServerChild(opts: { pinCpu?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number }): Promise<ServerChild> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  delete env.PLAZA_INTEREST;
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const nodeArgs = ["--import", "tsx", "server/src/main.ts"];
+  const pinned = opts.pinCpu !== undefined;
+  const child: ChildProcess = pinned
+    ? spawn("taskset", ["-c", String(opts.pinCpu), process.execPath, ...nodeArgs], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(process.execPath, nodeArgs, { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let tail = "";
+  const keep = (b: Buffer) => { tail = (tail + b.toString("utf8")).slice(-4000); };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let exited: number | null | undefined;
+  const exitPromise = new Promise<void>((resolve) => child.once("exit", (code, signal) => { exited = code ?? (signal ? -1 : 0); resolve(); }));
+  child.once("error", (err) => { tail += `\n${String(err)}`; exited = -1; });
+
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (exited !== undefined) return;
+    child.kill("SIGTERM");
+    const done = await Promise.race([exitPromise.then(() => true), sleep(8000).then(() => false)]);
+    if (!done) {
+      child.kill("SIGKILL");
+      await Promise.race([exitPromise, sleep(2000)]);
+    }
+  };
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    if (exited !== undefined) throw new ServerStartError(`server exited during startup (code ${exited}):\n${tail.trim()}`);
+    try {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) {
+        return { url, placement: pinned ? `cpu ${opts.pinCpu} (taskset -c ${opts.pinCpu}), pid ${child.pid}` : `unpinned, pid ${child.pid}`, stop };
+      }
+    } catch {
+      // not listening yet
+    }
+    await sleep(150);
+  }
+  await stop();
+  throw new ServerStartError(`server did not answer ${url}/api/health within ${opts.startTimeoutMs ?? 30_000} ms:\n${tail.trim()}`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** One scrape of /metrics, reduced to what the benchmark reads. */
+export interface MetricsSample {
+  /** performance.now() of the bench process when the answer arrived. */
+  at: number;
+  elu: number | undefined;
+  cpuSeconds: number | undefined;
+  rssBytes: number | undefined;
+  ccu: number | undefined;
+  movesRejected: number;
+  /** Cumulative bucket counts of plaza_patch_seconds by upper bound (s), if the histogram exists. */
+  patchBuckets: Map<number, number> | undefined;
+}
+
+/** Parses the Prometheus text format lines the benchmark needs. Pure. */
+export function parseMetrics(text: string, at: number): MetricsSample {
+  const sample: MetricsSample = { at, elu: undefined, cpuSeconds: undefined, rssBytes: undefined, ccu: undefined, movesRejected: 0, patchBuckets: undefined };
+  for (const line of text.split("\n")) {
+    if (line === "" || line.startsWith("#")) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!m) continue;
+    const [, name, labels = "", raw] = m;
+    const value = Number(raw);
+    if (!Number.isFinite(value) && raw !== "+Inf") continue;
+    switch (name) {
+      case "plaza_event_loop_utilization": sample.elu = value; break;
+      case "plaza_node_process_cpu_seconds_total": sample.cpuSeconds = value; break;
+      case "plaza_node_process_resident_memory_bytes": sample.rssBytes = value; break;
+      case "plaza_ccu": sample.ccu = value; break;
+      case "plaza_moves_rejected_total": sample.movesRejected += value; break;
+      case "plaza_patch_seconds_bucket": {
+        const le = /le="([^"]+)"/.exec(labels)?.[1];
+        if (le === undefined) break;
+        const bound = le === "+Inf" ? Infinity : Number(le);
+        sample.patchBuckets ??= new Map();
+        // Sum over any other labels (e.g. per room).
+        sample.patchBuckets.set(bound, (sample.patchBuckets.get(bound) ?? 0) + value);
+        break;
+      }
+    }
+  }
+  return sample;
+}
+
+export async function scrapeMetrics(baseUrl: string, now: () => number, timeoutMs = 2000): Promise<MetricsSample | undefined> {
+  try {
+    const res = await fetch(`${baseUrl}/metrics`, { signal: AbortSignal.timeout(timeoutMs) });
+    if (!res.ok) return undefined;
+    return parseMetrics(await res.text(), now());
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Quantile from two cumulative histogram snapshots (the difference is the window), with linear
+ * interpolation inside the bucket as Prometheus's histogram_quantile does. Returns seconds.
+ */
+export function histogramQuantile(q: number, start: Map<number, number> | undefined, end: Map<number, number>): number | undefined {
+  const bounds = [...end.keys()].sort((a, b) => a - b);
+  const counts = bounds.map((b) => (end.get(b) ?? 0) - (start?.get(b) ?? 0));
+  const total = counts[counts.length - 1] ?? 0;
+  if (total <= 0) return undefined;
+  const rank = q * total;
+  for (let i = 0; i < bounds.length; i++) {
+    if (counts[i] >= rank) {
+      const lo = i === 0 ? 0 : bounds[i - 1];
+      const hi = bounds[i];
+      if (!Number.isFinite(hi)) return lo;
+      const below = i === 0 ? 0 : counts[i - 1];
+      const inBucket = counts[i] - below;
+      return inBucket <= 0 ? hi : lo + ((hi - lo) * (rank - below)) / inBucket;
+    }
+  }
+  return bounds.length > 1 ? bounds[bounds.length - 2] : undefined;
+}
