@@ -19,6 +19,11 @@ export interface DrawnAvatar {
   own: boolean;
   /** 0..1, for fading in avatars that come into view. */
   alpha: number;
+  /** Emote glyph shown over the head. */
+  emote?: string;
+  status?: string;
+  /** In my conversation right now. */
+  talking?: boolean;
 }
 
 export interface Frame {
@@ -28,6 +33,8 @@ export interface Frame {
   avatars: DrawnAvatar[];
   hover?: Tile;
   path?: Tile[];
+  /** A tile to point at (locate). */
+  marker?: Tile;
 }
 
 function renderLayers(map: SpaceMap, tileset: HTMLImageElement, above: boolean): HTMLCanvasElement {
@@ -135,10 +142,27 @@ export class WorldRenderer {
       ctx.strokeRect(frame.hover.x * ts + 0.5, frame.hover.y * ts + 0.5, ts - 1, ts - 1);
     }
 
+    if (frame.marker) {
+      const m = frame.marker;
+      const pulse = 3 + 2 * Math.sin(frame.now / 150);
+      ctx.strokeStyle = "rgba(242,182,50,0.95)";
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc((m.x + 0.5) * ts, (m.y + 0.5) * ts, ts / 2 + pulse, 0, Math.PI * 2);
+      ctx.stroke();
+    }
+
     const sorted = [...frame.avatars].sort((a, b) => a.y - b.y || (a.own ? 1 : 0) - (b.own ? 1 : 0));
     const walkFrame = (a: DrawnAvatar) => (a.moving ? 1 + (Math.floor(frame.now / 140 + a.x + a.y) % 2) : 0);
     for (const a of sorted) {
       ctx.globalAlpha = a.alpha;
+      if (a.talking) {
+        ctx.strokeStyle = "rgba(62,207,110,0.85)";
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.ellipse((a.x + 0.5) * ts, (a.y + 1) * ts - 4, 11, 4.5, 0, 0, Math.PI * 2);
+        ctx.stroke();
+      }
       drawAvatar(ctx, a.look, a.dir, walkFrame(a), (a.x + 0.5) * ts, (a.y + 1) * ts - 3);
     }
     ctx.globalAlpha = 1;
@@ -146,6 +170,12 @@ export class WorldRenderer {
     for (const a of sorted) {
       ctx.globalAlpha = a.alpha;
       this.label(a, (a.x + 0.5) * ts, a.y * ts - 8);
+      if (a.emote) {
+        const bob = Math.sin(frame.now / 180) * 2;
+        ctx.font = "16px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.fillText(a.emote, (a.x + 0.5) * ts, a.y * ts - 24 + bob);
+      }
     }
     ctx.globalAlpha = 1;
   }
@@ -154,10 +184,16 @@ export class WorldRenderer {
     const { ctx } = this;
     ctx.font = "600 9px system-ui, sans-serif";
     const w = Math.ceil(ctx.measureText(a.name).width) + 8;
-    ctx.fillStyle = a.own ? "rgba(31,158,143,0.92)" : "rgba(20,24,34,0.78)";
+    ctx.fillStyle = a.own ? "rgba(31,158,143,0.92)" : a.status === "dnd" ? "rgba(150,40,50,0.85)" : "rgba(20,24,34,0.78)";
     ctx.beginPath();
     ctx.roundRect(Math.round(x - w / 2), Math.round(y - 11), w, 12, 4);
     ctx.fill();
+    if (a.status && a.status !== "available") {
+      ctx.fillStyle = a.status === "dnd" ? "#e5646e" : a.status === "busy" ? "#f2b632" : "#9aa6bd";
+      ctx.beginPath();
+      ctx.arc(Math.round(x - w / 2) - 1, Math.round(y - 10), 3, 0, Math.PI * 2);
+      ctx.fill();
+    }
     ctx.fillStyle = "#fff";
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";

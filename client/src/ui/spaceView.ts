@@ -1,11 +1,12 @@
 /**
  * The space view: loads the map, joins the room, and runs the frame loop that turns input into
- * predicted moves (net/predictor) and state into pictures (render/world). UI panels read state.
+ * predicted moves (net/predictor) and state into pictures (render/world). Panels (people, chat,
+ * presence bar, A/V dock) read state and send intents; none of them touches the socket directly.
  */
 import { Callbacks } from "@colyseus/sdk";
 import { parseTiledMap, areaAt, type SpaceMap, type Tile } from "../../../shared/map.ts";
-import { STEP_MS } from "../../../shared/constants.ts";
-import { Dir, type ServerMessages } from "../../../shared/protocol.ts";
+import { AUTO_AWAY_S, STEP_MS } from "../../../shared/constants.ts";
+import { Dir, EMOTES, MediaFlag, STATUSES, type ChatScope, type ServerMessages, type Status } from "../../../shared/protocol.ts";
 import { dirOfDelta, type Pose } from "../../../shared/movement.ts";
 import { findPath, walkTarget } from "../../../shared/pathfinding.ts";
 import type { Avatar } from "../../../shared/state.ts";
@@ -13,7 +14,10 @@ import { MovementPredictor } from "../net/predictor.ts";
 import { describeJoinError, describeLeave, joinSpace, type SpaceRoom } from "../net/connection.ts";
 import { WorldRenderer, type DrawnAvatar } from "../render/world.ts";
 import { Glide } from "../render/motion.ts";
-import { lookColor } from "../render/avatarArt.ts";
+import { Conversation } from "../av/conversation.ts";
+import { ChatPanel } from "./chatPanel.ts";
+import { renderPeople } from "./people.ts";
+import { EMOTE_GLYPHS, renderPresenceBar } from "./presenceBar.ts";
 import { el } from "./landing.ts";
 import type { Profile } from "./profile.ts";
 
@@ -30,6 +34,15 @@ async function loadMap(spaceId: string): Promise<{ map: SpaceMap; tileset: HTMLI
   tileset.src = `/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`;
   await tileset.decode().catch(() => { throw new Error("map tileset could not be loaded"); });
   return { map, tileset };
+}
+
+async function loadIceServers(): Promise<RTCIceServer[]> {
+  try {
+    const res = await fetch("/api/config");
+    return res.ok ? ((await res.json()) as { iceServers: RTCIceServer[] }).iceServers : [];
+  } catch {
+    return [];
+  }
 }
 
 export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile) {
@@ -54,10 +67,11 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   const list = el("ul");
   people.append(peopleTitle, list);
   const help = el("div", "help");
-  help.textContent = "Move: arrow keys / WASD · click a spot to walk there";
+  help.textContent = "Move: arrows / WASD · click to walk · Enter: chat · 1–6: emotes";
   const toastEl = el("div", "toast");
   toastEl.style.opacity = "0";
-  view.append(canvas, topbar, people, help, toastEl);
+  const dock = el("div", "av-dock");
+  view.append(canvas, topbar, people, help, toastEl, dock);
   root.append(view);
 
   let toastTimer = 0;
@@ -76,8 +90,9 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   let map: SpaceMap;
   let tileset: HTMLImageElement;
   let room: SpaceRoom;
+  let iceServers: RTCIceServer[];
   try {
-    ({ map, tileset } = await loadMap(spaceId));
+    [{ map, tileset }, iceServers] = await Promise.all([loadMap(spaceId), loadIceServers()]);
     room = await joinSpace({ spaceId, name: profile.name, look: profile.look });
   } catch (err) {
     fail(err instanceof Error && err.message.startsWith("map") ? `Could not load the map: ${err.message}` : describeJoinError(err));
@@ -88,34 +103,77 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
 
   const renderer = new WorldRenderer(canvas, map, tileset);
   const glides = new Map<string, Glide>();
+  const nameOf = (id: string) => room.state.people.get(id)?.name ?? "someone";
   let predictor: MovementPredictor | undefined;
   let lastAckSeq = -1;
+  let peers: string[] = [];
+
+  // --- panels ---------------------------------------------------------------------------------
+  const chat = new ChatPanel({
+    selfId: room.sessionId,
+    nameOf,
+    send: (scope: ChatScope, text: string, to?: string) => room.send("chat", to ? { scope, text, to } : { scope, text }),
+  });
+  const presence = renderPresenceBar(
+    (s) => setStatus(s, true),
+    (e) => room.send("emote", { emote: e }),
+  );
+  view.append(chat.root, presence.root);
+
+  const conversation = new Conversation({
+    selfId: room.sessionId,
+    sendSignal: (to, kind, data) => room.send("signal", { to, kind, data }),
+    sendMedia: (m) => room.send("media", m),
+    iceServers,
+    nameOf,
+  }, dock);
+
+  let myStatus: Status = "available";
+  let autoAway = false;
+  function setStatus(s: Status, byUser: boolean) {
+    myStatus = s;
+    if (byUser) autoAway = false;
+    presence.setStatus(s);
+    room.send("status", { status: s });
+  }
+  // ST2: hidden for AUTO_AWAY_S → away; back → available again (only if we set it).
+  let hiddenTimer = 0;
+  const onVisibility = () => {
+    clearTimeout(hiddenTimer);
+    if (document.hidden) {
+      hiddenTimer = window.setTimeout(() => {
+        if (myStatus === "available") { setStatus("away", false); autoAway = true; }
+      }, AUTO_AWAY_S * 1000);
+    } else if (autoAway) {
+      autoAway = false;
+      setStatus("available", false);
+    }
+  };
+  document.addEventListener("visibilitychange", onVisibility);
 
   // --- state → prediction and panels -------------------------------------------------------
   const cb = Callbacks.get(room);
-  // The roster lists everyone in the space; avatars hold only those near us (IM3).
-  const refreshPeople = () => {
-    const all = [...room.state.people.entries()].sort(([a, x], [b, y]) => (a === room.sessionId ? -1 : b === room.sessionId ? 1 : x.name.localeCompare(y.name)));
-    peopleTitle.textContent = `In this space · ${all.length}`;
-    list.replaceChildren(...all.slice(0, 200).map(([id, p]) => {
-      const li = el("li");
-      const dot = el("span", "dot");
-      dot.style.background = lookColor(p.look);
-      const name = el("span");
-      name.textContent = p.name; // text, never markup (BI4)
-      li.append(dot, name);
-      if (id === room.sessionId) { const you = el("span", "you"); you.textContent = "(you)"; li.append(you); }
-      return li;
-    }));
-    if (all.length > 200) {
-      const more = el("li");
-      more.textContent = `and ${all.length - 200} more`;
-      list.append(more);
-    }
-  };
   let rosterDirty = true;
-  cb.onAdd("people", () => { rosterDirty = true; });
-  cb.onRemove("people", () => { rosterDirty = true; });
+  let following: string | undefined;
+  const actions = {
+    locate: (id: string) => room.send("locate", { id }),
+    follow: (id: string) => {
+      following = following === id ? undefined : id;
+      rosterDirty = true;
+      if (following) { room.send("locate", { id }); toast(`Following ${nameOf(id)}`); }
+    },
+    message: (id: string) => chat.openDm(id),
+  };
+  const pushMedia = (id: string, media: number) =>
+    conversation.setPeerMedia(id, { mic: (media & MediaFlag.MIC) !== 0, cam: (media & MediaFlag.CAM) !== 0, screen: (media & MediaFlag.SCREEN) !== 0 });
+  cb.onAdd("people", (p, id: string) => {
+    rosterDirty = true;
+    cb.onChange(p, () => { rosterDirty = true; if (id !== room.sessionId) pushMedia(id, p.media); });
+  });
+  cb.onRemove("people", (_p, id: string) => {
+    rosterDirty = true;
+    if (following === id) following = undefined;
+  });
   cb.onAdd("avatars", (a: Avatar, id: string) => {
     glides.set(id, new Glide(a.x, a.y, performance.now()));
   });
@@ -142,9 +200,28 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     path = [];
   });
   room.onMessage("notice", (n: ServerMessages["notice"]) => toast(n.message));
+  room.onMessage("chat", (m: ServerMessages["chat"]) => chat.receive(m));
+  room.onMessage("chatHistory", (m: ServerMessages["chatHistory"]) => chat.history(m.messages));
+  room.onMessage("peers", (m: ServerMessages["peers"]) => {
+    const joined = m.peers.filter((p) => !peers.includes(p));
+    peers = m.peers;
+    conversation.setPeers(m.peers, m.area);
+    for (const id of joined) { const p = room.state.people.get(id); if (p) pushMedia(id, p.media); }
+    if (joined.length) toast(`Talking with ${joined.map(nameOf).join(", ")}`);
+  });
+  room.onMessage("signal", (m: ServerMessages["signal"]) => conversation.onSignal(m.from, m.kind, m.data));
+  room.onMessage("located", (m: ServerMessages["located"]) => {
+    if (!m.found) { toast("They left the space."); if (following === m.id) following = undefined; return; }
+    if (!predictor) return;
+    goal = walkTarget(map, m.x, m.y, predictor.pose);
+    path = goal ? findPath(map, predictor.pose, goal) : [];
+    if (following !== m.id) toast(`${nameOf(m.id)} is ${path.length} steps away`);
+    locateFlash = { until: performance.now() + 4000, tile: { x: m.x, y: m.y } };
+  });
+  room.send("history", {});
   room.onDrop(() => { status.hidden = false; status.className = "chip status"; status.textContent = "Reconnecting…"; });
   room.onReconnect(() => { status.hidden = true; toast("Reconnected"); });
-  room.onLeave((code: number) => { stopped = true; fail(describeLeave(code)); });
+  room.onLeave((code: number) => { stopped = true; conversation.dispose(); fail(describeLeave(code)); });
 
   // --- input --------------------------------------------------------------------------------
   const held: Dir[] = [];
@@ -153,15 +230,24 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   let hover: Tile | undefined;
   let lastStepAt = -Infinity;
   let stopped = false;
+  let locateFlash: { until: number; tile: Tile } | undefined;
 
-  const isTyping = (e: Event) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement;
+  const isTyping = (e: Event) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
   const onKeyDown = (e: KeyboardEvent) => {
+    if (isTyping(e)) {
+      if (e.key === "Escape") (e.target as HTMLElement).blur();
+      return;
+    }
+    if (e.key === "Enter") { e.preventDefault(); chat.focusInput(); return; }
+    const n = Number(e.key);
+    if (Number.isInteger(n) && n >= 1 && n <= EMOTES.length) { room.send("emote", { emote: EMOTES[n - 1] }); return; }
     const dir = KEY_DIRS[e.code];
-    if (dir === undefined || isTyping(e)) return;
+    if (dir === undefined) return;
     e.preventDefault();
     if (!held.includes(dir)) held.push(dir);
     path = [];
     goal = undefined;
+    if (following) { following = undefined; rosterDirty = true; toast("Stopped following"); }
     tick(performance.now());
   };
   const onKeyUp = (e: KeyboardEvent) => {
@@ -179,6 +265,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   canvas.addEventListener("click", (e) => {
     const t = renderer.tileAt(e.offsetX, e.offsetY);
     if (!t || !predictor) return;
+    if (following) { following = undefined; rosterDirty = true; }
     const pose = predictor.pose;
     goal = walkTarget(map, t.x, t.y, pose);
     path = goal ? findPath(map, pose, goal) : [];
@@ -213,12 +300,29 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     send(msg, now);
   }
 
+  // LO2 follow: keep heading for the followed person (their avatar is in view while we are near).
+  function follow() {
+    if (!following || !predictor) return;
+    const them = room.state.avatars.get(following);
+    if (!them) { room.send("locate", { id: following }); return; }
+    const pose = predictor.pose;
+    if (Math.max(Math.abs(them.x - pose.x), Math.abs(them.y - pose.y)) <= 1) { path = []; return; }
+    const target = walkTarget(map, them.x, them.y, pose);
+    if (target && (!goal || goal.x !== target.x || goal.y !== target.y || path.length === 0)) {
+      goal = target;
+      path = findPath(map, pose, target);
+    }
+  }
+
   // --- frame loop ---------------------------------------------------------------------------
   let lastArea: string | undefined;
+  let lastFollowAt = 0;
+  let lastDistancesAt = 0;
   function frame(now: number) {
     if (stopped) return;
+    if (now - lastFollowAt > 500) { lastFollowAt = now; follow(); }
     tick(now);
-    if (rosterDirty) { rosterDirty = false; refreshPeople(); }
+    if (rosterDirty) { rosterDirty = false; renderPeople(list, peopleTitle, room.state.people.entries(), room.sessionId, following, actions); }
     const avatars: DrawnAvatar[] = [];
     let focus = { x: map.spawns[0].x, y: map.spawns[0].y };
     room.state.avatars.forEach((a, id) => {
@@ -230,14 +334,28 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       const at = glide.at(now);
       if (own) focus = at;
       const person = room.state.people.get(id);
-      avatars.push({ id, x: at.x, y: at.y, dir: pose.dir, look: person?.look ?? 0, name: person?.name ?? "", moving: at.moving, own, alpha: own ? 1 : glide.opacity(now) });
+      avatars.push({
+        id, x: at.x, y: at.y, dir: pose.dir, look: person?.look ?? 0, name: person?.name ?? "", moving: at.moving, own,
+        alpha: own ? 1 : glide.opacity(now),
+        emote: a.emote ? EMOTE_GLYPHS[EMOTES[a.emote - 1]] : undefined,
+        status: STATUSES[person?.status ?? 0],
+        talking: peers.includes(id),
+      });
     });
     if (predictor) {
       const area = areaAt(map, predictor.pose.x, predictor.pose.y)?.name;
       if (area && area !== lastArea) toast(`Entered ${area}`);
       lastArea = area;
     }
-    renderer.draw({ now, focus, avatars, hover, path });
+    if (now - lastDistancesAt > 200 && predictor) {
+      lastDistancesAt = now;
+      const me = predictor.pose;
+      const d = new Map<string, number>();
+      for (const id of peers) { const a = room.state.avatars.get(id); if (a) d.set(id, Math.max(Math.abs(a.x - me.x), Math.abs(a.y - me.y))); }
+      conversation.setDistances(d);
+    }
+    if (locateFlash && now > locateFlash.until) locateFlash = undefined;
+    renderer.draw({ now, focus, avatars, hover, path, marker: locateFlash?.tile });
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
@@ -248,7 +366,9 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     pose: () => predictor?.pose,
     screenOf: (x: number, y: number) => renderer.screenOf({ x, y }),
     walkable: (x: number, y: number) => map.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
-    avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, name: room.state.people.get(id)?.name ?? "" })),
+    avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, emote: a.emote, name: room.state.people.get(id)?.name ?? "" })),
     people: () => [...room.state.people.values()].map((p) => p.name),
+    peers: () => [...peers],
+    av: conversation,
   };
 }
