@@ -4,19 +4,14 @@
  * walks away, and someone inside a private area is not connected to people outside it
  * (PX2/PX3, AV1–AV4). Screenshots of the conversation are saved to test-output/av-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync } from "node:fs";
-import { startTestServer } from "../../server/test/harness.ts";
-import { CLIENT_DIST } from "../../server/src/http/api.ts";
-import type { PlazaProcess } from "../../server/src/app.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { FAKE_MEDIA_ARGS, OUT, useBrowserWorld } from "./browserHarness.ts";
 import { parseTiledMap, areaAt, type SpaceMap, type Tile } from "../../shared/map.ts";
 import { findPath } from "../../shared/pathfinding.ts";
 import { TALK_RADIUS } from "../../shared/constants.ts";
 import type { PeerStats } from "../src/av/conversation.ts";
 
-const OUT = new URL("../../test-output/", import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SPACE = "av-office";
 
 interface AvHooks {
@@ -31,31 +26,16 @@ interface AvHooks {
 /** Cast inside page.evaluate (those callbacks run in the browser: no Node-side helpers there). */
 type W = { __plaza: AvHooks };
 
-let server: PlazaProcess;
-let browser: Browser;
+const world = useBrowserWorld(FAKE_MEDIA_ARGS);
 let map: SpaceMap;
 
 beforeAll(async () => {
-  if (!existsSync(`${CLIENT_DIST}index.html`)) throw new Error("client not built: run `npm run build` first (npm test does)");
-  mkdirSync(OUT, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-      "--no-first-run", "--disable-quic", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-    ],
-  });
-  const res = await fetch(`${server.url}/api/spaces/${SPACE}/map`);
+  const res = await fetch(`${world.server.url}/api/spaces/${SPACE}/map`);
   map = parseTiledMap(await res.json());
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 async function enter(name: string, space = SPACE, opts: { denyMedia?: boolean } = {}): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   page.on("pageerror", (e) => console.error(`${name}: page error:`, e.message));
   if (opts.denyMedia) {
@@ -64,7 +44,7 @@ async function enter(name: string, space = SPACE, opts: { denyMedia?: boolean } 
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
     });
   }
-  await page.goto(`${server.url}/`);
+  await page.goto(`${world.server.url}/`);
   await page.fill("#name", name);
   await page.fill("#space", space);
   await page.click("button.primary");

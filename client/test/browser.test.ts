@@ -3,15 +3,9 @@
  * link, walk with the keyboard and by clicking, see each other move. Screenshots are saved to
  * test-output/ for a person to look at.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync } from "node:fs";
-import { startTestServer } from "../../server/test/harness.ts";
-import { CLIENT_DIST } from "../../server/src/http/api.ts";
-import type { PlazaProcess } from "../../server/src/app.ts";
-
-const OUT = new URL("../../test-output/", import.meta.url).pathname;
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { OUT, useBrowserWorld } from "./browserHarness.ts";
 
 interface PlazaHooks {
   sessionId: string;
@@ -22,25 +16,10 @@ interface PlazaHooks {
 }
 declare global { interface Window { __plaza?: PlazaHooks } }
 
-let server: PlazaProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!existsSync(`${CLIENT_DIST}index.html`)) throw new Error("client not built: run `npm run build` first (npm test does)");
-  mkdirSync(OUT, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const world = useBrowserWorld();
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   return page;
@@ -51,7 +30,7 @@ const pose = (page: Page) => page.evaluate(() => window.__plaza!.pose()!);
 describe("two people walking in one office (browser)", () => {
   it("enter, see each other, walk by keyboard and by click, names shown as text", async () => {
     const ada = await newPage();
-    await ada.goto(`${server.url}/`);
+    await ada.goto(`${world.server.url}/`);
     await ada.fill("#name", "Ada");
     await ada.click('[data-look="2"]');
     await ada.fill("#space", "E2E Office");
@@ -61,7 +40,7 @@ describe("two people walking in one office (browser)", () => {
 
     // Bob arrives by link; his name looks like markup and must stay text.
     const bob = await newPage();
-    await bob.goto(`${server.url}/s/e2e-office`);
+    await bob.goto(`${world.server.url}/s/e2e-office`);
     await expect(bob.locator("button.primary").textContent()).resolves.toContain("e2e-office");
     await bob.fill("#name", "<b>Bob</b>");
     await bob.click("button.primary");
@@ -122,7 +101,7 @@ describe("two people walking in one office (browser)", () => {
 
   it("explains a refused join in words (invalid space link)", async () => {
     const page = await newPage();
-    await page.goto(`${server.url}/`);
+    await page.goto(`${world.server.url}/`);
     await page.fill("#name", "Ada");
     await page.fill("#space", "---");
     await page.click("button.primary");

@@ -2,29 +2,15 @@
  * Chat, status and emotes in real pages (CH1–CH3, ST1): a late joiner sees the earlier space
  * chat, a DM reaches only its recipient, DND shows in the roster, an emote shows over the avatar.
  */
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { mkdirSync } from "node:fs";
-import { startTestServer } from "../../server/test/harness.ts";
-import type { PlazaProcess } from "../../server/src/app.ts";
+import { expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { OUT, useBrowserWorld } from "./browserHarness.ts";
 
-const OUT = new URL("../../test-output/", import.meta.url).pathname;
-let server: PlazaProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  mkdirSync(OUT, { recursive: true });
-  server = await startTestServer();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-});
-afterAll(async () => { await browser?.close(); await server?.close(); });
+const world = useBrowserWorld();
 
 async function enter(name: string, space: string): Promise<Page> {
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  await page.goto(`${server.url}/s/${space}`);
+  const page = await (await world.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  await page.goto(`${world.server.url}/s/${space}`);
   await page.fill("#name", name);
   await page.click("button.primary");
   await page.waitForFunction(() => (window as unknown as { __plaza?: { pose(): unknown } }).__plaza?.pose() !== undefined, null, { timeout: 15_000 });
