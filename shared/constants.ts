@@ -22,7 +22,10 @@ export const STEP_MS = 150;
 export const STEP_BURST = 4;
 export const STEP_REFILL_MS = 120;
 
-/** Patch rate of the space room: 20 state patches per second. */
+/**
+ * Default patch interval of a space room: 20 state patches per second. Each patch is one socket
+ * write per client, so very large spaces trade latency for CPU with PATCH_MS=100 (BENCHMARKS.md).
+ */
 export const PATCH_MS = 50;
 
 /** User text limits (characters, after trimming). */
@@ -61,8 +64,8 @@ export const SEQ_MODULO = 65536;
  */
 export const INTEREST_RADIUS = 16;
 export const INTEREST_MAX = 60;
-/** Each client's visible set is recomputed every INTEREST_REFRESH_PATCHES patches (250 ms). */
-export const INTEREST_REFRESH_PATCHES = 5;
+/** Each client's visible set is recomputed every INTEREST_REFRESH_MS (spread over the patches). */
+export const INTEREST_REFRESH_MS = 250;
 
 /** Chat: longest message, messages kept in the room's memory for latecomers (the seeds' last-N). */
 export const CHAT_MAX = 500;
@@ -82,7 +85,7 @@ export const EMOTE_SHOW_MS = 3000;
  */
 export const TALK_RADIUS = 3;
 export const CONVERSATION_CAP = 8;
-/** Conversations are recomputed every PROXIMITY_PATCHES patches (200 ms). */
-export const PROXIMITY_PATCHES = 4;
+/** Conversations are recomputed every PROXIMITY_MS (at the next patch). */
+export const PROXIMITY_MS = 200;
 /** Seconds of hidden tab after which the client sets itself "away". */
 export const AUTO_AWAY_S = 120;

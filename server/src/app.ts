@@ -6,7 +6,7 @@ import { defineRoom, defineServer, type Server } from "@colyseus/core";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
-import { INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES } from "../../shared/constants.ts";
+import { INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
 import { spaceRoomWith } from "./rooms/SpaceRoom.ts";
 import { TemplateMapCatalog, type MapCatalog } from "./space/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
@@ -36,6 +36,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     maxClients: opts.SPACE_MAX_CLIENTS ?? 1000,
     interest: opts.PLAZA_INTEREST ?? "grid",
     interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX },
+    patchMs: opts.PATCH_MS ?? PATCH_MS,
   });
 
   const transport = new WebSocketTransport({ maxPayload: MAX_MESSAGE_BYTES });

@@ -13,7 +13,7 @@ import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes
 import { applyMove, freshStepBudget, spendStep, type StepBudget } from "../../../shared/movement.ts";
 import { MoveRejection } from "../../../shared/codes.ts";
 import {
-  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, EMOTE_MIN_MS, EMOTE_SHOW_MS, PATCH_MS, PROXIMITY_PATCHES, RECONNECT_GRACE_S,
+  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, EMOTE_MIN_MS, EMOTE_SHOW_MS, INTEREST_REFRESH_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
 } from "../../../shared/constants.ts";
 import { EMOTES, MediaFlag, STATUSES, type ChatMessage } from "../../../shared/protocol.ts";
 import { areaAt } from "../../../shared/map.ts";
@@ -36,6 +36,8 @@ export interface SpaceRoomDeps {
   /** Interest management: "grid" (default) or "off" (everyone receives everyone). */
   interest: InterestMode;
   interestOptions: InterestOptions;
+  /** Patch interval in ms (PATCH_MS by default). */
+  patchMs: number;
 }
 
 /** Per-connection bookkeeping that is not synced to anyone. */
@@ -69,6 +71,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private visibility!: AvatarVisibility;
   private chatLog = new ChatLog(CHAT_HISTORY);
   private patches = 0;
+  private proximityEvery = 4;
 
   /** Validates join options before any room is created or seat reserved (PR1, PR2, PR3). */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
@@ -90,8 +93,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     // the same space. The cap is enforced in onJoin instead (SP2).
     this.metadata = { spaceId: this.spaceId };
     this.state = new SpaceState();
-    this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, this.deps.interestOptions);
-    this.setPatchRate(PATCH_MS);
+    const patchMs = this.deps.patchMs;
+    this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, this.deps.interestOptions, Math.max(1, Math.round(INTEREST_REFRESH_MS / patchMs)));
+    this.proximityEvery = Math.max(1, Math.round(PROXIMITY_MS / patchMs));
+    this.setPatchRate(patchMs);
     // Hard backstop only, above the point where the InboundGuard disconnects a flooder.
     this.maxMessagesPerSecond = 1000;
 
@@ -205,7 +210,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** Colyseus calls this right before encoding each patch. */
   override onBeforePatch() {
     this.visibility.tick();
-    if (++this.patches % PROXIMITY_PATCHES === 0) this.updateConversations();
+    if (++this.patches % this.proximityEvery === 0) this.updateConversations();
   }
 
   /** PX*: recompute who talks to whom; tell each client whose conversation changed (AV1). */

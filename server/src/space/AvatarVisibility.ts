@@ -1,12 +1,11 @@
 /**
  * Turns InterestGrid answers into per-client StateViews (SPEC IM1–IM4). In "grid" mode each
- * client has its own view, refreshed every INTEREST_REFRESH_PATCHES patches (a fifth of the
- * clients per patch, so the work is spread evenly). In "off" mode everyone shares one view that
+ * client has its own view, refreshed once every `refreshPatches` patches (a slice of the clients
+ * per patch, so the work is spread evenly). In "off" mode everyone shares one view that
  * holds every avatar: everyone receives everyone, encoded once per patch (the comparison baseline).
  */
 import { StateView } from "@colyseus/schema";
 import type { Avatar } from "../../../shared/state.ts";
-import { INTEREST_REFRESH_PATCHES } from "../../../shared/constants.ts";
 import { InterestGrid, tileDistance, type InterestOptions } from "./InterestGrid.ts";
 
 export type InterestMode = "grid" | "off";
@@ -24,7 +23,8 @@ export class AvatarVisibility {
   private order: string[] = [];
   private cursor = 0;
 
-  constructor(readonly mode: InterestMode, width: number, height: number, private readonly opts: InterestOptions) {
+  /** @param refreshPatches every viewer is refreshed once per this many ticks (patches). */
+  constructor(readonly mode: InterestMode, width: number, height: number, private readonly opts: InterestOptions, private readonly refreshPatches = 5) {
     this.grid = new InterestGrid(width, height);
   }
 
@@ -67,7 +67,7 @@ export class AvatarVisibility {
   /** Called once per patch: refreshes the next slice of viewers. */
   tick() {
     if (this.mode === "off" || this.order.length === 0) return;
-    const slice = Math.ceil(this.order.length / INTEREST_REFRESH_PATCHES);
+    const slice = Math.ceil(this.order.length / this.refreshPatches);
     for (let i = 0; i < slice; i++) {
       if (this.cursor >= this.order.length) this.cursor = 0;
       const id = this.order[this.cursor++];
