@@ -213,10 +213,17 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   room.onMessage("located", (m: ServerMessages["located"]) => {
     if (!m.found) { toast("They left the space."); if (following === m.id) following = undefined; return; }
     if (!predictor) return;
-    goal = walkTarget(map, m.x, m.y, predictor.pose);
-    path = goal ? findPath(map, predictor.pose, goal) : [];
-    if (following !== m.id) toast(`${nameOf(m.id)} is ${path.length} steps away`);
-    locateFlash = { until: performance.now() + 4000, tile: { x: m.x, y: m.y } };
+    const target = walkTarget(map, m.x, m.y, predictor.pose);
+    const way = target ? findPath(map, predictor.pose, target) : [];
+    if (following === m.id) {
+      // Following: walk that way (LO2).
+      goal = target;
+      path = way;
+      return;
+    }
+    // Locating (LO1): show the way and glance at them; walking stays the user's choice.
+    toast(`${nameOf(m.id)} is ${way.length} steps away`);
+    locateFlash = { until: performance.now() + 4000, tile: { x: m.x, y: m.y }, way };
   });
   room.send("history", {});
   room.onDrop(() => { status.hidden = false; status.className = "chip status"; status.textContent = "Reconnecting…"; });
@@ -230,7 +237,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   let hover: Tile | undefined;
   let lastStepAt = -Infinity;
   let stopped = false;
-  let locateFlash: { until: number; tile: Tile } | undefined;
+  let locateFlash: { until: number; tile: Tile; way: Tile[] } | undefined;
 
   const isTyping = (e: Event) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
   const onKeyDown = (e: KeyboardEvent) => {
@@ -355,7 +362,13 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       conversation.setDistances(d);
     }
     if (locateFlash && now > locateFlash.until) locateFlash = undefined;
-    renderer.draw({ now, focus, avatars, hover, path, marker: locateFlash?.tile });
+    if (locateFlash) {
+      // Pan toward the located person for the first 2.5 s, then glide back to ourselves.
+      const left = locateFlash.until - now;
+      const k = left > 1500 ? Math.min(1, (4000 - left) / 600) : Math.max(0, left / 1500);
+      focus = { x: focus.x + (locateFlash.tile.x - focus.x) * k, y: focus.y + (locateFlash.tile.y - focus.y) * k };
+    }
+    renderer.draw({ now, focus, avatars, hover, path: path.length ? path : locateFlash?.way, marker: locateFlash?.tile });
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
