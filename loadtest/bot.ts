@@ -58,7 +58,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, onLate?:
 export async function joinBot(client: Client, opts: JoinBotOptions): Promise<Bot> {
   const timeoutMs = opts.joinTimeoutMs ?? 15_000;
   const deadline = opts.now() + timeoutMs;
-  const joining = client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId: opts.spaceId, name: opts.name, look: opts.look }, SpaceState) as Promise<SpaceRoom>;
+  const joining = client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId: opts.spaceId, name: opts.name, look: opts.look, client: "bot" }, SpaceState) as Promise<SpaceRoom>;
   const room = await withTimeout(joining, timeoutMs, `${opts.name} joining ${opts.spaceId}`, (late) => void late.leave().catch(() => undefined));
   const bot = new Bot(room, opts);
   try {

@@ -40,8 +40,12 @@ export const joinOptionsSchema = z.object({
   spaceId: spaceIdSchema,
   name: displayNameSchema,
   look: z.number().int().min(0).max(LOOK_COUNT - 1),
+  /** What is connecting, for analytics: the browser client or a load-test bot. */
+  client: z.enum(["web", "bot"]).optional().default("web"),
 });
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
+/** What a client passes to join (client kind optional). */
+export type JoinRequest = z.input<typeof joinOptionsSchema>;
 
 /** Presence statuses (synced as a uint8 index into this list). DND joins no conversation (PX1). */
 export const STATUSES = ["available", "busy", "away", "dnd"] as const;

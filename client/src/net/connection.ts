@@ -3,7 +3,7 @@
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { SpaceState } from "../../../shared/state.ts";
-import { PROTOCOL_VERSION, SPACE_ROOM, type JoinOptions } from "../../../shared/protocol.ts";
+import { PROTOCOL_VERSION, SPACE_ROOM, type JoinRequest } from "../../../shared/protocol.ts";
 import { JoinErrorCode, PlazaCloseCode } from "../../../shared/codes.ts";
 
 export type SpaceRoom = Room<any, SpaceState>;
@@ -12,7 +12,7 @@ export function serverEndpoint(): string {
   return `${location.protocol}//${location.host}`;
 }
 
-export async function joinSpace(opts: Omit<JoinOptions, "protocol">): Promise<SpaceRoom> {
+export async function joinSpace(opts: Omit<JoinRequest, "protocol">): Promise<SpaceRoom> {
   const client = new Client(serverEndpoint());
   const room = await client.joinOrCreate(SPACE_ROOM, { ...opts, protocol: PROTOCOL_VERSION }, SpaceState);
   return room;
