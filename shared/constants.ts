@@ -89,3 +89,16 @@ export const CONVERSATION_CAP = 8;
 export const PROXIMITY_MS = 200;
 /** Seconds of hidden tab after which the client sets itself "away". */
 export const AUTO_AWAY_S = 120;
+
+/**
+ * Spotlight (SPEC PX7–PX8): the person on a spotlight tile is heard by up to SPOTLIGHT_MAX
+ * others (nearest first), over one-way peer-to-peer links, so the speaker's browser uploads one
+ * copy of its media per listener (Chrome encodes each RTCPeerConnection separately):
+ * - audio + video while listeners ≤ SPOTLIGHT_VIDEO_MAX: a 640×360 camera at ~0.5–1 Mbit/s per
+ *   copy is 5–10 Mbit/s up and ten video encoders, what a laptop on a home uplink can sustain;
+ * - audio only up to SPOTLIGHT_MAX: Opus voice at ~40 kbit/s per copy is ~1.6 Mbit/s up for 40,
+ *   and audio encoders are cheap. An all-hands beyond that needs an SFU (the speaker uploads once
+ *   and a media server fans out), which would sit behind the same `peers`/`signal` messages.
+ */
+export const SPOTLIGHT_VIDEO_MAX = 10;
+export const SPOTLIGHT_MAX = 40;

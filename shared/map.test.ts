@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { parseTiledMap, isWalkable, areaAt, MapFormatError, MAP_MAX_TILES } from "./map.ts";
+import { parseTiledMap, isWalkable, areaAt, spotlightAt, MapFormatError, MAP_MAX_TILES } from "./map.ts";
 import { asciiTiledMap } from "./testing/asciiMap.ts";
 import { findPath } from "./pathfinding.ts";
 
@@ -24,6 +24,26 @@ describe("MP1–MP4 Tiled maps", () => {
     expect(map.areas).toEqual([{ name: "Room", kind: "private", x: 3, y: 1, width: 1, height: 2 }]);
     expect(areaAt(map, 3, 2)?.name).toBe("Room");
     expect(areaAt(map, 1, 1)).toBeUndefined();
+  });
+  it("MP5 reads spotlight rectangles; a map without the layer has none", () => {
+    expect(map.spotlights).toEqual([]);
+    const staged = parseTiledMap(asciiTiledMap([
+      "######",
+      "#S.**#",
+      "#..**#",
+      "######",
+    ]));
+    expect(staged.spotlights).toEqual([{ name: "Stage", kind: "spotlight", x: 3, y: 1, width: 2, height: 2 }]);
+    expect(spotlightAt(staged, 4, 2)?.name).toBe("Stage");
+    expect(spotlightAt(staged, 2, 2)).toBeUndefined();
+    expect(isWalkable(staged, 3, 1)).toBe(true);
+    expect(staged.areas).toEqual([]); // a spotlight is not a private area
+  });
+  it("MP5 ignores objects in the spotlights layer that are not spotlight rectangles", () => {
+    const tmj = asciiTiledMap(["*.", ".."]);
+    const layer = tmj.layers.find((l) => l.name === "spotlights") as { objects: unknown[] };
+    layer.objects.push({ id: 7, name: "Note", type: "label", x: 32, y: 32, width: 32, height: 32 }, { id: 8, name: "Dot", type: "spotlight", x: 0, y: 0, point: true });
+    expect(parseTiledMap(tmj).spotlights.map((s) => s.name)).toEqual(["Stage"]);
   });
   it("ignores Tiled's flip flags when reading tile ids", () => {
     const tmj = asciiTiledMap(["#.", ".."]);
@@ -51,6 +71,14 @@ describe("the shipped office map", () => {
     expect(office.spawns.length).toBeGreaterThanOrEqual(8);
     for (const s of office.spawns) expect(isWalkable(office, s.x, s.y)).toBe(true);
     expect(office.areas.length).toBeGreaterThanOrEqual(1);
+  });
+  it("MP5 has a walkable stage outside every private area", () => {
+    const stage = office.spotlights.find((s) => s.name === "Stage");
+    expect(stage?.kind).toBe("spotlight");
+    for (let y = stage!.y; y < stage!.y + stage!.height; y++) for (let x = stage!.x; x < stage!.x + stage!.width; x++) {
+      expect(isWalkable(office, x, y)).toBe(true);
+      expect(areaAt(office, x, y)).toBeUndefined();
+    }
   });
   it("every walkable tile can be reached from the first spawn point", () => {
     const start = office.spawns[0];

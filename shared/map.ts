@@ -7,7 +7,8 @@
  * - tile layers are drawn in order; a layer named "above" is drawn over avatars;
  * - a tile whose tileset entry has the bool property `collides: true` blocks movement (MP2);
  * - object layer "spawns": point objects where avatars appear (MP3);
- * - object layer "areas": rectangles with type/class "private" and a name (meeting rooms) (MP4).
+ * - object layer "areas": rectangles with type/class "private" and a name (meeting rooms) (MP4);
+ * - object layer "spotlights": rectangles with type/class "spotlight" and a name (stages) (MP5).
  */
 import { z } from "zod";
 
@@ -87,6 +88,8 @@ export interface SpaceMap {
   tileset: Tileset;
   spawns: Tile[];
   areas: Area[];
+  /** Spotlight rectangles (MP5): whoever stands on one is heard by the whole space (PX7). */
+  spotlights: Area[];
 }
 
 export class MapFormatError extends Error {
@@ -139,16 +142,19 @@ export function parseTiledMap(json: unknown): SpaceMap {
     if (i < 0) throw new MapFormatError("invalid map: no walkable tile");
     spawns.push({ x: i % m.width, y: Math.floor(i / m.width) });
   }
-  const areas: Area[] = objects("areas")
+  const rectangles = (layer: string, fallbackName: string): Area[] => objects(layer)
     .filter((o) => !o.point && o.width > 0 && o.height > 0)
     .map((o) => ({
-      name: o.name || "Area",
+      name: o.name || fallbackName,
       kind: o.type ?? o.class ?? "",
       x: toTile(o.x),
       y: toTile(o.y),
       width: Math.max(1, Math.round(o.width / m.tilewidth)),
       height: Math.max(1, Math.round(o.height / m.tilewidth)),
     }));
+  const areas = rectangles("areas", "Area");
+  // MP5: a map without the layer simply has no spotlight; objects of another type are ignored.
+  const spotlights = rectangles("spotlights", "Spotlight").filter((a) => a.kind === "spotlight");
 
   return {
     width: m.width,
@@ -162,6 +168,7 @@ export function parseTiledMap(json: unknown): SpaceMap {
     },
     spawns,
     areas,
+    spotlights,
   };
 }
 
@@ -183,4 +190,9 @@ export function isWalkable(map: Walkable, x: number, y: number): boolean {
 /** The named area containing a tile, if any (first match in map order). */
 export function areaAt(map: SpaceMap, x: number, y: number): Area | undefined {
   return map.areas.find((a) => x >= a.x && y >= a.y && x < a.x + a.width && y < a.y + a.height);
+}
+
+/** The spotlight containing a tile, if any (MP5, PX7). */
+export function spotlightAt(map: SpaceMap, x: number, y: number): Area | undefined {
+  return map.spotlights.find((a) => x >= a.x && y >= a.y && x < a.x + a.width && y < a.y + a.height);
 }

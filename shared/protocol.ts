@@ -85,7 +85,7 @@ export const clientMessageSchemas = {
   history: z.object({}).strict(),
   /** Where is this person? Answered with `located` (LO1). */
   locate: z.object({ id: sessionId }).strict(),
-  /** WebRTC signaling, relayed by the room only to a current conversation peer (AV2). */
+  /** WebRTC signaling, relayed by the room only along a current link: conversation peer or spotlight (AV2). */
   signal: z.object({ to: sessionId, kind: z.enum(["offer", "answer", "ice"]), data: z.string().max(SIGNAL_MAX) }).strict(),
 } as const;
 
@@ -98,9 +98,14 @@ export interface ServerMessages {
   correction: { seq: number; x: number; y: number; dir: Dir; reason: MoveRejection };
   /** Something the user should see (throttling, etc.); `code` is stable, `message` is for humans. */
   notice: { code: string; message: string };
-  /** Your current conversation: the people you are connected to (PX*), and the private area you are in. */
-  peers: { peers: string[]; area: string | null };
-  /** A signaling message from a conversation peer; `from` is stamped by the server. */
+  /**
+   * Your current links (PX*): conversation `peers` (mutual media) and the private area you are in;
+   * the space's `spotlight` (who is on it, how many hear them, audio only or not), and your part
+   * in it: `speaking` the listeners you send to (you are the speaker), `listening` the speaker you
+   * receive from (one-way media, PX7–PX8).
+   */
+  peers: { peers: string[]; area: string | null; spotlight: SpotlightInfo | null; speaking: string[]; listening: string | null };
+  /** A signaling message from a conversation peer or spotlight link; `from` is stamped by the server. */
   signal: { from: string; kind: "offer" | "answer" | "ice"; data: string };
   /** A chat message (text is plain text). */
   chat: ChatMessage;
@@ -108,6 +113,15 @@ export interface ServerMessages {
   chatHistory: { messages: ChatMessage[] };
   /** Answer to `locate`: the person's tile, or found=false when they left. */
   located: { id: string; found: boolean; x: number; y: number };
+}
+
+/** The space's spotlight speaker, as told to everyone in `peers` (PX7–PX8). */
+export interface SpotlightInfo {
+  speaker: string;
+  /** People who hear the speaker (spotlight listeners plus their conversation peers). */
+  listeners: number;
+  /** Too many listeners for video (SPOTLIGHT_VIDEO_MAX): the speaker sends audio only. */
+  audioOnly: boolean;
 }
 
 export interface ChatMessage {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { conversationPeers, type Presence } from "./proximity.ts";
+import { conversationPeers, spaceLinks, type Presence } from "./proximity.ts";
 import { STATUSES } from "./protocol.ts";
 
 const P = (id: string, x: number, y: number, extra: Partial<Presence> = {}): Presence => ({ id, x, y, status: "available", ...extra });
@@ -63,6 +63,109 @@ describe("PX conversations", () => {
         expect(conversationPeers([...people].reverse(), { radius, cap })).toEqual(peers);
       }),
       { seed: 31337, numRuns: 300 },
+    );
+  });
+});
+
+describe("PX7–PX8 spotlight", () => {
+  const sopts = { radius: 3, cap: 4, spotlightMax: 3, videoMax: 2 };
+  const stage = { spotlight: "Stage" };
+
+  it("PX7 the person on a spotlight is heard by everyone else, over one-way links", () => {
+    const { links, spotlight } = spaceLinks([P("s", 0, 0, stage), P("a", 10, 0), P("b", 20, 5, { area: "Room" })], sopts);
+    expect(spotlight).toEqual({ speaker: "s", listeners: 2, audioOnly: false });
+    expect(links.get("s")).toEqual({ peers: [], speaking: ["a", "b"], listening: null });
+    expect(links.get("a")).toEqual({ peers: [], speaking: [], listening: "s" });
+    expect(links.get("b")!.listening).toBe("s"); // private areas hear the spotlight too
+  });
+  it("PX7 nobody on a spotlight, or only someone on do-not-disturb: no speaker", () => {
+    expect(spaceLinks([P("a", 0, 0), P("b", 9, 9)], sopts).spotlight).toBeNull();
+    const { links, spotlight } = spaceLinks([P("s", 0, 0, { ...stage, status: "dnd" }), P("a", 9, 9)], sopts);
+    expect(spotlight).toBeNull();
+    expect(links.get("a")!.listening).toBeNull();
+  });
+  it("PX7 one speaker per space: the incumbent keeps it, else the smallest id", () => {
+    const people = [P("y", 0, 0, stage), P("x", 1, 0, stage), P("a", 9, 9)];
+    expect(spaceLinks(people, sopts).spotlight?.speaker).toBe("x");
+    expect(spaceLinks(people, { ...sopts, incumbent: "y" }).spotlight?.speaker).toBe("y");
+    expect(spaceLinks(people, { ...sopts, incumbent: "a" }).spotlight?.speaker).toBe("x"); // not on stage
+  });
+  it("PX8 the speaker's conversation peers are not listeners; DND people are neither", () => {
+    const { links, spotlight } = spaceLinks([P("s", 0, 0, stage), P("near", 1, 0), P("far", 12, 0), P("quiet", 13, 0, { status: "dnd" })], sopts);
+    expect(links.get("s")).toEqual({ peers: ["near"], speaking: ["far"], listening: null });
+    expect(links.get("near")!.listening).toBeNull();
+    expect(links.get("quiet")!.listening).toBeNull();
+    expect(spotlight).toEqual({ speaker: "s", listeners: 2, audioOnly: false });
+  });
+  it("PX8 at most spotlightMax listeners, nearest first; audio only above videoMax", () => {
+    const crowd = [P("s", 0, 0, stage), ...Array.from({ length: 6 }, (_, i) => P(`p${i}`, 10 + i, 0))];
+    const { links, spotlight } = spaceLinks(crowd, sopts);
+    expect(links.get("s")!.speaking).toEqual(["p0", "p1", "p2"]);
+    expect(links.get("p3")!.listening).toBeNull();
+    expect(spotlight).toEqual({ speaker: "s", listeners: 3, audioOnly: true });
+  });
+
+  it("PX1–PX8 hold for seeded random layouts with spotlights", () => {
+    const person = fc.record({
+      x: fc.integer({ min: 0, max: 20 }),
+      y: fc.integer({ min: 0, max: 20 }),
+      status: fc.constantFrom(...STATUSES),
+      area: fc.option(fc.constantFrom("Room A", "Room B"), { nil: undefined }),
+      // About one in eight stands on the stage, so layouts have no, one or several people there.
+      spotlight: fc.oneof({ arbitrary: fc.constant(undefined), weight: 7 }, { arbitrary: fc.constant("Stage"), weight: 1 }),
+    });
+    fc.assert(
+      fc.property(fc.array(person, { maxLength: 60 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 8 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 12 }), fc.integer({ min: -1, max: 59 }),
+        (raw, radius, cap, spotlightMax, videoMax, inc) => {
+          const people = raw.map((p, i) => ({ id: `u${i}`, ...p }));
+          const byId = new Map(people.map((p) => [p.id, p]));
+          const opts = { radius, cap, spotlightMax, videoMax, incumbent: inc >= 0 ? `u${inc}` : undefined };
+          const { links, spotlight } = spaceLinks(people, opts);
+          const peers = conversationPeers(people, { radius, cap });
+          expect(links.size).toBe(people.length);
+          for (const [id, l] of links) expect(l.peers).toEqual(peers.get(id)); // PX1–PX6 unchanged
+          const eligible = people.filter((p) => p.spotlight !== undefined && p.status !== "dnd");
+          const speakers = [...links].filter(([, l]) => l.speaking.length > 0).map(([id]) => id);
+          if (eligible.length === 0) {
+            expect(spotlight).toBeNull(); // PX7
+            expect(speakers).toEqual([]);
+            for (const l of links.values()) expect(l.listening).toBeNull();
+            return;
+          }
+          const s = spotlight!.speaker;
+          const me = byId.get(s)!;
+          expect(me.spotlight).toBeDefined(); // PX7 the speaker stands on a spotlight, not DND
+          expect(me.status).not.toBe("dnd");
+          if (opts.incumbent && eligible.some((p) => p.id === opts.incumbent)) expect(s).toBe(opts.incumbent);
+          expect(speakers.every((id) => id === s)).toBe(true); // one speaker per space
+          const speaking = links.get(s)!.speaking;
+          expect(speaking.length).toBeLessThanOrEqual(spotlightMax); // PX8
+          expect(new Set(speaking).size).toBe(speaking.length);
+          expect(spotlight!.listeners).toBe(speaking.length + links.get(s)!.peers.length);
+          expect(spotlight!.audioOnly).toBe(speaking.length > videoMax);
+          const d = (p: Presence) => Math.max(Math.abs(p.x - me.x), Math.abs(p.y - me.y));
+          for (const [id, l] of links) {
+            const p = byId.get(id)!;
+            // One-way links: I listen to s exactly when s speaks to me.
+            expect(l.listening === s).toBe(speaking.includes(id));
+            if (l.listening === null) {
+              // Left out only when DND, the speaker, already their peer, or farther than every listener.
+              const excused = id === s || p.status === "dnd" || links.get(s)!.peers.includes(id);
+              if (!excused) {
+                expect(speaking.length).toBe(spotlightMax);
+                for (const o of speaking) expect(d(byId.get(o)!) <= d(p)).toBe(true);
+              }
+            } else {
+              expect(p.status).not.toBe("dnd");
+              expect(l.peers).not.toContain(s);
+            }
+          }
+          // Nearest first.
+          for (let i = 1; i < speaking.length; i++) expect(d(byId.get(speaking[i - 1])!)).toBeLessThanOrEqual(d(byId.get(speaking[i])!));
+          // PX6 deterministic: same input, same answer.
+          expect(spaceLinks([...people].reverse(), opts)).toEqual({ links, spotlight });
+        }),
+      { seed: 4242, numRuns: 300 },
     );
   });
 });

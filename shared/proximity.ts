@@ -1,10 +1,11 @@
 /**
- * Who talks to whom (SPEC PX1–PX6): one pure function from positions, private areas and statuses
- * to each person's conversation peers. The room runs it a few times a second and tells each
- * client only its own peers; signaling is relayed only along these links. No clock, no I/O.
+ * Who talks to whom (SPEC PX1–PX8): pure functions from positions, private areas, spotlights and
+ * statuses to each person's conversation peers (mutual links) and spotlight links (one-way, from
+ * the speaker to listeners). The room runs them a few times a second and tells each client only
+ * its own links; signaling is relayed only along these links. No clock, no I/O.
  */
-import { CONVERSATION_CAP, TALK_RADIUS } from "./constants.ts";
-import type { Status } from "./protocol.ts";
+import { CONVERSATION_CAP, SPOTLIGHT_MAX, SPOTLIGHT_VIDEO_MAX, TALK_RADIUS } from "./constants.ts";
+import type { SpotlightInfo, Status } from "./protocol.ts";
 
 export interface Presence {
   id: string;
@@ -13,6 +14,8 @@ export interface Presence {
   status: Status;
   /** Name of the private area the person stands in, if any. */
   area?: string;
+  /** Name of the spotlight (map layer `spotlights`) the person stands on, if any (PX7). */
+  spotlight?: string;
 }
 
 export interface ProximityOptions {
@@ -66,4 +69,63 @@ export function conversationPeers(people: readonly Presence[], opts: ProximityOp
     result.set(p.id, mine ? [...mine].filter((o) => chosen.get(o)?.has(p.id)).sort() : []);
   }
   return result;
+}
+
+export interface SpotlightOptions extends ProximityOptions {
+  /** Most listeners one speaker sends to (SPOTLIGHT_MAX: the speaker uploads once per listener). */
+  spotlightMax: number;
+  /** Listeners up to which the speaker also sends video (SPOTLIGHT_VIDEO_MAX). */
+  videoMax: number;
+  /**
+   * The speaker of the previous run. While still eligible they keep the spotlight, so two people
+   * on one stage do not take turns every time someone else moves.
+   */
+  incumbent?: string;
+}
+
+/** One person's links: conversation peers (mutual) and spotlight links (one-way media). */
+export interface Links {
+  /** Conversation peers, sorted by id (as `conversationPeers`). */
+  peers: string[];
+  /** As the speaker: the listeners I send to, nearest first; otherwise empty. */
+  speaking: string[];
+  /** As a listener: the speaker I receive from; otherwise null. */
+  listening: string | null;
+}
+
+export interface SpaceLinks {
+  links: Map<string, Links>;
+  /** The speaker and how many hear them (sent to everyone), or null. */
+  spotlight: SpotlightInfo | null;
+}
+
+const SPOTLIGHT_DEFAULTS: SpotlightOptions = { ...DEFAULTS, spotlightMax: SPOTLIGHT_MAX, videoMax: SPOTLIGHT_VIDEO_MAX };
+
+/**
+ * Conversations (PX1–PX6) plus the spotlight (PX7–PX8). At most one speaker per space: the
+ * incumbent if still on a spotlight and not on do-not-disturb, else the eligible person with the
+ * smallest id. Every other person not on do-not-disturb and not already the speaker's conversation
+ * peer (who hears them anyway) is a candidate listener; the `spotlightMax` nearest (Chebyshev,
+ * ties by id) listen, wherever they stand — private areas included. Pure and deterministic.
+ */
+export function spaceLinks(people: readonly Presence[], opts: SpotlightOptions = SPOTLIGHT_DEFAULTS): SpaceLinks {
+  const peers = conversationPeers(people, opts);
+  const links = new Map<string, Links>();
+  for (const p of people) links.set(p.id, { peers: peers.get(p.id) ?? [], speaking: [], listening: null });
+
+  const onStage = people.filter((p) => p.spotlight !== undefined && p.status !== "dnd"); // PX7
+  const speaker = onStage.find((p) => p.id === opts.incumbent) ?? onStage.reduce<Presence | undefined>((best, p) => (!best || p.id < best.id ? p : best), undefined);
+  if (!speaker) return { links, spotlight: null };
+
+  const hearsAnyway = new Set(peers.get(speaker.id));
+  const listeners = people
+    .filter((p) => p !== speaker && p.status !== "dnd" && !hearsAnyway.has(p.id))
+    .sort(byDistanceThenId(speaker))
+    .slice(0, Math.max(0, opts.spotlightMax)); // PX8
+  links.get(speaker.id)!.speaking = listeners.map((p) => p.id);
+  for (const l of listeners) links.get(l.id)!.listening = speaker.id;
+  return {
+    links,
+    spotlight: { speaker: speaker.id, listeners: listeners.length + hearsAnyway.size, audioOnly: listeners.length > opts.videoMax },
+  };
 }

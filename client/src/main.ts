@@ -2,12 +2,15 @@
 import "./style.css";
 import { renderLanding, toSpaceId } from "./ui/landing.ts";
 import { renderSpace } from "./ui/spaceView.ts";
+import { renderInsights } from "./insights/insightsView.ts";
 import { loadProfile } from "./ui/profile.ts";
 import { spaceIdSchema } from "../../shared/protocol.ts";
 
 const root = document.getElementById("app")!;
 
 function route() {
+  const insights = location.pathname.match(/^\/s\/([^/]+)\/insights\/?$/);
+  if (insights && spaceIdSchema.safeParse(insights[1]).success) return renderInsights(root, insights[1]);
   const m = location.pathname.match(/^\/s\/([^/]+)\/?$/);
   const spaceId = m ? toSpaceId(decodeURIComponent(m[1])) : undefined;
   if (spaceId && spaceIdSchema.safeParse(spaceId).success) {

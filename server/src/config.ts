@@ -36,6 +36,22 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  // ---- Analytics (README "Analytics") ----
+  /** ClickHouse HTTP endpoint, e.g. http://127.0.0.1:8123. Unset: events stay in the on-disk spool. */
+  CLICKHOUSE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
+  CLICKHOUSE_USER: z.string().default("default"),
+  CLICKHOUSE_PASSWORD: z.string().default(""),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "letters, digits and _").default("plaza"),
+  /** Spool directory (append-only NDJSON segments) and its cap; beyond it the oldest are dropped. */
+  ANALYTICS_SPOOL_DIR: z.string().min(1).default(".data/analytics-spool"),
+  ANALYTICS_SPOOL_MAX_MB: z.coerce.number().positive().max(1_000_000).default(256),
+  /** Insert when a batch has this many rows, or every ANALYTICS_FLUSH_MS, whichever comes first. */
+  ANALYTICS_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  ANALYTICS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Rows per table waiting in memory at most (beyond: the oldest batch is dropped and counted). */
+  ANALYTICS_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
+  /** Bearer token for the insights API; unset: the insights API answers 403. */
+  INSIGHTS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(8).optional()),
 });
 
 export type PlazaConfig = z.infer<typeof envSchema>;

@@ -50,3 +50,46 @@ export const patchSeconds = new Histogram({
   buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1],
   registers: [registry],
 });
+
+// Analytics pipeline (server/src/analytics/pipeline.ts). Rows, not batches.
+export const analyticsQueued = new Gauge({
+  name: "plaza_analytics_queued",
+  help: "Analytics rows waiting in memory for the next insert",
+  registers: [registry],
+});
+export const analyticsSent = new Counter({
+  name: "plaza_analytics_sent_total",
+  help: "Analytics rows inserted into ClickHouse directly",
+  labelNames: ["table"] as const,
+  registers: [registry],
+});
+export const analyticsSpooled = new Counter({
+  name: "plaza_analytics_spooled_total",
+  help: "Analytics rows written to the on-disk spool (no ClickHouse configured, or it was unreachable)",
+  labelNames: ["table"] as const,
+  registers: [registry],
+});
+export const analyticsReplayed = new Counter({
+  name: "plaza_analytics_replayed_total",
+  help: "Spooled analytics rows replayed into ClickHouse",
+  labelNames: ["table"] as const,
+  registers: [registry],
+});
+export const analyticsDropped = new Counter({
+  name: "plaza_analytics_dropped_total",
+  help: "Analytics rows lost: queue_full (memory), spool_full (oldest segments deleted), spool_error, torn_line",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+export const analyticsInsertErrors = new Counter({
+  name: "plaza_analytics_insert_errors_total",
+  help: "Failed ClickHouse inserts: unavailable (retried/spooled) or rejected (rows kept in spool/rejected/)",
+  labelNames: ["kind"] as const,
+  registers: [registry],
+});
+export const analyticsInsertSeconds = new Histogram({
+  name: "plaza_analytics_insert_seconds",
+  help: "Duration of one successful ClickHouse insert (a batch or a replayed spool segment)",
+  buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers: [registry],
+});

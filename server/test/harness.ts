@@ -3,6 +3,9 @@
  * torn down by the caller (afterAll → close()).
  */
 import { Client, type Room } from "@colyseus/sdk";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startPlaza, type PlazaProcess, type StartOptions } from "../src/app.ts";
 import { parseTiledMap, type TiledMap } from "../../shared/map.ts";
 import type { MapCatalog } from "../src/space/MapCatalog.ts";
@@ -14,8 +17,17 @@ export function catalogOf(tmj: TiledMap): MapCatalog {
   return { mapFor: () => loaded };
 }
 
+/** A real Plaza process; its analytics spool goes to a fresh temp dir (removed on close) unless given. */
 export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> = {}): Promise<PlazaProcess> {
-  return startPlaza({ PORT: 0, HOST: "127.0.0.1", ...opts });
+  const spoolDir = opts.ANALYTICS_SPOOL_DIR ? null : mkdtempSync(join(tmpdir(), "plaza-test-spool-"));
+  const p = await startPlaza({ PORT: 0, HOST: "127.0.0.1", ...(spoolDir ? { ANALYTICS_SPOOL_DIR: spoolDir } : {}), ...opts });
+  if (!spoolDir) return p;
+  const close = p.close;
+  p.close = async () => {
+    await close();
+    rmSync(spoolDir, { recursive: true, force: true });
+  };
+  return p;
 }
 
 export type TestRoom = Room<any, SpaceState> & { corrections: ServerMessages["correction"][]; notices: ServerMessages["notice"][]; left?: number };

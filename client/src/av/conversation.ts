@@ -4,13 +4,18 @@
  * negotiation" pattern so either side may (re)negotiate at any time — screen share, camera on,
  * ICE restart — and offer collisions resolve themselves. The room only picks peers and relays
  * signals between them (AV2); everything here runs in the browser.
+ *
+ * The spotlight (PX7–PX8) rides on the same machinery with one-way connections: the speaker opens
+ * a send-only connection to each listener (audio, plus camera while the room says video fits), and
+ * a listener answers receive-only — listening never asks for our own camera or microphone.
  */
 import "./av.css";
 import { Dock, type PeerTiles } from "./dock.ts";
 import { LocalMedia, type DeviceChoice } from "./media.ts";
+import type { SpotlightInfo } from "../../../shared/protocol.ts";
 import {
-  createsTransceivers, decodeSignal, diffPeers, encodeCandidates, encodeDescription, isPolite, preferredVideoCodecs,
-  sameMedia, volumeAt, type DecodedSignal, type MediaState, type SignalKind,
+  createsTransceivers, decodeSignal, diffLinks, encodeCandidates, encodeDescription, isPolite, preferredVideoCodecs,
+  sameMedia, volumeAt, wantedLinks, type DecodedSignal, type LinkRole, type MediaState, type SignalKind,
 } from "./rules.ts";
 
 export type { SignalKind } from "./rules.ts";
@@ -26,7 +31,17 @@ export interface AvDeps {
   nameOf(id: string): string;
 }
 
-export interface PeerStats { peer: string; state: RTCPeerConnectionState; bytesReceived: number; bytesSent: number }
+export interface PeerStats { peer: string; role: LinkRole; state: RTCPeerConnectionState; bytesReceived: number; bytesSent: number }
+
+/** The spotlight part of the room's `peers` message. */
+export interface SpotlightLinks {
+  spotlight: SpotlightInfo | null;
+  /** Listeners we send to (we are the speaker). */
+  speaking: string[];
+  /** The speaker we receive from. */
+  listening: string | null;
+}
+const NO_SPOTLIGHT: SpotlightLinks = { spotlight: null, speaking: [], listening: null };
 
 /**
  * Local ICE candidates are collected this long and sent together: trickle ICE yields a burst of
@@ -44,6 +59,8 @@ const log = (...args: unknown[]) => {
 /** Everything we keep per conversation peer. */
 interface Peer {
   id: string;
+  /** Conversation peer, spotlight listener we send to, or spotlight speaker we receive from. */
+  role: LinkRole;
   pc: RTCPeerConnection;
   polite: boolean;
   // Perfect negotiation state (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example).
@@ -66,7 +83,8 @@ interface Peer {
   remote: MediaStream;
   /** Their screen shares, by the transceiver that carries each. */
   remoteScreens: Map<RTCRtpTransceiver, MediaStream>;
-  tiles: PeerTiles;
+  /** None for a listener we speak to: a speaker with 40 listeners shows no 40 tiles. */
+  tiles: PeerTiles | undefined;
   closed: boolean;
 }
 
@@ -79,6 +97,9 @@ export class Conversation {
   private preview: MediaStream | null = null;
   private releaseTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  /** The room's last word on the spotlight, and whether we send listeners audio only. */
+  spotlight: SpotlightLinks = NO_SPOTLIGHT;
+  private audioOnly = false;
 
   constructor(private readonly deps: AvDeps, private readonly dock: HTMLElement) {
     this.media = new LocalMedia(() => this.mediaChanged());
@@ -92,16 +113,30 @@ export class Conversation {
     });
   }
 
-  /** The room's current peer list for us; connects to new peers and hangs up on removed ones. */
-  setPeers(peers: string[], area: string | null): void {
+  /**
+   * The room's current links for us: conversation peers, and spotlight links (PX7–PX8). Connects
+   * to new ones, hangs up on removed ones, and reconnects anyone whose role changed.
+   */
+  setPeers(peers: string[], area: string | null, spot: SpotlightLinks = NO_SPOTLIGHT): void {
     if (this.disposed) return;
-    const { added, removed } = diffPeers(this.peers.keys(), peers, this.deps.selfId);
+    const want = wantedLinks(this.deps.selfId, peers, spot.speaking, spot.listening);
+    const { added, removed } = diffLinks([...this.peers.values()].map((p) => [p.id, p.role] as const), want);
     for (const id of removed) this.hangUp(id);
-    for (const id of added) this.connect(id);
+    for (const [id, role] of added) this.connect(id, role);
+    this.spotlight = spot;
+    const onAir = spot.spotlight?.speaker === this.deps.selfId ? spot.spotlight : null;
+    const audioOnly = onAir?.audioOnly ?? false;
+    if (audioOnly !== this.audioOnly) {
+      this.audioOnly = audioOnly;
+      for (const peer of this.peers.values()) if (peer.role === "speak") this.attach(peer);
+    }
     this.ui.setArea(area);
-    this.ui.setVisible(this.peers.size > 0);
+    this.ui.setOnAir(onAir && { listeners: onAir.listeners, audioOnly });
+    // We send to conversation peers and listeners; listening alone needs no camera or mic.
+    const sending = [...this.peers.values()].some((p) => p.role !== "listen");
+    this.ui.setVisible(this.peers.size > 0 || onAir !== null);
     clearTimeout(this.releaseTimer);
-    if (this.peers.size > 0) {
+    if (sending) {
       // Lazily: the camera turns on when someone is there to see it, not on page load.
       void this.media.start();
     } else {
@@ -121,7 +156,9 @@ export class Conversation {
   setDistances(distances: Map<string, number>): void {
     for (const [id, tiles] of distances) {
       const v = volumeAt(tiles);
-      if (v !== undefined) this.peers.get(id)?.tiles.setVolume(v);
+      const peer = this.peers.get(id);
+      // The spotlight speaker is heard at full volume wherever we are.
+      if (v !== undefined && peer?.role === "mesh") peer.tiles?.setVolume(v);
     }
     // The `peers` message can overtake the state patch that brings a newcomer's name; this runs
     // a few times a second, so tiles pick the name up shortly after.
@@ -141,7 +178,7 @@ export class Conversation {
       } catch {
         // Closed meanwhile: report zeros.
       }
-      return { peer: p.id, state: p.pc.connectionState, bytesReceived, bytesSent };
+      return { peer: p.id, role: p.role, state: p.pc.connectionState, bytesReceived, bytesSent };
     }));
   }
 
@@ -156,11 +193,11 @@ export class Conversation {
 
   /** What a peer sends, from the room's state (Person.media): shows their mic-off icon. */
   setPeerMedia(id: string, state: MediaState): void {
-    this.peers.get(id)?.tiles.camera.setMicOff(!state.mic);
+    this.peers.get(id)?.tiles?.camera.setMicOff(!state.mic);
   }
   /** A peer's display name changed (or became known after the tile was made). */
   renamePeer(id: string): void {
-    this.peers.get(id)?.tiles.setName(this.deps.nameOf(id));
+    this.peers.get(id)?.tiles?.setName(this.deps.nameOf(id));
   }
 
   dispose(): void {
@@ -174,14 +211,15 @@ export class Conversation {
 
   // --- connections -------------------------------------------------------------------------------
 
-  private connect(id: string): void {
+  private connect(id: string, role: LinkRole): void {
     const pc = new RTCPeerConnection({ iceServers: this.deps.iceServers });
+    const name = this.deps.nameOf(id);
     const peer: Peer = {
-      id, pc, polite: isPolite(this.deps.selfId, id),
+      id, role, pc, polite: isPolite(this.deps.selfId, id),
       makingOffer: false, ignoreOffer: false, settingRemoteAnswer: false,
       inbox: Promise.resolve(), early: [], outgoing: [], flushTimer: undefined,
       remote: new MediaStream(), remoteScreens: new Map(),
-      tiles: this.ui.addPeer(this.deps.nameOf(id)),
+      tiles: role === "mesh" ? this.ui.addPeer(name) : role === "listen" ? this.ui.addSpotlight(name) : undefined,
       closed: false,
     };
     this.peers.set(id, peer);
@@ -195,7 +233,12 @@ export class Conversation {
     };
     pc.oniceconnectionstatechange = restartOnFailure;
     pc.onconnectionstatechange = () => { log(id, pc.connectionState); restartOnFailure(); };
-    if (createsTransceivers(this.deps.selfId, id)) {
+    if (role === "speak") {
+      // The speaker always offers; the listener's answer makes the lines receive-only there.
+      peer.mic = pc.addTransceiver("audio", { direction: "inactive" });
+      peer.cam = pc.addTransceiver("video", { direction: "inactive" });
+      preferCodecs(peer.cam);
+    } else if (role === "mesh" && createsTransceivers(this.deps.selfId, id)) {
       peer.mic = pc.addTransceiver("audio", { direction: "recvonly" });
       peer.cam = pc.addTransceiver("video", { direction: "recvonly" });
       preferCodecs(peer.cam);
@@ -209,7 +252,7 @@ export class Conversation {
     peer.closed = true;
     clearTimeout(peer.flushTimer);
     peer.pc.close();
-    peer.tiles.remove();
+    peer.tiles?.remove();
     this.peers.delete(id);
   }
 
@@ -294,20 +337,26 @@ export class Conversation {
     }
   }
 
-  /** Puts our current tracks on this peer's senders; direction changes renegotiate by themselves. */
+  /**
+   * Puts our current tracks on this peer's senders; direction changes renegotiate by themselves.
+   * A spotlight listener gets our voice, and our camera unless the room says audio only; we send
+   * nothing to the speaker we listen to.
+   */
   private attach(peer: Peer): void {
-    if (peer.closed) return;
+    if (peer.closed || peer.role === "listen") return;
     const m = this.media;
+    const oneWay = peer.role === "speak";
     const put = (t: RTCRtpTransceiver | undefined, track: MediaStreamTrack | null) => {
       if (!t || t.currentDirection === "stopped") return;
       if (t.sender.track !== track) t.sender.replaceTrack(track).catch((err) => log("replaceTrack", err));
       // recvonly while we have nothing to send: the peer's track mutes and their tile shows our
       // initial instead of a frozen frame.
-      const direction = track ? "sendrecv" : "recvonly";
+      const direction = track ? (oneWay ? "sendonly" : "sendrecv") : (oneWay ? "inactive" : "recvonly");
       if (t.direction !== direction) t.direction = direction;
     };
     put(peer.mic, m.mic);
-    put(peer.cam, m.cam);
+    put(peer.cam, oneWay && this.audioOnly ? null : m.cam);
+    if (oneWay) return; // screen shares stay in the conversation (one more upload per listener)
     if (m.screen && !peer.screen) {
       peer.screen = peer.pc.addTransceiver(m.screen, { direction: "sendonly", streams: m.screenStream ? [m.screenStream] : [] });
       preferCodecs(peer.screen);
@@ -321,13 +370,14 @@ export class Conversation {
   }
 
   private onTrack(peer: Peer, e: RTCTrackEvent): void {
+    if (peer.role === "speak") return; // listeners send nothing back
     this.adopt(peer);
     const t = e.transceiver;
     const track = e.track;
     if (t === peer.mic || t === peer.cam) {
       for (const old of peer.remote.getTracks()) if (old.kind === track.kind && old !== track) peer.remote.removeTrack(old);
       if (!peer.remote.getTracks().includes(track)) peer.remote.addTrack(track);
-      peer.tiles.camera.setStream(peer.remote);
+      peer.tiles?.camera.setStream(peer.remote);
       if (track.kind === "video") {
         track.addEventListener("unmute", () => this.showRemoteCamera(peer));
         track.addEventListener("ended", () => this.showRemoteCamera(peer));
@@ -339,7 +389,7 @@ export class Conversation {
     const stream = new MediaStream([track]);
     peer.remoteScreens.set(t, stream);
     track.addEventListener("ended", () => this.sweepScreens(peer));
-    peer.tiles.showScreen(stream);
+    peer.tiles?.showScreen(stream);
   }
 
   /**
@@ -350,7 +400,7 @@ export class Conversation {
   private showRemoteCamera(peer: Peer): void {
     const t = peer.cam;
     const receiving = t !== undefined && (t.currentDirection === "sendrecv" || t.currentDirection === "recvonly");
-    peer.tiles.camera.showVideo(receiving && t.receiver.track.readyState === "live" && peer.remote.getVideoTracks().length > 0);
+    peer.tiles?.camera.showVideo(receiving && t.receiver.track.readyState === "live" && peer.remote.getVideoTracks().length > 0);
   }
 
   /** Drops screen tiles whose m-line the sharer stopped or no longer sends on. */
@@ -361,7 +411,7 @@ export class Conversation {
       peer.remoteScreens.delete(t);
     }
     const latest = [...peer.remoteScreens.values()].pop() ?? null;
-    peer.tiles.showScreen(latest);
+    peer.tiles?.showScreen(latest);
   }
 
   // --- local media -------------------------------------------------------------------------------------

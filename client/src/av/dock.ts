@@ -1,9 +1,10 @@
 /**
  * The A/V dock at the bottom of the screen: our own preview, one tile per peer (plus one per shared
- * screen), and the mic / camera / screen / device controls. Only renders; the conversation decides.
+ * screen), a large tile for the spotlight speaker we listen to, the "you are on the spotlight"
+ * banner, and the mic / camera / screen / device controls. Only renders; the conversation decides.
  * Names are user text: set with textContent, never markup (PR2).
  */
-import type { MediaState } from "./rules.ts";
+import { onAirText, type MediaState } from "./rules.ts";
 
 export interface DockActions {
   toggleMic(): void;
@@ -109,14 +110,24 @@ class Tile {
 export class PeerTiles {
   readonly camera: Tile;
   screen: Tile | undefined;
-  constructor(private readonly dock: Dock, private name: string) {
-    this.camera = new Tile(name);
-    dock.tiles.append(this.camera.root);
+  /** The spotlight speaker's tile: large, above the others, labelled as the spotlight. */
+  constructor(private readonly dock: Dock, private name: string, private readonly spotlight = false) {
+    this.camera = new Tile(this.label(name));
+    if (spotlight) {
+      this.camera.root.classList.add("av-spotlight");
+      dock.stage.append(this.camera.root);
+      dock.stage.hidden = false;
+    } else {
+      dock.tiles.append(this.camera.root);
+    }
+  }
+  private label(name: string): string {
+    return this.spotlight ? `${name} · on the spotlight` : name;
   }
   setName(name: string): void {
     if (this.name === name) return;
     this.name = name;
-    this.camera.setName(name);
+    this.camera.setName(this.label(name));
     this.screen?.setName(`${name}'s screen`);
   }
   setVolume(v: number): void {
@@ -140,11 +151,15 @@ export class PeerTiles {
     this.screen?.setStream(null);
     this.camera.root.remove();
     this.screen?.root.remove();
+    if (this.spotlight) this.dock.stage.hidden = this.dock.stage.childElementCount === 0;
   }
 }
 
 export class Dock {
   readonly tiles = el("div", "av-tiles");
+  /** Holds the spotlight speaker's tile while we listen (PX7). */
+  readonly stage = el("div", "av-stage");
+  private readonly onAir = el("p", "av-onair");
   private readonly self = new Tile("You", { self: true });
   private readonly ownScreen = new Tile("Your screen", { self: true, screen: true });
   private readonly area = el("div", "av-area");
@@ -160,6 +175,9 @@ export class Dock {
     this.notice.setAttribute("role", "status");
     this.notice.hidden = true;
     this.area.hidden = true;
+    this.stage.hidden = true;
+    this.onAir.hidden = true;
+    this.onAir.setAttribute("role", "status");
     this.ownScreen.root.hidden = true;
     this.tiles.append(this.self.root, this.ownScreen.root);
 
@@ -196,7 +214,7 @@ export class Dock {
     root.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && !this.settings.hidden) { this.closeSettings(); this.buttons.settings.focus(); }
     });
-    root.replaceChildren(this.area, this.tiles, this.notice, this.settings, controls);
+    root.replaceChildren(this.onAir, this.area, this.stage, this.tiles, this.notice, this.settings, controls);
     this.setMedia({ mic: false, cam: false, screen: false });
   }
 
@@ -207,6 +225,11 @@ export class Dock {
   setArea(name: string | null): void {
     this.area.hidden = name === null;
     this.area.textContent = name ?? "";
+  }
+  /** While we are the spotlight speaker: how many hear us, and whether they get audio only. */
+  setOnAir(state: { listeners: number; audioOnly: boolean } | null): void {
+    this.onAir.hidden = state === null;
+    this.onAir.textContent = state ? onAirText(state.listeners, state.audioOnly) : "";
   }
   setNotice(text: string | null): void {
     this.notice.hidden = text === null;
@@ -239,6 +262,10 @@ export class Dock {
   }
   addPeer(name: string): PeerTiles {
     return new PeerTiles(this, name);
+  }
+  /** The speaker we listen to on the spotlight: one large tile (their voice and camera). */
+  addSpotlight(name: string): PeerTiles {
+    return new PeerTiles(this, name, true);
   }
 
   private async toggleSettings(): Promise<void> {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { SIGNAL_MAX, TALK_RADIUS } from "../../../shared/constants.ts";
 import {
   MAX_CANDIDATES_PER_SIGNAL, MIN_VOLUME, createsTransceivers, decodeSignal, describeMediaError, diffPeers,
-  encodeCandidates, encodeDescription, isPolite, preferredVideoCodecs, volumeAt,
+  encodeCandidates, encodeDescription, isPolite, preferredVideoCodecs, volumeAt, wantedLinks, diffLinks, onAirText,
 } from "./rules.ts";
 
 const SDP = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
@@ -40,6 +40,24 @@ describe("perfect negotiation roles", () => {
   it("diffPeers connects newcomers, hangs up on leavers, never connects to self", () => {
     expect(diffPeers(["a", "b"], ["b", "c", "me"], "me")).toEqual({ added: ["c"], removed: ["a"] });
     expect(diffPeers([], [], "me")).toEqual({ added: [], removed: [] });
+  });
+});
+
+describe("PX7–PX8 spotlight links", () => {
+  it("wants mesh for peers, speak for listeners, listen for the speaker; mesh wins", () => {
+    expect([...wantedLinks("me", ["a"], ["b", "c", "me"], null)]).toEqual([["b", "speak"], ["c", "speak"], ["a", "mesh"]]);
+    expect([...wantedLinks("me", ["s"], [], "s")]).toEqual([["s", "mesh"]]);
+    expect([...wantedLinks("me", [], [], "s")]).toEqual([["s", "listen"]]);
+  });
+  it("reconnects someone whose role changed, keeps the rest", () => {
+    const have: [string, "mesh" | "speak" | "listen"][] = [["a", "mesh"], ["s", "listen"], ["x", "speak"]];
+    const want = new Map([["a", "mesh"], ["s", "mesh"]] as const);
+    expect(diffLinks(have, want)).toEqual({ added: [["s", "mesh"]], removed: ["s", "x"] });
+  });
+  it("tells the speaker how many hear them", () => {
+    expect(onAirText(12, true)).toBe("You are on the spotlight — 12 people hear you (audio only: too many for video)");
+    expect(onAirText(1, false)).toBe("You are on the spotlight — 1 person hears you");
+    expect(onAirText(0, false)).toBe("You are on the spotlight — nobody else is here yet");
   });
 });
 

@@ -58,6 +58,43 @@ export function diffPeers(current: Iterable<string>, next: readonly string[], se
   return { added: [...want].filter((id) => !have.has(id)), removed: [...have].filter((id) => !want.has(id)) };
 }
 
+// --- spotlight links (PX7–PX8) ------------------------------------------------------------------
+
+/**
+ * What one connection is for: `mesh` a conversation peer (media both ways), `speak` a listener we
+ * send our voice (and camera) to, `listen` the speaker we receive from (we send nothing).
+ */
+export type LinkRole = "mesh" | "speak" | "listen";
+
+/**
+ * The connection we want with each remote person, from the room's `peers` message. A conversation
+ * peer is `mesh` even if also named as a spotlight link (the room never does both). Pure.
+ */
+export function wantedLinks(selfId: string, peers: readonly string[], speaking: readonly string[], listening: string | null): Map<string, LinkRole> {
+  const want = new Map<string, LinkRole>();
+  if (listening !== null && listening !== selfId) want.set(listening, "listen");
+  for (const id of speaking) if (id !== selfId) want.set(id, "speak");
+  for (const id of peers) if (id !== selfId) want.set(id, "mesh");
+  return want;
+}
+
+/**
+ * Connections to open and to close. A person whose role changes (a listener walks up to the
+ * speaker and joins the conversation) is closed and opened again: the media directions differ. Pure.
+ */
+export function diffLinks(current: Iterable<readonly [string, LinkRole]>, want: ReadonlyMap<string, LinkRole>): { added: [string, LinkRole][]; removed: string[] } {
+  const have = new Map(current);
+  const removed = [...have].filter(([id, role]) => want.get(id) !== role).map(([id]) => id);
+  const added = [...want].filter(([id, role]) => have.get(id) !== role);
+  return { added, removed };
+}
+
+/** The line the speaker sees: how many hear them. Pure. */
+export function onAirText(listeners: number, audioOnly: boolean): string {
+  const who = listeners === 0 ? "nobody else is here yet" : `${listeners} ${listeners === 1 ? "person hears" : "people hear"} you`;
+  return `You are on the spotlight — ${who}${audioOnly ? " (audio only: too many for video)" : ""}`;
+}
+
 // --- signaling payloads ---------------------------------------------------------------------------
 
 /** Candidates per "ice" message: several ride together so trickle ICE stays within the room's message budget. */

@@ -37,7 +37,7 @@ export interface Frame {
   marker?: Tile;
 }
 
-function renderLayers(map: SpaceMap, tileset: HTMLImageElement, above: boolean): HTMLCanvasElement {
+export function renderLayers(map: SpaceMap, tileset: HTMLImageElement, above: boolean): HTMLCanvasElement {
   const c = document.createElement("canvas");
   const ts = map.tileSize;
   c.width = map.width * ts;

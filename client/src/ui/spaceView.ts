@@ -15,6 +15,7 @@ import { describeJoinError, describeLeave, joinSpace, type SpaceRoom } from "../
 import { WorldRenderer, type DrawnAvatar } from "../render/world.ts";
 import { Glide } from "../render/motion.ts";
 import { Conversation } from "../av/conversation.ts";
+import { onAirText } from "../av/rules.ts";
 import { ChatPanel } from "./chatPanel.ts";
 import { renderPeople } from "./people.ts";
 import { EMOTE_GLYPHS, renderPresenceBar } from "./presenceBar.ts";
@@ -57,7 +58,11 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   const copy = el("button");
   copy.textContent = "Copy link";
   copy.onclick = () => { void navigator.clipboard?.writeText(location.href); toast("Link copied"); };
-  title.append(titleText, copy);
+  const insightsLink = el("a");
+  insightsLink.href = `/s/${spaceId}/insights`;
+  insightsLink.textContent = "Insights";
+  insightsLink.className = "chip-link";
+  title.append(titleText, copy, insightsLink);
   const status = el("div", "chip status");
   status.textContent = "Connecting…";
   topbar.append(title, status);
@@ -205,9 +210,15 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   room.onMessage("peers", (m: ServerMessages["peers"]) => {
     const joined = m.peers.filter((p) => !peers.includes(p));
     peers = m.peers;
-    conversation.setPeers(m.peers, m.area);
-    for (const id of joined) { const p = room.state.people.get(id); if (p) pushMedia(id, p.media); }
+    const before = conversation.spotlight;
+    conversation.setPeers(m.peers, m.area, m);
+    const heard = m.listening !== null && m.listening !== before.listening ? [m.listening] : [];
+    for (const id of [...joined, ...heard]) { const p = room.state.people.get(id); if (p) pushMedia(id, p.media); }
     if (joined.length) toast(`Talking with ${joined.map(nameOf).join(", ")}`);
+    // PX7: say once when we step onto the spotlight, and when someone starts speaking to us from it.
+    const onAir = m.spotlight?.speaker === room.sessionId;
+    if (onAir && before.spotlight?.speaker !== room.sessionId) toast(onAirText(m.spotlight!.listeners, m.spotlight!.audioOnly));
+    if (heard.length) toast(`${nameOf(heard[0])} is on the spotlight`);
   });
   room.onMessage("signal", (m: ServerMessages["signal"]) => conversation.onSignal(m.from, m.kind, m.data));
   room.onMessage("located", (m: ServerMessages["located"]) => {

@@ -66,3 +66,17 @@ export interface PresenceSample {
 export function chTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
 }
+
+/** What a room hands to analytics: the event without the fields the pipeline fills in. */
+export type TrackedEvent = Omit<AnalyticsEvent, "id" | "ts" | "process"> & { ts?: string };
+
+/**
+ * The port rooms talk to (the pipeline implements it). Both calls are synchronous, O(1) and never
+ * throw: nothing a room does may wait on analytics (AN1).
+ */
+export interface AnalyticsPort {
+  track(e: TrackedEvent): void;
+  sample(rows: PresenceSample[]): void;
+}
+
+export const NO_ANALYTICS: AnalyticsPort = { track() {}, sample() {} };

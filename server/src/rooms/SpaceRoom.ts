@@ -15,10 +15,14 @@ import { MoveRejection } from "../../../shared/codes.ts";
 import {
   CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, EMOTE_MIN_MS, EMOTE_SHOW_MS, INTEREST_REFRESH_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
 } from "../../../shared/constants.ts";
-import { EMOTES, MediaFlag, STATUSES, type ChatMessage } from "../../../shared/protocol.ts";
-import { areaAt } from "../../../shared/map.ts";
-import { conversationPeers, type Presence } from "../../../shared/proximity.ts";
+import { EMOTES, MediaFlag, STATUSES, type ChatMessage, type SpotlightInfo } from "../../../shared/protocol.ts";
+import { areaAt, spotlightAt } from "../../../shared/map.ts";
+import { spaceLinks, type Presence } from "../../../shared/proximity.ts";
+import { CONVERSATION_CAP, SPOTLIGHT_MAX, SPOTLIGHT_VIDEO_MAX, TALK_RADIUS } from "../../../shared/constants.ts";
 import { ChatLog } from "../space/ChatLog.ts";
+import { ConversationTracker } from "../space/ConversationTracker.ts";
+import { occupancySample } from "../space/occupancy.ts";
+import { chTime, NO_ANALYTICS, PRESENCE_SAMPLE_S, type AnalyticsPort, type TrackedEvent } from "../analytics/events.ts";
 import { TokenBucket } from "../space/TokenBucket.ts";
 import { AvatarVisibility, type InterestMode } from "../space/AvatarVisibility.ts";
 import type { InterestOptions } from "../space/InterestGrid.ts";
@@ -38,6 +42,8 @@ export interface SpaceRoomDeps {
   interestOptions: InterestOptions;
   /** Patch interval in ms (PATCH_MS by default). */
   patchMs: number;
+  /** Where analytics events go (never read back, never awaited). */
+  analytics?: AnalyticsPort;
 }
 
 /** Per-connection bookkeeping that is not synced to anyone. */
@@ -54,6 +60,11 @@ interface Seat {
   area: string | null;
   /** The area last told to the client with its peers. */
   sentArea: string | null;
+  /** Spotlight links as last sent (PX7–PX8): listeners I send to, the speaker I receive from. */
+  speaking: string[];
+  listening: string | null;
+  /** The space's spotlight as last told to this client (JSON, to compare). */
+  sentSpotlight: string;
 }
 
 /** Close codes after which the SDK tries to reconnect; only those keep a seat warm. */
@@ -71,6 +82,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private visibility!: AvatarVisibility;
   private chatLog = new ChatLog(CHAT_HISTORY);
   private patches = 0;
+  private createdAt = 0;
+  private conversations!: ConversationTracker;
+  private joinedAt = new Map<string, number>();
   private proximityEvery = 4;
 
   /** Validates join options before any room is created or seat reserved (PR1, PR2, PR3). */
@@ -105,7 +119,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       chat: (client, seat, msg) => this.onChat(client, seat, msg),
       status: (client, _seat, msg) => {
         const person = this.state.people.get(client.sessionId);
-        if (person) person.status = STATUSES.indexOf(msg.status);
+        if (person && person.status !== STATUSES.indexOf(msg.status)) {
+          person.status = STATUSES.indexOf(msg.status);
+          this.track({ type: "status_change", session: client.sessionId, user: person.name, detail: msg.status });
+        }
       },
       media: (client, _seat, msg) => {
         const person = this.state.people.get(client.sessionId);
@@ -118,8 +135,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
         this.sendTo(client, "located", { id: msg.id, found: a !== undefined, x: a?.x ?? 0, y: a?.y ?? 0 });
       },
       signal: (client, seat, msg) => {
-        // AV2: only along a current conversation link; the sender id is ours, never the client's.
-        const target = seat.peers.includes(msg.to) ? this.clients.getById(msg.to) : undefined;
+        // AV2: only along a current link (conversation peer, or spotlight speaker↔listener in
+        // either direction: the answer goes back); the sender id is ours, never the client's.
+        const linked = seat.peers.includes(msg.to) || seat.speaking.includes(msg.to) || seat.listening === msg.to;
+        const target = linked ? this.clients.getById(msg.to) : undefined;
         if (!target) return metrics.countDrop(DropReason.NOT_PEER);
         this.sendTo(target, "signal", { from: client.sessionId, kind: msg.kind, data: msg.data });
       },
@@ -129,6 +148,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     }
     this.onMessage("*", (client: Client, type: string | number) => this.receive(client, String(type), undefined, handlers));
     metrics.rooms.inc();
+    this.createdAt = Date.now();
+    this.conversations = new ConversationTracker(this.roomId);
+    this.track({ type: "room_created" });
+    this.clock.setInterval(() => this.sampleOccupancy(), PRESENCE_SAMPLE_S * 1000);
     debugRoom("space %s created (room %s)", this.spaceId, this.roomId);
   }
 
@@ -158,6 +181,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       peers: [],
       area: null,
       sentArea: null,
+      speaking: [],
+      listening: null,
+      sentSpotlight: "null",
     };
     this.seats.set(client.sessionId, seat);
     // ws refuses frames over maxPayload by closing the socket (the sender sees 1009, the room an
@@ -169,6 +195,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       }
     });
     metrics.ccu.inc();
+    this.joinedAt.set(client.sessionId, Date.now());
+    const who = { session: client.sessionId, user: opts.name, x: spot.x, y: spot.y };
+    this.track({ type: "session_start", detail: opts.client, ...who });
+    this.track({ type: "space_enter", detail: opts.client, ...who });
     debugRoom("%s joined %s as %s", client.sessionId, this.spaceId, opts.name);
   }
 
@@ -191,7 +221,15 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     debugRoom("%s reconnected to %s", client.sessionId, this.spaceId);
   }
 
-  override onLeave(client: Client) {
+  override onLeave(client: Client, code?: number) {
+    const joined = this.joinedAt.get(client.sessionId);
+    if (joined !== undefined) {
+      const a = this.state.avatars.get(client.sessionId);
+      const who = { session: client.sessionId, user: this.state.people.get(client.sessionId)?.name ?? "", x: a?.x ?? 0, y: a?.y ?? 0, duration_ms: Date.now() - joined };
+      this.track({ type: "space_leave", ...who });
+      this.track({ type: "session_end", detail: String(code ?? ""), ...who });
+      this.joinedAt.delete(client.sessionId);
+    }
     this.seats.get(client.sessionId)?.emoteTimer?.clear();
     this.visibility.leave(client.sessionId);
     this.state.people.delete(client.sessionId);
@@ -213,25 +251,49 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     if (++this.patches % this.proximityEvery === 0) this.updateConversations();
   }
 
-  /** PX*: recompute who talks to whom; tell each client whose conversation changed (AV1). */
+  /** AN1: fills in the room's fields; synchronous and O(1) (the pipeline only enqueues). */
+  private track(e: Partial<TrackedEvent> & Pick<TrackedEvent, "type">) {
+    (this.deps.analytics ?? NO_ANALYTICS).track({ space: this.spaceId, session: "", user: "", n: 0, duration_ms: 0, detail: "", x: 0, y: 0, ...e });
+  }
+
+  /** AN2: people per occupied tile, every PRESENCE_SAMPLE_S. */
+  private sampleOccupancy() {
+    if (this.state.avatars.size === 0) return;
+    (this.deps.analytics ?? NO_ANALYTICS).sample(occupancySample(this.spaceId, chTime(Date.now()), this.state.avatars.values()));
+  }
+
+  /** PX*: recompute who talks to whom; tell each client whose links changed (AV1, PX7–PX8). */
   private updateConversations() {
     const people: Presence[] = [];
+    let incumbent: string | undefined;
     for (const [id, seat] of this.seats) {
       const a = this.state.avatars.get(id);
       const p = this.state.people.get(id);
       if (!a || !p) continue;
       const area = areaAt(this.map, a.x, a.y);
       seat.area = area && area.kind === "private" ? area.name : null;
-      people.push({ id, x: a.x, y: a.y, status: STATUSES[p.status] ?? "available", area: seat.area ?? undefined });
+      // Everyone was told the same spotlight: its speaker keeps it while still on stage (PX7).
+      if (incumbent === undefined && seat.sentSpotlight !== "null") incumbent = (JSON.parse(seat.sentSpotlight) as SpotlightInfo).speaker;
+      people.push({ id, x: a.x, y: a.y, status: STATUSES[p.status] ?? "available", area: seat.area ?? undefined, spotlight: spotlightAt(this.map, a.x, a.y)?.name });
     }
-    const peers = conversationPeers(people);
-    for (const [id, list] of peers) {
+    const { links, spotlight } = spaceLinks(people, {
+      radius: TALK_RADIUS, cap: CONVERSATION_CAP, spotlightMax: SPOTLIGHT_MAX, videoMax: SPOTLIGHT_VIDEO_MAX, incumbent,
+    });
+    const change = this.conversations.update(new Map([...links].map(([id, l]) => [id, l.peers])), Date.now());
+    for (const c of change.started) this.track({ type: "conversation_start", n: c.people, detail: c.id });
+    for (const c of change.ended) this.track({ type: "conversation_end", n: c.maxPeople, duration_ms: c.durationMs, detail: c.id });
+    const sentSpotlight = JSON.stringify(spotlight);
+    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+    for (const [id, l] of links) {
       const seat = this.seats.get(id)!;
-      if (list.length === seat.peers.length && list.every((p, i) => p === seat.peers[i]) && seat.area === seat.sentArea) continue;
-      seat.peers = list;
+      if (same(l.peers, seat.peers) && seat.area === seat.sentArea && same(l.speaking, seat.speaking) && l.listening === seat.listening && sentSpotlight === seat.sentSpotlight) continue;
+      seat.peers = l.peers;
       seat.sentArea = seat.area;
+      seat.speaking = l.speaking;
+      seat.listening = l.listening;
+      seat.sentSpotlight = sentSpotlight;
       const client = this.clients.getById(id);
-      if (client) this.sendTo(client, "peers", { peers: list, area: seat.area });
+      if (client) this.sendTo(client, "peers", { peers: l.peers, area: seat.area, spotlight, speaking: l.speaking, listening: l.listening });
     }
   }
 
@@ -254,6 +316,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       if (!to || to === client) return this.sendTo(client, "notice", { code: "no_recipient", message: "That person is not in this space any more." });
       recipients.push(client, to);
     }
+    this.track({ type: "chat_sent", session: client.sessionId, user: person.name, detail: msg.scope, n: msg.text.length });
     const chat: ChatMessage = this.chatLog.record({ from: client.sessionId, name: person.name, scope: msg.scope, to: msg.to, text: msg.text, at: Date.now() });
     for (const r of recipients) this.sendTo(r, "chat", chat);
   }
@@ -264,12 +327,15 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     if (!avatar) return;
     if (!seat.emote.take(this.clock.currentTime)) return metrics.countDrop(DropReason.CHAT_LIMIT);
     avatar.emote = EMOTES.indexOf(msg.emote) + 1;
+    this.track({ type: "emote", session: client.sessionId, detail: msg.emote, x: avatar.x, y: avatar.y });
     seat.emoteTimer?.clear();
     seat.emoteTimer = this.clock.setTimeout(() => { avatar.emote = 0; }, EMOTE_SHOW_MS);
   }
 
   override onDispose() {
     metrics.rooms.dec();
+    for (const c of this.conversations.endAll(Date.now())) this.track({ type: "conversation_end", n: c.maxPeople, duration_ms: c.durationMs, detail: c.id });
+    this.track({ type: "room_disposed", duration_ms: Date.now() - this.createdAt });
     debugRoom("space %s disposed", this.spaceId);
   }
 
@@ -305,6 +371,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   private kick(client: Client, code: PlazaCloseCode, reason: string) {
     metrics.clientsKicked.inc({ code: String(code) });
+    this.track({ type: "error", session: client.sessionId, detail: `kicked:${code}` });
     logger.warn({ space: this.spaceId, session: client.sessionId, code }, `disconnecting client: ${reason}`);
     this.seats.delete(client.sessionId);
     client.leave(code, reason);

@@ -10,7 +10,7 @@ const links = (...pairs: [string, string][]) => {
   return m;
 };
 
-describe("AN2 conversations for analytics", () => {
+describe("AN1 conversations for analytics", () => {
   it("starts when two people connect, keeps its id as a third joins, ends with its length and peak size", () => {
     const t = new ConversationTracker("r");
     expect(t.update(links(["a", "b"]), 1000).started).toEqual([{ id: "r-1", people: 2 }]);

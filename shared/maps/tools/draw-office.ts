@@ -26,6 +26,7 @@ import { COLUMNS, TILE, TILE_IDS, TILE_ROWS } from "./draw-tileset.ts";
 //   _  hallway stone             V  wall face + big screen        a  armchair (walkable)    o  coffee table
 //   =  entrance doormat                                           k  kitchen counter        M  counter + coffee machine
 //   "  grass                                                      Q  water cooler           l  floor lamp
+//   ^  stage boards (a spotlight: see SPOTLIGHTS)
 //
 //   *  spawn point (walkable; floor taken from the neighbours)
 //
@@ -68,8 +69,8 @@ const OFFICE: readonly string[] = [
   '#,,dD,dD,,dD,dD,,dD,dD,,#...............~~~~~..#', // 28
   '#,,,c,,c,,,c,,c,,,c,,c,,#"".*...*.""#..........#', // 29
   '#,,,,,,,,,,,,,,,,,,,,,,,#"p.......p"#b.........#', // 30
-  '#b,,,,,,,,,,,,,,,,,,,,,p#"".......""#b.........#', // 31
-  '#bb,,,,,,,,,,,,,,,,,,,pp#"".=====.""#pb.....lbp#', // 32
+  '#b,,,,,,,,,,,,,,,,,,,,,p#"".......""#b..^^^^...#', // 31
+  '#bb,,,,,,,,,,,,,,,,,,,pp#"".=====.""#pb.^^^^lbp#', // 32
   '################################################', // 33
 ];
 
@@ -78,6 +79,14 @@ const PRIVATE_AREAS: ReadonlyArray<{ name: string; x: number; y: number; w: numb
   { name: "Meeting Room", x: 1, y: 2, w: 16, h: 9 },
   { name: "Focus Room 1", x: 18, y: 2, w: 6, h: 9 },
   { name: "Focus Room 2", x: 25, y: 2, w: 6, h: 9 },
+];
+
+/**
+ * Spotlights (object layer `spotlights`, SPEC MP5/PX7): whoever stands here is heard by the whole
+ * space. Each must cover stage boards (`^`) only. The lounge stage faces the armchairs on its rug.
+ */
+const SPOTLIGHTS: ReadonlyArray<{ name: string; x: number; y: number; w: number; h: number }> = [
+  { name: "Stage", x: 40, y: 31, w: 4, h: 2 },
 ];
 
 const MIN_SPAWNS = 8;
@@ -93,6 +102,7 @@ const FLOORS: Readonly<Record<string, number>> = {
   _: TILE_IDS.hallway,
   "=": TILE_IDS.doormat,
   '"': TILE_IDS.grass,
+  "^": TILE_IDS.stage,
 };
 
 /** Wall characters → [wall tile, furniture tile drawn on top of it or undefined]. */
@@ -328,6 +338,15 @@ export function buildOffice(): Record<string, unknown> {
     }
   }
 
+  // spotlights must lie on stage boards, so the stage people see is exactly the spotlight
+  for (const s of SPOTLIGHTS) {
+    for (let y = s.y; y < s.y + s.h; y++) {
+      for (let x = s.x; x < s.x + s.w; x++) {
+        if (at(x, y) !== "^") fail(`spotlight "${s.name}" covers ${JSON.stringify(at(x, y))} at (${x}, ${y}), not stage boards (^)`);
+      }
+    }
+  }
+
   const toGids = (layer: number[]): number[] => layer.map((id) => (id === -1 ? 0 : id + FIRST_GID));
   let layerId = 1;
   const tileLayer = (name: string, data: number[]): TiledTileLayer => ({
@@ -367,6 +386,17 @@ export function buildOffice(): Record<string, unknown> {
     rotation: 0,
     visible: true,
   }));
+  const spotlightObjects: TiledObject[] = SPOTLIGHTS.map((s) => ({
+    id: objectId++,
+    name: s.name,
+    type: "spotlight",
+    x: s.x * TILE,
+    y: s.y * TILE,
+    width: s.w * TILE,
+    height: s.h * TILE,
+    rotation: 0,
+    visible: true,
+  }));
   const objectLayer = (name: string, objects: TiledObject[]): TiledObjectLayer => ({
     id: layerId++,
     name,
@@ -385,6 +415,7 @@ export function buildOffice(): Record<string, unknown> {
     tileLayer("furniture", furniture),
     objectLayer("spawns", spawnObjects),
     objectLayer("areas", areaObjects),
+    objectLayer("spotlights", spotlightObjects),
   ];
 
   const collides: TiledProperty[] = [{ name: "collides", type: "bool", value: true }];
@@ -448,7 +479,7 @@ if (isMain) {
     writeFileSync(out, toJson(map));
     const layers = map.layers as Array<{ name: string; objects?: unknown[] }>;
     const count = (name: string): number => layers.find((l) => l.name === name)?.objects?.length ?? 0;
-    console.log(`wrote ${out} (${String(map.width)}×${String(map.height)} tiles, ${count("spawns")} spawns, ${count("areas")} private areas)`);
+    console.log(`wrote ${out} (${String(map.width)}×${String(map.height)} tiles, ${count("spawns")} spawns, ${count("areas")} private areas, ${count("spotlights")} spotlights)`);
   } catch (err) {
     if (err instanceof MapError) {
       console.error(`office map is invalid: ${err.message}`);

@@ -36,6 +36,8 @@ export const TILE_IDS = {
   wallFace: 9,
   wallWindow: 10,
   wallPicture: 11,
+  // stage floor (walkable; the map's `spotlights` layer marks it as a spotlight)
+  stage: 12,
   // furniture (transparent background)
   deskLeft: 16,
   deskRight: 17,
@@ -361,6 +363,24 @@ function hallway(t: Tile): void {
     const ly = y & 15;
     if (lx === 0 || ly === 0) c = mix(c, hex("#7f7a73"), 0.6);
     else if (lx === 1 || ly === 1) c = shade(c, 0.08);
+    return c;
+  });
+}
+
+/** Stage boards: dark varnished planks running away from the audience, with a warm sheen. */
+function stage(t: Tile): void {
+  const base = hex("#5b2c2a");
+  const joints = [9, 25, 3, 17];
+  const tones = joints.map(() => shade(base, (t.rng() * 2 - 1) * 0.08));
+  t.fill((x, y) => {
+    const plank = x >> 3;
+    const col = x & 7;
+    let c = t.noisy(tones[plank]!, 0.025);
+    c = shade(c, Math.sin((y + plank * 7) * 0.5 + Math.sin(y * 0.23 + plank) * 2) * 0.03);
+    if (col === 0) c = mix(c, hex("#1f0f10"), 0.6);
+    else if (col === 1) c = shade(c, 0.18); // varnish catching the stage lights
+    else if (col === 7) c = shade(c, -0.12);
+    if (y === joints[plank] && col !== 0) c = mix(c, hex("#1f0f10"), 0.5);
     return c;
   });
 }
@@ -872,6 +892,7 @@ const DRAWERS: ReadonlyArray<readonly [number, (t: Tile) => void]> = [
   [TILE_IDS.wallFace, wallFace],
   [TILE_IDS.wallWindow, wallWindow],
   [TILE_IDS.wallPicture, wallPicture],
+  [TILE_IDS.stage, stage],
   [TILE_IDS.deskLeft, deskLeft],
   [TILE_IDS.deskRight, deskRight],
   [TILE_IDS.chair, chair],

@@ -1,0 +1,205 @@
+/**
+ * The insights page of a space (/s/<spaceId>/insights): who came, when, for how long, where they
+ * spent time. Reads GET /api/spaces/:id/insights (ClickHouse behind it); each chart can be
+ * exported as CSV. Until accounts and roles exist, access needs the deployment's INSIGHTS_TOKEN.
+ */
+import { parseTiledMap } from "../../../shared/map.ts";
+import { renderLayers } from "../render/world.ts";
+import { el } from "../ui/landing.ts";
+import { barChart, lineChart } from "./charts.ts";
+
+export interface Insights {
+  from: string;
+  to: string;
+  bucket: string;
+  activity: { t: string; people: number }[];
+  peak: { people: number; at: string | null };
+  visits: { count: number; medianMs: number };
+  conversations: { count: number; medianMs: number };
+  conversationsPerDay: { day: string; count: number; medianMs: number }[];
+  hours: { hour: number; people: number }[];
+  heatmap: { x: number; y: number; seconds: number }[];
+}
+
+const TOKEN_KEY = "plaza.insightsToken";
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+export function formatDuration(ms: number): string {
+  if (!ms) return "–";
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function renderInsights(root: HTMLElement, spaceId: string) {
+  root.innerHTML = "";
+  const page = el("div", "insights");
+  const head = el("header");
+  const h1 = el("h1");
+  h1.textContent = `Insights · /s/${spaceId}`;
+  const back = el("a");
+  back.href = `/s/${spaceId}`;
+  back.textContent = "← back to the space";
+  const controls = el("form", "range");
+  const from = el("input") as HTMLInputElement;
+  const to = el("input") as HTMLInputElement;
+  Object.assign(from, { type: "date", id: "from" });
+  Object.assign(to, { type: "date", id: "to" });
+  const today = new Date();
+  to.value = day(today);
+  from.value = day(new Date(today.getTime() - 6 * 86_400_000));
+  const presets = el("span", "presets");
+  for (const [label, days] of [["Today", 0], ["7 days", 6], ["30 days", 29]] as const) {
+    const b = el("button") as HTMLButtonElement;
+    b.type = "button";
+    b.textContent = label;
+    b.onclick = () => { to.value = day(new Date()); from.value = day(new Date(Date.now() - days * 86_400_000)); void load(); };
+    presets.append(b);
+  }
+  const go = el("button", "primary-small") as HTMLButtonElement;
+  go.type = "submit";
+  go.textContent = "Show";
+  const fromL = el("label"); fromL.textContent = "From"; fromL.append(from);
+  const toL = el("label"); toL.textContent = "To"; toL.append(to);
+  controls.append(fromL, toL, go, presets);
+  controls.onsubmit = (e) => { e.preventDefault(); void load(); };
+  head.append(h1, back, controls);
+  const message = el("p", "insights-message");
+  message.setAttribute("role", "status");
+  const body = el("div", "insights-body");
+  page.append(head, message, body);
+  root.append(page);
+
+  const auth = (): Record<string, string> => {
+    const t = sessionStorage.getItem(TOKEN_KEY);
+    return t ? { Authorization: `Bearer ${t}` } : {};
+  };
+  const query = () => `from=${from.value}&to=${to.value}`;
+
+  function askToken(text: string) {
+    body.replaceChildren();
+    message.textContent = text;
+    const f = el("form", "token-form");
+    const input = el("input") as HTMLInputElement;
+    Object.assign(input, { type: "password", id: "token", placeholder: "Insights token", autocomplete: "off" });
+    const ok = el("button", "primary-small") as HTMLButtonElement;
+    ok.textContent = "Open insights";
+    f.append(input, ok);
+    f.onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem(TOKEN_KEY, input.value.trim()); void load(); };
+    body.append(f);
+    input.focus();
+  }
+
+  async function load() {
+    message.textContent = "Loading…";
+    let res: Response;
+    try {
+      res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/insights?${query()}`, { headers: auth() });
+    } catch {
+      message.textContent = "Could not reach the server.";
+      return;
+    }
+    if (res.status === 401) return askToken("Insights are for the space's owners and admins. Enter the insights token.");
+    const json = await res.json().catch(() => ({}));
+    if (res.status === 403) { sessionStorage.removeItem(TOKEN_KEY); return askToken(json?.error?.message ?? "That token is not valid."); }
+    if (!res.ok) {
+      body.replaceChildren();
+      message.textContent = json?.error?.code === "analytics_not_configured"
+        ? "Analytics is not configured on this server (set CLICKHOUSE_URL; see the README)."
+        : json?.error?.message ?? `Insights failed (${res.status}).`;
+      return;
+    }
+    message.textContent = "";
+    await draw(json as Insights);
+  }
+
+  function card(title: string, chart: string | undefined, content: Node): HTMLElement {
+    const c = el("section", "card-i");
+    const h = el("h2");
+    h.textContent = title;
+    c.append(h);
+    if (chart) {
+      const b = el("button", "csv") as HTMLButtonElement;
+      b.type = "button";
+      b.textContent = "CSV";
+      b.setAttribute("aria-label", `Download ${title} as CSV`);
+      b.onclick = () => void downloadCsv(chart);
+      c.append(b);
+    }
+    c.append(content);
+    return c;
+  }
+
+  async function downloadCsv(chart: string) {
+    const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/insights/${chart}.csv?${query()}`, { headers: auth() });
+    if (!res.ok) { message.textContent = `CSV export failed (${res.status}).`; return; }
+    const url = URL.createObjectURL(await res.blob());
+    const a = el("a");
+    a.href = url;
+    a.download = `${spaceId}-${chart}-${from.value}-${to.value}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  async function draw(data: Insights) {
+    const stats = el("div", "stats");
+    const stat = (label: string, value: string) => {
+      const s = el("div", "stat");
+      const v = el("strong"); v.textContent = value;
+      const l = el("span"); l.textContent = label;
+      s.append(v, l);
+      return s;
+    };
+    stats.append(
+      stat("peak concurrency", String(data.peak.people)),
+      stat("visits", String(data.visits.count)),
+      stat("median visit", formatDuration(data.visits.medianMs)),
+      stat("conversations", String(data.conversations.count)),
+      stat("median conversation", formatDuration(data.conversations.medianMs)),
+    );
+    const shortT = (t: string) => (data.bucket === "1d" ? t.slice(5, 10) : t.slice(11, 16));
+    body.replaceChildren(
+      stats,
+      card("Active people", "activity", lineChart(data.activity.map((a) => ({ label: shortT(a.t), value: Math.round(a.people * 10) / 10 })), "Active people over time")),
+      card("Busiest hours (UTC)", "hours", barChart(data.hours.map((h) => ({ label: String(h.hour), value: Math.round(h.people * 10) / 10 })), "Average people by hour of day")),
+      card("Conversations per day", "conversations", barChart(data.conversationsPerDay.map((d) => ({ label: d.day.slice(5), value: d.count })), "Conversations per day")),
+      card("Where people spend time", "heatmap", await heatmap(data.heatmap)),
+    );
+  }
+
+  async function heatmap(cells: Insights["heatmap"]): Promise<HTMLElement> {
+    const wrap = el("div", "heatmap");
+    try {
+      const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`);
+      const map = parseTiledMap(await res.json());
+      const img = new Image();
+      img.src = `/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`;
+      await img.decode();
+      const canvas = el("canvas");
+      canvas.width = map.width * map.tileSize;
+      canvas.height = map.height * map.tileSize;
+      canvas.setAttribute("aria-label", "Heatmap of time spent over the map");
+      const g = canvas.getContext("2d")!;
+      g.drawImage(renderLayers(map, img, false), 0, 0);
+      g.drawImage(renderLayers(map, img, true), 0, 0);
+      g.fillStyle = "rgba(10,12,20,0.45)";
+      g.fillRect(0, 0, canvas.width, canvas.height);
+      const max = Math.max(1, ...cells.map((c) => c.seconds));
+      const ts = map.tileSize;
+      for (const c of cells) {
+        // Log scale: a desk used all day and a corridor crossed once both stay visible.
+        const k = Math.log1p(c.seconds) / Math.log1p(max);
+        g.fillStyle = `hsla(${Math.round(60 - 60 * k)}, 100%, 55%, ${0.25 + 0.6 * k})`;
+        g.fillRect(c.x * ts, c.y * ts, ts, ts);
+      }
+      wrap.append(canvas);
+      if (cells.length === 0) { const p = el("p"); p.textContent = "Nobody was here in this period."; wrap.append(p); }
+    } catch {
+      wrap.textContent = "The map could not be loaded.";
+    }
+    return wrap;
+  }
+
+  void load();
+}

@@ -1,0 +1,35 @@
+/** RC1: a connection that drops without consent resumes its seat: same session, same avatar, no duplicate. */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
+import { catalogOf, joinAs, sleep, startTestServer, until, walkTo } from "./harness.ts";
+import { parseTiledMap } from "../../shared/map.ts";
+import type { PlazaProcess } from "../src/app.ts";
+
+const TMJ = asciiTiledMap(["##########", "#S.......#", "##########"]);
+let server: PlazaProcess;
+beforeAll(async () => { server = await startTestServer({ maps: catalogOf(TMJ) }); });
+afterAll(async () => { await server?.close(); });
+
+it("RC1 a dropped connection comes back to the same avatar at its last position, without a duplicate", async () => {
+  const ada = await joinAs(server, "rc", "Ada");
+  const bob = await joinAs(server, "rc", "Bob");
+  await walkTo(ada, parseTiledMap(TMJ), 5, 1);
+  ada.reconnection.minUptime = 0; // the SDK skips reconnecting sessions younger than 5 s by default
+  let reconnected = false;
+  ada.onReconnect(() => { reconnected = true; });
+  const session = ada.sessionId;
+  // A network blip: the socket closes abnormally-but-retryable (4010), as a proxy restart would.
+  (ada.connection.transport as unknown as { ws: { close(code: number): void } }).ws.close(4010);
+  await until(() => reconnected, "SDK reconnected", 10_000);
+  expect(ada.sessionId).toBe(session);
+  expect(ada.left).toBeUndefined();
+  await sleep(300);
+  expect(bob.state.people.size).toBe(2);
+  expect(bob.state.avatars.get(session)).toMatchObject({ x: 5, y: 1 });
+  // And it still walks.
+  const seq = ada.state.avatars.get(session)!.seq + 1;
+  ada.send("move", { seq, x: 6, y: 1, dir: 3 });
+  await until(() => bob.state.avatars.get(session)?.x === 6, "moves after reconnecting");
+  await ada.leave();
+  await bob.leave();
+});
