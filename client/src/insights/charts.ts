@@ -18,7 +18,7 @@ function frame(max: number, label: string): { root: SVGSVGElement; y: (v: number
     const v = (top / 4) * i;
     root.append(svg("line", { x1: PAD.l, x2: W - PAD.r, y1: y(v), y2: y(v), class: "grid" }));
     const t = svg("text", { x: PAD.l - 6, y: y(v) + 4, "text-anchor": "end", class: "axis" });
-    t.textContent = Number.isInteger(v) ? String(v) : v.toFixed(1);
+    t.textContent = String(Number(v.toFixed(2)));
     root.append(t);
   }
   return { root, y };
@@ -26,7 +26,8 @@ function frame(max: number, label: string): { root: SVGSVGElement; y: (v: number
 
 function niceMax(v: number): number {
   const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  // Four grid steps: these tops give whole-number or half steps (1, 2, 3, 4 / 2, 4, 6, 8 …).
+  for (const m of [1, 2, 4, 8]) if (m * p >= v) return m * p;
   return 10 * p;
 }
 

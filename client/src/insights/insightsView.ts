@@ -158,7 +158,8 @@ export function renderInsights(root: HTMLElement, spaceId: string) {
       stat("conversations", String(data.conversations.count)),
       stat("median conversation", formatDuration(data.conversations.medianMs)),
     );
-    const shortT = (t: string) => (data.bucket === "1d" ? t.slice(5, 10) : t.slice(11, 16));
+    // "YYYY-MM-DD hh:mm:ss" → a label that fits the bucket (days span several dates).
+    const shortT = (t: string) => (data.bucket === "1d" ? t.slice(5, 10) : data.bucket === "1h" ? `${t.slice(5, 10)} ${t.slice(11, 13)}h` : t.slice(11, 16));
     body.replaceChildren(
       stats,
       card("Active people", "activity", lineChart(data.activity.map((a) => ({ label: shortT(a.t), value: Math.round(a.people * 10) / 10 })), "Active people over time")),
