@@ -7,19 +7,9 @@ import { parseTiledMap } from "../../../shared/map.ts";
 import { renderLayers } from "../render/world.ts";
 import { el } from "../ui/landing.ts";
 import { barChart, lineChart } from "./charts.ts";
+import type { InsightsReport } from "../../../shared/insights.ts";
 
-export interface Insights {
-  from: string;
-  to: string;
-  bucket: string;
-  activity: { t: string; people: number }[];
-  peak: { people: number; at: string | null };
-  visits: { count: number; medianMs: number };
-  conversations: { count: number; medianMs: number };
-  conversationsPerDay: { day: string; count: number; medianMs: number }[];
-  hours: { hour: number; people: number }[];
-  heatmap: { x: number; y: number; seconds: number }[];
-}
+type Insights = InsightsReport;
 
 const TOKEN_KEY = "plaza.insightsToken";
 const day = (d: Date) => d.toISOString().slice(0, 10);

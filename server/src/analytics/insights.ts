@@ -15,23 +15,12 @@
  */
 import { PRESENCE_SAMPLE_S } from "./events.ts";
 import { sqlString, type ClickHouseSink } from "./clickhouse.ts";
+import type { InsightsBucket, InsightsReport } from "../../../shared/insights.ts";
 
-export type Bucket = "5m" | "1h" | "1d";
+export type Bucket = InsightsBucket;
+export type { InsightsReport };
 const BUCKET_S: Record<Bucket, number> = { "5m": 300, "1h": 3600, "1d": 86400 };
 const DAY_S = 86400;
-
-export interface InsightsReport {
-  from: string;
-  to: string;
-  bucket: Bucket;
-  activity: { t: string; people: number }[];
-  peak: { people: number; at: string | null };
-  visits: { count: number; medianMs: number };
-  conversations: { count: number; medianMs: number };
-  conversationsPerDay: { day: string; count: number; medianMs: number }[];
-  hours: { hour: number; people: number }[];
-  heatmap: { x: number; y: number; seconds: number }[];
-}
 
 export function bucketFor(days: number): Bucket {
   return days <= 2 ? "5m" : days <= 31 ? "1h" : "1d";
