@@ -210,12 +210,26 @@ function describeError(err: unknown): string {
   return `${err.name}${code !== undefined ? ` ${String(code)}` : ""}: ${err.message || "(no message)"}${cause}`;
 }
 
-/** Recent send times of one bot, by seq (enough history for any sane latency). */
-class SendRing {
-  private readonly seqs = new Int32Array(128).fill(-1);
-  private readonly times = new Float64Array(128);
-  set(seq: number, at: number) { this.seqs[seq & 127] = seq; this.times[seq & 127] = at; }
-  get(seq: number): number | undefined { return this.seqs[seq & 127] === seq ? this.times[seq & 127] : undefined; }
+/**
+ * Recent send times of one bot, by the tile it stepped onto. Other clients never receive an
+ * avatar's input `seq` (only its owner does: SPEC IM6), so a remote observer matches a move by
+ * where the avatar arrived; walkers rarely revisit a tile within the few seconds kept here.
+ */
+class SendLog {
+  private readonly byTile = new Map<number, number>();
+  set(x: number, y: number, at: number) {
+    const key = y * 65536 + x;
+    this.byTile.delete(key);
+    this.byTile.set(key, at);
+    if (this.byTile.size > 64) this.byTile.delete(this.byTile.keys().next().value!);
+  }
+  /** Send time of the step onto (x, y), once: a later arrival on the same tile is a new step. */
+  take(x: number, y: number): number | undefined {
+    const key = y * 65536 + x;
+    const at = this.byTile.get(key);
+    this.byTile.delete(key);
+    return at;
+  }
 }
 
 interface Slot {
@@ -247,7 +261,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   const upSamples: number[] = [];
   const eluSamples: number[] = [];
   const scrapes: MetricsSample[] = [];
-  const sendLog = new Map<string, SendRing>();
+  const sendLog = new Map<string, SendLog>();
   let attempted = 0, succeeded = 0, connected = 0, ccuReached = 0, unexpected = 0;
   let correctionsTotal = 0, correctionsInWindow = 0, clientSeconds = 0, observerBytes = 0, observerUpdates = 0;
   let measuring = false, stopping = false;
@@ -261,28 +275,17 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     const cb = Callbacks.get(bot.room);
     cb.onAdd("avatars", (avatar: Avatar, key: string) => {
       if (key === bot.sessionId) return;
-      let lastSeq = avatar.seq, lx = avatar.x, ly = avatar.y;
-      cb.listen(avatar, "seq", (seq: number) => {
+      let lx = avatar.x, ly = avatar.y;
+      cb.onChange(avatar, () => {
+        if (avatar.x === lx && avatar.y === ly) return;
         const at = now();
-        const moved = avatar.x !== lx || avatar.y !== ly;
         lx = avatar.x; ly = avatar.y;
-        if (measuring) {
-          if (moved) observerUpdates++;
-          const me = bot.pose;
-          const ring = sendLog.get(key);
-          if (me && ring && (avatar.x - me.x) ** 2 + (avatar.y - me.y) ** 2 <= REMOTE_RADIUS_TILES ** 2) {
-            // Every seq this observer sees for the first time now: (lastSeq, seq].
-            let s = (lastSeq + 1) & 0xffff;
-            for (let k = 0; k < 16; k++) {
-              const sentAt = ring.get(s);
-              if (sentAt !== undefined) remote.add(at - sentAt);
-              if (s === seq) break;
-              s = (s + 1) & 0xffff;
-            }
-          }
-        }
-        lastSeq = seq;
-      }, false);
+        if (!measuring) return;
+        observerUpdates++;
+        const me = bot.pose;
+        const sentAt = sendLog.get(key)?.take(avatar.x, avatar.y);
+        if (me && sentAt !== undefined && (avatar.x - me.x) ** 2 + (avatar.y - me.y) ** 2 <= REMOTE_RADIUS_TILES ** 2) remote.add(at - sentAt);
+      });
     });
   };
 
@@ -292,10 +295,10 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     const started = now();
     const generation = slot.generation;
     const hooks: BotHooks = {
-      sent: (b, seq, at) => {
-        let ring = sendLog.get(b.sessionId);
-        if (!ring) { ring = new SendRing(); sendLog.set(b.sessionId, ring); }
-        ring.set(seq, at);
+      sent: (b, move, at) => {
+        let log = sendLog.get(b.sessionId);
+        if (!log) { log = new SendLog(); sendLog.set(b.sessionId, log); }
+        log.set(move.x, move.y, at);
       },
       echoed: (_b, _seq, sentAt, at) => { if (measuring) echo.add(at - sentAt); },
       corrected: () => { correctionsTotal++; if (measuring) correctionsInWindow++; },

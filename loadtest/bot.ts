@@ -17,7 +17,7 @@ export type SpaceRoom = Room<any, SpaceState>;
 
 export interface BotHooks {
   /** A move with `seq` was sent at `at`. */
-  sent?(bot: Bot, seq: number, at: number): void;
+  sent?(bot: Bot, move: { seq: number; x: number; y: number }, at: number): void;
   /** The own avatar's synced seq reached `seq`, sent at `sentAt`, now `at`. */
   echoed?(bot: Bot, seq: number, sentAt: number, at: number): void;
   corrected?(bot: Bot, c: ServerMessages["correction"]): void;
@@ -144,7 +144,7 @@ export class Bot {
     this.room.send("move", msg);
     if (this.unacked.length >= 256) this.unacked.shift(); // never grows without bound
     this.unacked.push({ seq: msg.seq, at: now });
-    this.opts.hooks?.sent?.(this, msg.seq, now);
+    this.opts.hooks?.sent?.(this, msg, now);
     return true;
   }
 

@@ -5,7 +5,7 @@
  * holds every avatar: everyone receives everyone, encoded once per patch (the comparison baseline).
  */
 import { StateView } from "@colyseus/schema";
-import type { Avatar } from "../../../shared/state.ts";
+import { OWNER_TAG, type Avatar } from "../../../shared/state.ts";
 import { InterestGrid, tileDistance, type InterestOptions } from "./InterestGrid.ts";
 
 export type InterestMode = "grid" | "off";
@@ -32,7 +32,9 @@ export class AvatarVisibility {
   join(id: string, avatar: Avatar): StateView {
     this.avatars.set(id, avatar);
     if (this.mode === "off") {
+      // One shared view: everyone gets every field, the owner-only ack included.
       this.everyone.add(avatar);
+      this.everyone.add(avatar, OWNER_TAG);
       return this.everyone;
     }
     this.grid.place(id, avatar.x, avatar.y);
@@ -40,6 +42,7 @@ export class AvatarVisibility {
     this.viewers.set(id, viewer);
     this.order.push(id);
     this.refreshViewer(id, viewer);
+    viewer.view.add(avatar, OWNER_TAG); // the input ack, for the owner only (IM6)
     // Others near the newcomer see it at their next refresh (≤ 250 ms).
     return viewer.view;
   }
