@@ -4,6 +4,7 @@
  * no server-side query parameters (18.16 has none; values are escaped with sqlString), no
  * insert_deduplication_token (see migrations.ts for exactly-once), no async_insert.
  */
+import { Readable } from "node:stream";
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from "@clickhouse/client";
 import { createReadStream } from "node:fs";
 import { chTime } from "./events.ts";
@@ -86,7 +87,10 @@ export class ClickHouseSink implements EventSink {
     if (this.closed) throw new SinkClosedError(this.kind);
     if (rows.length === 0) return;
     try {
-      await this.client.insert({ table: this.table(table), values: rows as AnalyticsRow[], format: "JSONEachRow" });
+      // Streamed in chunks that yield to the event loop: a 5,000-row batch is ~1.2 MB of JSON, and
+      // serialising it in one go stalled rooms for tens of milliseconds (BENCHMARKS.md).
+      const r = await this.client.exec({ query: `INSERT INTO ${this.table(table)} FORMAT JSONEachRow`, values: jsonLines(rows) });
+      r.stream.destroy();
     } catch (err) {
       throw classify(err);
     }
@@ -157,4 +161,20 @@ export class ClickHouseSink implements EventSink {
     this.closed = true;
     await this.client.close();
   }
+}
+
+/** Rows per serialised chunk: ~125 KB of JSON, about a millisecond of work between yields. */
+const CHUNK_ROWS = 500;
+
+/** JSONEachRow text for `rows`, produced a chunk at a time with a macrotask yield in between. */
+function jsonLines(rows: readonly AnalyticsRow[]): Readable {
+  return Readable.from((async function* () {
+    for (let i = 0; i < rows.length; i += CHUNK_ROWS) {
+      let text = "";
+      const end = Math.min(rows.length, i + CHUNK_ROWS);
+      for (let j = i; j < end; j++) text += JSON.stringify(rows[j]) + "\n";
+      yield text;
+      if (end < rows.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  })(), { objectMode: false });
 }
