@@ -49,14 +49,20 @@ export async function freePort(): Promise<number> {
 
 export interface ServerChild {
   url: string;
+  port: number;
+  pid: number | undefined;
   /** Where it runs, for the report. */
   placement: string;
   stop(): Promise<void>;
+  /** Sends a signal (SIGKILL: crash, SIGTERM: drain) and waits, bounded, for the exit. */
+  kill(signal: NodeJS.Signals, timeoutMs?: number): Promise<boolean>;
+  /** The last lines it printed. */
+  output(): string;
 }
 
 /** Starts `node --import tsx server/src/main.ts` on 127.0.0.1:<free port> and waits for /api/health. */
-export async function startServerChild(opts: { pinCpu?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number }): Promise<ServerChild> {
-  const port = await freePort();
+export async function startServerChild(opts: { pinCpu?: number; port?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number }): Promise<ServerChild> {
+  const port = opts.port ?? await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
   delete env.PLAZA_INTEREST;
   for (const [k, v] of Object.entries(opts.env ?? {})) {
@@ -92,7 +98,12 @@ export async function startServerChild(opts: { pinCpu?: number; env?: Record<str
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
       if (res.ok) {
-        return { url, placement: pinned ? `cpu ${opts.pinCpu} (taskset -c ${opts.pinCpu}), pid ${child.pid}` : `unpinned, pid ${child.pid}`, stop };
+        const kill = async (signal: NodeJS.Signals, timeoutMs = 15_000) => {
+          if (exited !== undefined) return true;
+          child.kill(signal);
+          return Promise.race([exitPromise.then(() => true), sleep(timeoutMs).then(() => false)]);
+        };
+        return { url, port, pid: child.pid, kill, output: () => tail, placement: pinned ? `cpu ${opts.pinCpu} (taskset -c ${opts.pinCpu}), pid ${child.pid}` : `unpinned, pid ${child.pid}`, stop };
       }
     } catch {
       // not listening yet

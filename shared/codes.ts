@@ -9,6 +9,11 @@ export const PlazaCloseCode = {
   FLOODING: 4101,
   /** The client kept sending malformed or unknown messages. */
   PROTOCOL_VIOLATION: 4102,
+  /**
+   * The process hosting the space is draining (deploy, scale-down): re-join the same space with
+   * `resume` (the old sessionId) and continue on another process (CL4).
+   */
+  MOVED: 4103,
 } as const;
 export type PlazaCloseCode = (typeof PlazaCloseCode)[keyof typeof PlazaCloseCode];
 

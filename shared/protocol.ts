@@ -42,6 +42,11 @@ export const joinOptionsSchema = z.object({
   look: z.number().int().min(0).max(LOOK_COUNT - 1),
   /** What is connecting, for analytics: the browser client or a load-test bot. */
   client: z.enum(["web", "bot"]).optional().default("web"),
+  /**
+   * The sessionId this client had before its process died or drained (CL3). Only used to look up
+   * the position the server stored for it; a client never sends a position.
+   */
+  resume: z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/).optional(),
 });
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
 /** What a client passes to join (client kind optional). */

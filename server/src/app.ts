@@ -2,7 +2,9 @@
  * Builds one Plaza process: express (stateless HTTP) + Colyseus (stateful space rooms) on one
  * port. Used by main.ts and by tests, which start it on 127.0.0.1:0 and close it afterwards.
  */
-import { defineRoom, defineServer, type Server } from "@colyseus/core";
+import { defineRoom, defineServer, LocalPresence, matchMaker, type Presence, type Server } from "@colyseus/core";
+import { RedisPresence } from "@colyseus/redis-presence";
+import { RedisDriver } from "@colyseus/redis-driver";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
@@ -17,12 +19,17 @@ import { AnalyticsPipeline, ANALYTICS_DEFAULTS } from "./analytics/pipeline.ts";
 import { ClickHouseSink } from "./analytics/clickhouse.ts";
 import { Insights } from "./analytics/insights.ts";
 import { mountInsights } from "./http/insights.ts";
+import { LoadReporter, loadAwarePlacement } from "./cluster/load.ts";
+import { PresencePositionStore, type PositionStore } from "./cluster/PositionStore.ts";
+import * as metrics from "./metrics.ts";
 
 export interface PlazaProcess {
   port: number;
   /** http://host:port, with 127.0.0.1 for a wildcard bind. */
   url: string;
   server: Server;
+  /** Colyseus's id of this process (matchmaking, heartbeats). */
+  processId: string;
   close(): Promise<void>;
 }
 
@@ -32,6 +39,8 @@ export interface StartOptions extends Partial<PlazaConfig> {
   handleSignals?: boolean;
   /** Analytics port for the rooms (tests may pass their own). */
   analytics?: AnalyticsPort;
+  /** Where rooms keep last positions (default: presence, i.e. Redis with REDIS_URL). */
+  positions?: PositionStore;
 }
 
 export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess> {
@@ -39,6 +48,20 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const analytics = startAnalytics(opts);
   const port = opts.PORT ?? 2567;
   const host = opts.HOST ?? "0.0.0.0";
+  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  // One process by default; with REDIS_URL, rooms, seats and placement are shared through Redis
+  // and each client is sent straight to the process hosting its space (publicAddress).
+  const presence: Presence = opts.REDIS_URL ? new RedisPresence(opts.REDIS_URL) : new LocalPresence();
+  const cluster = opts.REDIS_URL
+    ? {
+        driver: new RedisDriver(opts.REDIS_URL),
+        publicAddress: opts.PUBLIC_ADDRESS ?? (port ? `${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}` : undefined),
+        selectProcessIdToCreateRoom: loadAwarePlacement(presence),
+      }
+    : {};
+  if (opts.REDIS_URL && !cluster.publicAddress) logger.warn("REDIS_URL without PORT or PUBLIC_ADDRESS: clients reaching another process cannot be redirected here");
+  const reporter = new LoadReporter(presence, { fakeElu: opts.PLAZA_TEST_FAKE_ELU });
+  let draining = false;
   const SpaceRoom = spaceRoomWith({
     maps,
     maxClients: opts.SPACE_MAX_CLIENTS ?? 1000,
@@ -46,6 +69,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX },
     patchMs: opts.PATCH_MS ?? PATCH_MS,
     analytics: opts.analytics ?? analytics.pipeline,
+    positions: opts.positions ?? new PresencePositionStore(presence),
   });
 
   const transport = new WebSocketTransport({ maxPayload: MAX_MESSAGE_BYTES });
@@ -53,14 +77,29 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     transport,
     greet: false,
     gracefullyShutdown: opts.handleSignals ?? false,
+    presence,
+    ...cluster,
     rooms: { [SPACE_ROOM]: defineRoom(SpaceRoom).filterBy(["spaceId"]) },
     express: (app) => {
+      // CL5: per-process health for load balancers; 503 while draining so they stop sending here.
+      app.get("/healthz", (_req, res) => {
+        // ccu and rooms live; elu as measured over the last heartbeat interval.
+        const { ccu, roomCount } = matchMaker.stats.local;
+        res.status(draining ? 503 : 200).json({ ok: !draining, draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
+      });
       mountInsights(app, { insights: analytics.insights, token: opts.INSIGHTS_TOKEN });
       mountHttp(app, { maps, iceServers: opts.ICE_SERVERS ?? [] });
     },
   });
   // After the rooms are disposed (their last events tracked): flush analytics, then close.
   server.onShutdown(() => analytics.close());
+  // CL4: first leave placement, then Colyseus locks the rooms and calls their onBeforeShutdown.
+  server.onBeforeShutdown(async () => {
+    draining = true;
+    metrics.draining.set(1);
+    logger.info({ processId: matchMaker.processId }, "draining");
+    await reporter.stop();
+  });
 
   try {
     await server.listen(port, host);
@@ -69,14 +108,15 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     throw err;
   }
   const address = transport.server!.address() as AddressInfo;
-  const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${address.port}`;
-  logger.info({ url }, "plaza listening");
+  reporter.start();
+  logger.info({ url, processId: matchMaker.processId, redis: opts.REDIS_URL !== undefined, publicAddress: cluster.publicAddress }, "plaza listening");
 
   return {
     port: address.port,
     url,
     server,
+    processId: matchMaker.processId,
     close: () => server.gracefullyShutdown(false),
   };
 }

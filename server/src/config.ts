@@ -36,6 +36,16 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  // ---- Cluster (README "Operations") ----
+  /** Redis for presence + matchmaking across processes, e.g. redis://127.0.0.1:6379. Unset: one process, in memory. */
+  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "redis://host:port").optional()),
+  /**
+   * host:port where clients reach THIS process directly (seat reservations point there). Default
+   * HOST:PORT, with 127.0.0.1 for a wildcard bind; set it to the public name behind NAT or a proxy.
+   */
+  PUBLIC_ADDRESS: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^[^\s/]+:\d{1,5}(\/\S*)?$/, "host:port").optional()),
+  /** Tests only: report this event-loop utilisation in the heartbeat instead of the measured one. */
+  PLAZA_TEST_FAKE_ELU: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).max(1).optional()),
   // ---- Analytics (README "Analytics") ----
   /** ClickHouse HTTP endpoint, e.g. http://127.0.0.1:8123. Unset: events stay in the on-disk spool. */
   CLICKHOUSE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),

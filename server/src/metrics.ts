@@ -93,3 +93,38 @@ export const analyticsInsertSeconds = new Histogram({
   buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
+
+// Cluster (README "Operations"; server/src/cluster/).
+export const processScore = new Gauge({
+  name: "plaza_process_score",
+  help: "This process's placement score as last published in its heartbeat: elu + ccu/1000 (lower gets new rooms)",
+  registers: [registry],
+});
+export const placements = new Counter({
+  name: "plaza_placements_total",
+  help: "Room placements decided by this process: by score (heartbeats) or default (no heartbeat known)",
+  labelNames: ["by"] as const,
+  registers: [registry],
+});
+export const draining = new Gauge({
+  name: "plaza_draining",
+  help: "1 while this process drains (SIGTERM: no new rooms, clients moved elsewhere), else 0",
+  registers: [registry],
+});
+export const resumedJoins = new Counter({
+  name: "plaza_resumed_joins_total",
+  help: "Joins that asked to resume a session: placed at the stored position (restored) or not (spawned)",
+  labelNames: ["outcome"] as const,
+  registers: [registry],
+});
+export const positionWriteErrors = new Counter({
+  name: "plaza_position_write_errors_total",
+  help: "Failed batched writes of avatar positions to presence",
+  registers: [registry],
+});
+export const roomCreateSeconds = new Histogram({
+  name: "plaza_room_create_seconds",
+  help: "Duration of a space room's onCreate: must stay well under 0.5 s or concurrent first joins across processes open duplicate rooms (CL1)",
+  buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
+  registers: [registry],
+});

@@ -12,6 +12,7 @@ import { findPath, walkTarget } from "../../../shared/pathfinding.ts";
 import type { Avatar } from "../../../shared/state.ts";
 import { MovementPredictor } from "../net/predictor.ts";
 import { describeJoinError, describeLeave, joinSpace, type SpaceRoom } from "../net/connection.ts";
+import { isMoveCode, prepareForFailover, rejoinSpace } from "../net/resume.ts";
 import { WorldRenderer, type DrawnAvatar } from "../render/world.ts";
 import { Glide } from "../render/motion.ts";
 import { Conversation } from "../av/conversation.ts";
@@ -46,7 +47,8 @@ async function loadIceServers(): Promise<RTCIceServer[]> {
   }
 }
 
-export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile) {
+/** `resume`: the sessionId of a session whose process died or drained; continue it (CL3, CL4). */
+export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile, resume?: string) {
   root.innerHTML = "";
   const view = el("div", "space");
   const canvas = el("canvas", "world");
@@ -64,7 +66,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   insightsLink.className = "chip-link";
   title.append(titleText, copy, insightsLink);
   const status = el("div", "chip status");
-  status.textContent = "Connecting…";
+  status.textContent = resume ? "Reconnecting…" : "Connecting…";
   topbar.append(title, status);
   const people = el("aside", "people");
   people.hidden = true;
@@ -98,7 +100,9 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   let iceServers: RTCIceServer[];
   try {
     [{ map, tileset }, iceServers] = await Promise.all([loadMap(spaceId), loadIceServers()]);
-    room = await joinSpace({ spaceId, name: profile.name, look: profile.look });
+    const join = (r?: string) => joinSpace({ spaceId, name: profile.name, look: profile.look, resume: r });
+    room = resume ? await rejoinSpace(join, resume) : await join();
+    prepareForFailover(room);
   } catch (err) {
     fail(err instanceof Error && err.message.startsWith("map") ? `Could not load the map: ${err.message}` : describeJoinError(err));
     return;
@@ -239,7 +243,17 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   room.send("history", {});
   room.onDrop(() => { status.hidden = false; status.className = "chip status"; status.textContent = "Reconnecting…"; });
   room.onReconnect(() => { status.hidden = true; toast("Reconnected"); });
-  room.onLeave((code: number) => { stopped = true; conversation.dispose(); fail(describeLeave(code)); });
+  room.onLeave((code: number) => {
+    stopped = true;
+    conversation.dispose();
+    window.removeEventListener("keydown", onKeyDown);
+    window.removeEventListener("keyup", onKeyUp);
+    window.removeEventListener("blur", onBlur);
+    document.removeEventListener("visibilitychange", onVisibility);
+    // The process hosting the space drained or died: continue on another one, same place (CL3, CL4).
+    if (isMoveCode(code)) void renderSpace(root, spaceId, profile, room.sessionId);
+    else fail(describeLeave(code));
+  });
 
   // --- input --------------------------------------------------------------------------------
   const held: Dir[] = [];

@@ -32,6 +32,7 @@ import { chooseSpawn } from "../space/spawn.ts";
 import type { MapCatalog } from "../space/MapCatalog.ts";
 import * as metrics from "../metrics.ts";
 import { debugRoom, logger } from "../log.ts";
+import { POSITIONS_SAVE_MS, type PositionStore, type Tile as StoredTile } from "../cluster/PositionStore.ts";
 
 export interface SpaceRoomDeps {
   maps: MapCatalog;
@@ -44,6 +45,8 @@ export interface SpaceRoomDeps {
   patchMs: number;
   /** Where analytics events go (never read back, never awaited). */
   analytics?: AnalyticsPort;
+  /** Last positions for failover and drain (CL3, CL4); none: no resume. */
+  positions?: PositionStore;
 }
 
 /** Per-connection bookkeeping that is not synced to anyone. */
@@ -86,6 +89,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private conversations!: ConversationTracker;
   private joinedAt = new Map<string, number>();
   private proximityEvery = 4;
+  /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
+  private draining = false;
 
   /** Validates join options before any room is created or seat reserved (PR1, PR2, PR3). */
   static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
@@ -99,6 +104,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onCreate(options: { spaceId?: unknown }) {
+    const createStart = performance.now();
     const id = spaceIdSchema.safeParse(options.spaceId);
     if (!id.success) throw new ServerError(JoinErrorCode.INVALID_SPACE, "invalid space id");
     this.spaceId = id.data;
@@ -152,15 +158,18 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.conversations = new ConversationTracker(this.roomId);
     this.track({ type: "room_created" });
     this.clock.setInterval(() => this.sampleOccupancy(), PRESENCE_SAMPLE_S * 1000);
+    if (this.deps.positions) this.clock.setInterval(() => void this.savePositions(), POSITIONS_SAVE_MS);
+    metrics.roomCreateSeconds.observe((performance.now() - createStart) / 1000);
     debugRoom("space %s created (room %s)", this.spaceId, this.roomId);
   }
 
-  override onJoin(client: Client, _options: unknown) {
+  override async onJoin(client: Client, _options: unknown) {
     if (this.state.avatars.size >= this.deps.maxClients) {
       throw new ServerError(JoinErrorCode.SPACE_FULL, `this space is full (${this.deps.maxClients} people)`);
     }
     const opts = client.auth as JoinOptions;
-    const spot = chooseSpawn(this.map.spawns, this.state.avatars.values());
+    const resumed = opts.resume ? await this.resumeAt(opts.resume) : undefined;
+    const spot = resumed ?? chooseSpawn(this.map.spawns, this.state.avatars.values());
     const avatar = new Avatar();
     avatar.x = spot.x;
     avatar.y = spot.y;
@@ -235,6 +244,43 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
+    if (!this.draining) this.deps.positions?.forget(this.spaceId, client.sessionId).catch(() => {});
+  }
+
+  /**
+   * CL3: where a re-joining client stood before its process died or drained. Only the position the
+   * server itself stored for that old session in this space, and only if the tile is walkable.
+   */
+  private async resumeAt(oldSession: string): Promise<StoredTile | undefined> {
+    const store = this.deps.positions;
+    if (!store) return undefined;
+    const t = await store.lookup(this.spaceId, oldSession).catch(() => undefined);
+    const walkable = t !== undefined && t.x < this.map.width && t.y < this.map.height && this.map.blocked[t.y * this.map.width + t.x] === 0;
+    metrics.resumedJoins.inc({ outcome: walkable ? "restored" : "spawned" });
+    if (t) store.forget(this.spaceId, oldSession).catch(() => {});
+    return walkable ? t : undefined;
+  }
+
+  /** CL3: one batched write of everyone's position per interval, off the move path. */
+  private async savePositions() {
+    if (!this.deps.positions || this.state.avatars.size === 0) return;
+    const positions = new Map<string, StoredTile>();
+    this.state.avatars.forEach((a, id) => positions.set(id, { x: a.x, y: a.y }));
+    try {
+      await this.deps.positions.save(this.spaceId, positions);
+    } catch (err) {
+      metrics.positionWriteErrors.inc();
+      debugRoom("positions of %s not saved: %o", this.spaceId, err);
+    }
+  }
+
+  /**
+   * CL4: SIGTERM drain. Colyseus has locked the room; store everyone's position, then tell each
+   * client to move (PlazaCloseCode.MOVED): it re-joins the space, which now opens elsewhere.
+   */
+  override onBeforeShutdown() {
+    this.draining = true;
+    void this.savePositions().finally(() => this.disconnect(PlazaCloseCode.MOVED).catch(() => {}));
   }
 
   /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */

@@ -1,0 +1,74 @@
+/**
+ * `npm run cluster -- --processes 3 [--redis redis://127.0.0.1:6379] [--base-port 2567]`
+ *
+ * N Plaza processes on consecutive ports sharing one Redis (README "Operations"). Without --redis
+ * (and REDIS_URL unset) it starts a throwaway redis-server on a free loopback port, if installed.
+ * SIGINT/SIGTERM are forwarded to every process, which drain (CL4) before exiting.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { redisServerInstalled, startLocalRedis, type LocalRedis } from "./cluster/redisServer.ts";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+const { values } = parseArgs({
+  options: {
+    processes: { type: "string", default: "2" },
+    redis: { type: "string" },
+    "base-port": { type: "string", default: process.env.PORT ?? "2567" },
+  },
+});
+const count = Number(values.processes);
+const basePort = Number(values["base-port"]);
+if (!Number.isInteger(count) || count < 1 || count > 64) throw new Error("--processes must be 1..64");
+if (!Number.isInteger(basePort) || basePort < 1 || basePort + count > 65535) throw new Error("--base-port must leave room for the processes");
+
+let redis: LocalRedis | undefined;
+let redisUrl = values.redis ?? process.env.REDIS_URL;
+if (!redisUrl) {
+  if (!redisServerInstalled()) {
+    console.error("cluster: give --redis redis://host:port (or REDIS_URL), or install redis-server to have one started here");
+    process.exit(2);
+  }
+  redis = await startLocalRedis();
+  redisUrl = redis.url;
+  console.log(`cluster: started redis-server at ${redisUrl} (stopped with the cluster)`);
+}
+
+const children: ChildProcess[] = [];
+let stopping = false;
+for (let i = 0; i < count; i++) {
+  const port = basePort + i;
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    REDIS_URL: redisUrl,
+    // One analytics spool per process (a spool directory has one writer).
+    ANALYTICS_SPOOL_DIR: `${process.env.ANALYTICS_SPOOL_DIR ?? ".data/analytics-spool"}-${port}`,
+  };
+  const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], { cwd: ROOT, env, stdio: "inherit" });
+  child.once("exit", (code, signal) => {
+    if (!stopping) console.error(`cluster: process on port ${port} exited (${signal ?? code}); the others keep serving its spaces`);
+    if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) void finish();
+  });
+  children.push(child);
+  const host = process.env.HOST && !["0.0.0.0", "::"].includes(process.env.HOST) ? process.env.HOST : "localhost";
+  console.log(`cluster: process ${i + 1}/${count} → http://${host}:${port}  (healthz: /healthz, metrics: /metrics)`);
+}
+
+async function finish() {
+  await redis?.stop();
+  process.exit(0);
+}
+
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`cluster: ${sig}: draining ${children.length} processes`);
+    for (const c of children) c.kill(sig);
+    // Bounded: whatever has not drained in 30 s is killed.
+    setTimeout(() => { for (const c of children) c.kill("SIGKILL"); }, 30_000).unref();
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * A throwaway redis-server on 127.0.0.1:<free port>, no persistence: for `npm run cluster` without
+ * --redis and for the cluster tests. Bounded startup and shutdown.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { connect, createServer } from "node:net";
+
+export interface LocalRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export function redisServerInstalled(): boolean {
+  const r = spawnSync("redis-server", ["--version"], { stdio: "ignore", timeout: 5000 });
+  return r.status === 0;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      s.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
+    });
+  });
+}
+
+/** One PING over a raw socket; true on +PONG. */
+export function pingRedis(port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: "127.0.0.1", port });
+    const done = (ok: boolean) => { sock.destroy(); resolve(ok); };
+    sock.setTimeout(timeoutMs, () => done(false));
+    sock.once("error", () => done(false));
+    sock.once("connect", () => sock.write("PING\r\n"));
+    sock.once("data", (b) => done(b.toString().startsWith("+PONG")));
+  });
+}
+
+export async function startLocalRedis(opts: { startTimeoutMs?: number } = {}): Promise<LocalRedis> {
+  const port = await freePort();
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let tail = "";
+  const keep = (b: Buffer) => { tail = (tail + b.toString()).slice(-2000); };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  let exited = false;
+  const exit = new Promise<void>((r) => child.once("exit", () => { exited = true; r(); }));
+  child.once("error", (err) => { tail += String(err); exited = true; });
+  const stop = async () => {
+    if (exited) return;
+    child.kill("SIGTERM");
+    const ok = await Promise.race([exit.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+    if (!ok) child.kill("SIGKILL");
+  };
+  const deadline = Date.now() + (opts.startTimeoutMs ?? 10_000);
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`redis-server exited during startup:\n${tail}`);
+    if (await pingRedis(port, 500)) return { url: `redis://127.0.0.1:${port}`, port, stop };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await stop();
+  throw new Error(`redis-server did not answer on 127.0.0.1:${port}:\n${tail}`);
+}
