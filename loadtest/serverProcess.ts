@@ -4,9 +4,10 @@
  * all have timeouts, and only 127.0.0.1 is ever contacted.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../server/src/net/freePort.ts";
+export { freePort };
 
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -35,17 +36,6 @@ export function pinSelf(cpu: number): boolean {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const addr = s.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      s.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 export interface ServerChild {
   url: string;

@@ -8,9 +8,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../src/net/freePort.ts";
 
 export interface TestClickHouse {
   /** http://127.0.0.1:<port> */
@@ -41,16 +41,6 @@ export function clickHouseBinary(): string | null {
   return null;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function configXml(dir: string, httpPort: number, tcpPort: number, timezone: string): string {
   return `<?xml version="1.0"?>

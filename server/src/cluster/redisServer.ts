@@ -3,7 +3,8 @@
  * --redis and for the cluster tests. Bounded startup and shutdown.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { connect, createServer } from "node:net";
+import { connect } from "node:net";
+import { freePort } from "../net/freePort.ts";
 
 export interface LocalRedis {
   url: string;
@@ -16,17 +17,6 @@ export function redisServerInstalled(): boolean {
   return r.status === 0;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => (port ? resolve(port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 /** One PING over a raw socket; true on +PONG. */
 export function pingRedis(port: number, timeoutMs = 1000): Promise<boolean> {
