@@ -375,28 +375,21 @@ export function buildOffice(): Record<string, unknown> {
     visible: true,
     point: true,
   }));
-  const areaObjects: TiledObject[] = PRIVATE_AREAS.map((a) => ({
-    id: objectId++,
-    name: a.name,
-    type: "private",
-    x: a.x * TILE,
-    y: a.y * TILE,
-    width: a.w * TILE,
-    height: a.h * TILE,
-    rotation: 0,
-    visible: true,
-  }));
-  const spotlightObjects: TiledObject[] = SPOTLIGHTS.map((s) => ({
-    id: objectId++,
-    name: s.name,
-    type: "spotlight",
-    x: s.x * TILE,
-    y: s.y * TILE,
-    width: s.w * TILE,
-    height: s.h * TILE,
-    rotation: 0,
-    visible: true,
-  }));
+  // Private areas and spotlights are both tile-aligned rectangles that differ only in type.
+  const rectObjects = (rects: readonly { name: string; x: number; y: number; w: number; h: number }[], type: string): TiledObject[] =>
+    rects.map((r) => ({
+      id: objectId++,
+      name: r.name,
+      type,
+      x: r.x * TILE,
+      y: r.y * TILE,
+      width: r.w * TILE,
+      height: r.h * TILE,
+      rotation: 0,
+      visible: true,
+    }));
+  const areaObjects = rectObjects(PRIVATE_AREAS, "private");
+  const spotlightObjects = rectObjects(SPOTLIGHTS, "spotlight");
   const objectLayer = (name: string, objects: TiledObject[]): TiledObjectLayer => ({
     id: layerId++,
     name,
