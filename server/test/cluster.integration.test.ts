@@ -142,7 +142,10 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
     const rooms = await Promise.all(Array.from({ length: 12 }, (_, i) => joinVia(i % 4 === 0 ? busy : pick(alive), `placed-${i}`, "p")));
     const ports = rooms.map(portOf);
     console.log(`CL2: 12 new spaces → ports ${JSON.stringify(ports)}; busy is ${busy.port}`);
-    expect(new Set(ports).size).toBeGreaterThan(1); // spread over the idle processes, not herded
+    // Whether they also spread over the idle processes depends on those processes' live ELU being
+    // within SCORE_TIE_MARGIN of each other, which a loaded CI machine does not guarantee (it
+    // failed once with all 12 on the least-loaded one, which is correct placement). Spreading over
+    // near-equal processes is asserted deterministically in placement.test.ts.
     expect(ports).not.toContain(busy.port);
     const health = (await (await fetch(`${busy.url}/healthz`)).json()) as { rooms: number; elu: number };
     expect(health).toMatchObject({ rooms: 0, elu: 0.95 });
