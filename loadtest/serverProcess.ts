@@ -4,7 +4,9 @@
  * all have timeouts, and only 127.0.0.1 is ever contacted.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../server/src/net/freePort.ts";
 export { freePort };
@@ -53,7 +55,10 @@ export interface ServerChild {
 /** Starts `node --import tsx server/src/main.ts` on 127.0.0.1:<free port> and waits for /api/health. */
 export async function startServerChild(opts: { pinCpu?: number; port?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number }): Promise<ServerChild> {
   const port = opts.port ?? await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  // Spaces are created on first join (bots name their own), data in a fresh directory removed on
+  // stop() — unless the caller passes PLAZA_DATA_DIR (then it is theirs, e.g. to restart on it).
+  const ownDataDir = opts.env?.PLAZA_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "plaza-child-")) : null;
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PLAZA_AUTO_SPACES: "1", ...(ownDataDir ? { PLAZA_DATA_DIR: ownDataDir } : {}) };
   delete env.PLAZA_INTEREST;
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];
@@ -74,13 +79,15 @@ export async function startServerChild(opts: { pinCpu?: number; port?: number; e
 
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (exited !== undefined) return;
-    child.kill("SIGTERM");
-    const done = await Promise.race([exitPromise.then(() => true), sleep(8000).then(() => false)]);
-    if (!done) {
-      child.kill("SIGKILL");
-      await Promise.race([exitPromise, sleep(2000)]);
+    if (exited === undefined) {
+      child.kill("SIGTERM");
+      const done = await Promise.race([exitPromise.then(() => true), sleep(8000).then(() => false)]);
+      if (!done) {
+        child.kill("SIGKILL");
+        await Promise.race([exitPromise, sleep(2000)]);
+      }
     }
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
   };
   const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {

@@ -29,6 +29,12 @@ export const JoinErrorCode = {
   INVALID_SPACE: 422,
   /** The client speaks another protocol version: it must reload (426 Upgrade Required). */
   PROTOCOL_MISMATCH: 426,
+  /** The space is private and the joiner is not signed in (or the token is invalid/expired). */
+  UNAUTHENTICATED: 401,
+  /** Signed in, but not a member of the space's team (private space) (AZ1). */
+  FORBIDDEN: 403,
+  /** No space with that id. */
+  UNKNOWN_SPACE: 404,
   /** The space is full. */
   SPACE_FULL: 503,
 } as const;

@@ -7,9 +7,10 @@ import { z } from "zod";
 import { CHAT_MAX, NAME_MAX, SIGNAL_MAX, SPACE_ID_MAX, SEQ_MODULO } from "./constants.ts";
 import { LOOK_COUNT } from "./looks.ts";
 import type { MoveRejection } from "./codes.ts";
+import { buildOpSchema, type EditRefusal } from "./world.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Colyseus room type name for spaces. */
 export const SPACE_ROOM = "space";
@@ -92,6 +93,8 @@ export const clientMessageSchemas = {
   locate: z.object({ id: sessionId }).strict(),
   /** WebRTC signaling, relayed by the room only along a current link: conversation peer or spotlight (AV2). */
   signal: z.object({ to: sessionId, kind: z.enum(["offer", "answer", "ice"]), data: z.string().max(SIGNAL_MAX) }).strict(),
+  /** A build-mode edit (BM1–BM8); `ref` is the author's number for it, echoed in `built`. */
+  build: z.object({ ref: z.number().int().min(0).max(2 ** 31), op: buildOpSchema }).strict(),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;
@@ -118,6 +121,13 @@ export interface ServerMessages {
   chatHistory: { messages: ChatMessage[] };
   /** Answer to `locate`: the person's tile, or found=false when they left. */
   located: { id: string; found: boolean; x: number; y: number };
+  /**
+   * Answer to `build` (BM1): ok only after the edit is durably stored (and then already applied to
+   * the synced content); else a stable refusal code and a message for the author.
+   */
+  built: { ref: number; ok: true; version: number; created?: string } | { ref: number; ok: false; code: EditRefusal; message: string };
+  /** Who you are in this space, sent once after joining: what the UI may offer (AZ1). */
+  welcome: { userId: string | null; role: string | null; canBuild: boolean; canClaim: boolean };
 }
 
 /** The space's spotlight speaker, as told to everyone in `peers` (PX7–PX8). */

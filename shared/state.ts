@@ -44,8 +44,44 @@ export const Person = schema(
 );
 export type Person = SchemaType<typeof Person>;
 
+/** A furniture object (BM1). Content is small and changes rarely: everyone receives all of it. */
+export const Thing = schema(
+  {
+    kind: t.string(),
+    x: t.uint16(),
+    y: t.uint16(),
+    rot: t.uint8(),
+    /** Revision: an edit must name the one it saw (BM3). */
+    rev: t.uint32(),
+    /** Who claimed this desk (their display name at claim time), "" when free (BM5). */
+    claimName: t.string(),
+    /** Account id of the claimer, "" when free. */
+    claimedBy: t.string(),
+  },
+  "Thing",
+);
+export type Thing = SchemaType<typeof Thing>;
+
+/** A private area or spotlight drawn in build mode. */
+export const Zone = schema(
+  { kind: t.string(), name: t.string(), x: t.uint16(), y: t.uint16(), w: t.uint16(), h: t.uint16(), rev: t.uint32() },
+  "Zone",
+);
+export type Zone = SchemaType<typeof Zone>;
+
+export const SpawnPoint = schema({ x: t.uint16(), y: t.uint16(), rev: t.uint32() }, "SpawnPoint");
+export type SpawnPoint = SchemaType<typeof SpawnPoint>;
+
 export const SpaceState = schema(
   {
+    /** The space's editable content (shared/world.ts), keyed by entity id. */
+    things: t.map(Thing),
+    zones: t.map(Zone),
+    spawnPoints: t.map(SpawnPoint),
+    /** Painted tiles: tile index (y * width + x, as a string key) → 1 + index into PAINTS. */
+    paint: t.map("uint8"),
+    /** Number of committed edits (BM1). */
+    contentVersion: t.uint32(),
     /** Avatars keyed by Colyseus sessionId; filtered per client by its StateView. */
     avatars: t.map(Avatar).view(),
     /** Everyone in the space keyed by sessionId: the participant list. */

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
 import { INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
 import { spaceRoomWith } from "./rooms/SpaceRoom.ts";
-import { TemplateMapCatalog, type MapCatalog } from "./space/MapCatalog.ts";
+import type { MapCatalog } from "./space/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
 import type { PlazaConfig } from "./config.ts";
 import { logger } from "./log.ts";
@@ -22,18 +22,25 @@ import { mountInsights } from "./http/insights.ts";
 import { LoadReporter, loadAwarePlacement } from "./cluster/load.ts";
 import { PresencePositionStore, type PositionStore } from "./cluster/PositionStore.ts";
 import * as metrics from "./metrics.ts";
+import type { Store } from "./store/Store.ts";
+import { openStore } from "./store/open.ts";
+import { loadSecret, Tokens } from "./auth/tokens.ts";
+import { loadTemplates } from "./space/templates.ts";
+import { SpaceDirectory } from "./spaces/directory.ts";
 
 export interface PlazaProcess {
   port: number;
   /** http://host:port, with 127.0.0.1 for a wildcard bind. */
   url: string;
   server: Server;
+  directory: SpaceDirectory;
   /** Colyseus's id of this process (matchmaking, heartbeats). */
   processId: string;
   close(): Promise<void>;
 }
 
 export interface StartOptions extends Partial<PlazaConfig> {
+  /** The map auto-created spaces start from (PLAZA_AUTO_SPACES; tests pass their own). */
   maps?: MapCatalog;
   /** Install SIGTERM/SIGINT handlers (main.ts yes, tests no). */
   handleSignals?: boolean;
@@ -41,10 +48,16 @@ export interface StartOptions extends Partial<PlazaConfig> {
   analytics?: AnalyticsPort;
   /** Where rooms keep last positions (default: presence, i.e. Redis with REDIS_URL). */
   positions?: PositionStore;
+  /** Durable storage (default: openStore from DATABASE_URL / PLAZA_DATA_DIR); closed with the process only if opened here. */
+  store?: Store;
 }
 
 export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess> {
-  const maps = opts.maps ?? new TemplateMapCatalog();
+  const dataDir = opts.PLAZA_DATA_DIR ?? ".data";
+  const store = opts.store ?? (await openStore({ DATABASE_URL: opts.DATABASE_URL, PLAZA_DATA_DIR: dataDir }));
+  const ownsStore = opts.store === undefined;
+  const tokens = new Tokens(loadSecret(opts.PLAZA_SECRET, `${dataDir}/secret`));
+  const directory = new SpaceDirectory(store, tokens, loadTemplates(), { autoSpaces: opts.PLAZA_AUTO_SPACES ?? false, autoMap: opts.maps });
   const analytics = startAnalytics(opts);
   const port = opts.PORT ?? 2567;
   const host = opts.HOST ?? "0.0.0.0";
@@ -63,7 +76,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const reporter = new LoadReporter(presence, { fakeElu: opts.PLAZA_TEST_FAKE_ELU });
   let draining = false;
   const SpaceRoom = spaceRoomWith({
-    maps,
+    directory,
     maxClients: opts.SPACE_MAX_CLIENTS ?? 1000,
     interest: opts.PLAZA_INTEREST ?? "grid",
     interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX },
@@ -87,12 +100,15 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
         const { ccu, roomCount } = matchMaker.stats.local;
         res.status(draining ? 503 : 200).json({ ok: !draining, draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
       });
-      mountInsights(app, { insights: analytics.insights, token: opts.INSIGHTS_TOKEN });
-      mountHttp(app, { maps, iceServers: opts.ICE_SERVERS ?? [] });
+      mountInsights(app, { insights: analytics.insights, token: opts.INSIGHTS_TOKEN, directory });
+      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind });
     },
   });
   // After the rooms are disposed (their last events tracked): flush analytics, then close.
-  server.onShutdown(() => analytics.close());
+  server.onShutdown(async () => {
+    await analytics.close();
+    if (ownsStore) await store.close();
+  });
   // CL4: first leave placement, then Colyseus locks the rooms and calls their onBeforeShutdown.
   server.onBeforeShutdown(async () => {
     draining = true;
@@ -105,6 +121,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     await server.listen(port, host);
   } catch (err) {
     await analytics.close();
+    if (ownsStore) await store.close();
     throw err;
   }
   const address = transport.server!.address() as AddressInfo;
@@ -116,6 +133,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     port: address.port,
     url,
     server,
+    directory,
     processId: matchMaker.processId,
     close: () => server.gracefullyShutdown(false),
   };

@@ -36,6 +36,15 @@ const envSchema = z.object({
         return z.NEVER;
       }
     }),
+  // ---- Storage and accounts (README "Storage") ----
+  /** PostgreSQL, e.g. postgres://plaza:secret@127.0.0.1:5432/plaza. Unset: embedded PGlite in PLAZA_DATA_DIR. */
+  DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, "postgres://user:password@host:port/db").optional()),
+  /** Where embedded data lives (PGlite database, session secret, analytics spool). */
+  PLAZA_DATA_DIR: z.string().min(1).default(".data"),
+  /** Signs session tokens; every process of a cluster needs the same. Unset: generated once into PLAZA_DATA_DIR/secret. */
+  PLAZA_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(32, "at least 32 characters").optional()),
+  /** Load tests and demos: a valid but unknown space id is created (public, default office) on first join. */
+  PLAZA_AUTO_SPACES: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1", "true", "false"]).default("false").transform((v) => v === "1" || v === "true")),
   // ---- Cluster (README "Operations") ----
   /** Redis for presence + matchmaking across processes, e.g. redis://127.0.0.1:6379. Unset: one process, in memory. */
   REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "redis://host:port").optional()),

@@ -28,6 +28,17 @@ export const clientsKicked = new Counter({
   labelNames: ["code"] as const,
   registers: [registry],
 });
+export const editsStored = new Counter({
+  name: "plaza_edits_stored_total",
+  help: "Build-mode edits durably stored and applied",
+  registers: [registry],
+});
+export const editsRefused = new Counter({
+  name: "plaza_edits_refused_total",
+  help: "Build-mode edits refused, by code (forbidden, invalid, conflict, storage_unavailable…)",
+  labelNames: ["code"] as const,
+  registers: [registry],
+});
 
 let lastElu = performance.eventLoopUtilization();
 export const eventLoopUtilization = new Gauge({

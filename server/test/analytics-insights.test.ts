@@ -13,7 +13,7 @@ import { mountInsights } from "../src/http/insights.ts";
 import type { EventRow, PresenceRow } from "../src/analytics/sink.ts";
 import type { PlazaProcess } from "../src/app.ts";
 import { clickHouseBinary, startClickHouse, type TestClickHouse } from "./clickhouse.ts";
-import { startTestServer } from "./harness.ts";
+import { addMember, createSpace, signUp, startTestServer } from "./harness.ts";
 
 const haveClickHouse = clickHouseBinary() !== null;
 if (!haveClickHouse) console.warn("clickhouse-server not installed: insights tests skipped");
@@ -139,16 +139,26 @@ describe.skipIf(!haveClickHouse)("insights API", () => {
     expect(unknown.json().error.code).toBe("not_found");
   });
 
-  it("AU insights need the bearer token: missing 401, wrong 403", async () => {
-    const path = "/api/spaces/ins/insights?from=2026-03-01&to=2026-03-02";
+  it("AZ1 insights: the space's owners and admins (or the operator token); members 403, no or bad token 401", async () => {
+    const owner = await signUp(plaza, "Olive");
+    const member = await signUp(plaza, "Milo");
+    const admin = await signUp(plaza, "Ada");
+    await createSpace(plaza, owner, "ins-team");
+    await addMember(plaza, owner, "ins-team", member, "member");
+    await addMember(plaza, owner, "ins-team", admin, "admin");
+    const path = "/api/spaces/ins-team/insights?from=2026-03-01&to=2026-03-02";
+    const as = (t: string) => get(plaza.url, path, { Authorization: `Bearer ${t}` });
+    expect((await as(owner.token)).status).toBe(200);
+    expect((await as(admin.token)).status).toBe(200);
+    const m = await as(member.token);
+    expect([m.status, m.json().error.code]).toEqual([403, "forbidden"]);
+    const outsider = await as((await signUp(plaza, "Otto")).token);
+    expect(outsider.status).toBe(403);
     const missing = await get(plaza.url, path, {});
-    expect(missing.status).toBe(401);
-    expect(missing.json().error.code).toBe("unauthorized");
+    expect([missing.status, missing.json().error.code]).toEqual([401, "unauthorized"]);
     const wrong = await get(plaza.url, path, { Authorization: "Bearer nope-nope-nope" });
-    expect(wrong.status).toBe(403);
-    expect(wrong.json().error.code).toBe("forbidden");
-    const csv = await get(plaza.url, "/api/spaces/ins/insights/activity.csv?from=2026-03-01&to=2026-03-02", {});
-    expect(csv.status).toBe(401);
+    expect([wrong.status, wrong.json().error.code]).toEqual([401, "unauthorized"]);
+    expect((await get(plaza.url, "/api/spaces/ins-team/insights/activity.csv?from=2026-03-01&to=2026-03-02", {})).status).toBe(401);
   });
 
   it("AN5 invalid input: 400 with stable codes", async () => {
@@ -167,14 +177,13 @@ describe.skipIf(!haveClickHouse)("insights API", () => {
     expect((await get(plaza.url, "/api/spaces/ins/insights?from=2025-01-01&to=2026-01-01")).status).toBe(200); // 366 days
   });
 
-  it("AU without INSIGHTS_TOKEN 403 says to set it; without CLICKHOUSE_URL 503 analytics_not_configured", async () => {
-    const noToken = await bareApp({ insights: new Insights(new ClickHouseSink({ url: ch.url, database: DB })), token: undefined });
-    const noClickHouse = await bareApp({ insights: null, token: TOKEN });
+  it("AZ1 without INSIGHTS_TOKEN that token is just a bad session (401); without CLICKHOUSE_URL 503 analytics_not_configured", async () => {
+    const noToken = await bareApp({ insights: new Insights(new ClickHouseSink({ url: ch.url, database: DB })), token: undefined, directory: plaza.directory });
+    const noClickHouse = await bareApp({ insights: null, token: TOKEN, directory: plaza.directory });
     try {
       const a = await get(noToken.url, "/api/spaces/ins/insights?from=2026-03-01&to=2026-03-02");
-      expect(a.status).toBe(403);
-      expect(a.json().error.code).toBe("forbidden");
-      expect(a.json().error.message).toContain("INSIGHTS_TOKEN");
+      expect(a.status).toBe(401);
+      expect(a.json().error.code).toBe("unauthorized");
       const b = await get(noClickHouse.url, "/api/spaces/ins/insights?from=2026-03-01&to=2026-03-02");
       expect(b.status).toBe(503);
       expect(b.json().error).toMatchObject({ code: "analytics_not_configured" });
@@ -187,7 +196,7 @@ describe.skipIf(!haveClickHouse)("insights API", () => {
   });
 
   it("AN5 ClickHouse down → 503 analytics_unavailable", async () => {
-    const app = await bareApp({ insights: new Insights(new ClickHouseSink({ url: "http://127.0.0.1:1", database: DB })), token: TOKEN });
+    const app = await bareApp({ insights: new Insights(new ClickHouseSink({ url: "http://127.0.0.1:1", database: DB })), token: TOKEN, directory: plaza.directory });
     try {
       const r = await get(app.url, "/api/spaces/ins/insights?from=2026-03-01&to=2026-03-02");
       expect(r.status).toBe(503);

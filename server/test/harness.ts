@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startPlaza, type PlazaProcess, type StartOptions } from "../src/app.ts";
+import { openPglite } from "../src/store/pglite.ts";
 import { parseTiledMap, type TiledMap } from "../../shared/map.ts";
 import type { MapCatalog } from "../src/space/MapCatalog.ts";
 import { SpaceState } from "../../shared/state.ts";
@@ -17,28 +18,37 @@ export function catalogOf(tmj: TiledMap): MapCatalog {
   return { mapFor: () => loaded };
 }
 
-/** A real Plaza process; its analytics spool goes to a fresh temp dir (removed on close) unless given. */
+/**
+ * A real Plaza process on an in-memory PGlite store (unless `store` is given) with a fresh data dir
+ * and analytics spool (removed on close). Spaces are auto-created on first join (PLAZA_AUTO_SPACES)
+ * unless the test says otherwise, so movement/presence tests can name any space.
+ */
 export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> = {}): Promise<PlazaProcess> {
-  const spoolDir = opts.ANALYTICS_SPOOL_DIR ? null : mkdtempSync(join(tmpdir(), "plaza-test-spool-"));
-  const p = await startPlaza({ PORT: 0, HOST: "127.0.0.1", ...(spoolDir ? { ANALYTICS_SPOOL_DIR: spoolDir } : {}), ...opts });
-  if (!spoolDir) return p;
+  const dataDir = mkdtempSync(join(tmpdir(), "plaza-test-data-"));
+  const store = opts.store ?? (await openPglite(undefined));
+  const p = await startPlaza({
+    PORT: 0, HOST: "127.0.0.1", PLAZA_AUTO_SPACES: true, PLAZA_DATA_DIR: dataDir, ANALYTICS_SPOOL_DIR: join(dataDir, "spool"), store, ...opts,
+  });
   const close = p.close;
   p.close = async () => {
     await close();
-    rmSync(spoolDir, { recursive: true, force: true });
+    if (!opts.store) await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
   };
   return p;
 }
 
-export type TestRoom = Room<any, SpaceState> & { corrections: ServerMessages["correction"][]; notices: ServerMessages["notice"][]; left?: number };
+export type TestRoom = Room<any, SpaceState> & { corrections: ServerMessages["correction"][]; notices: ServerMessages["notice"][]; left?: number; welcome?: ServerMessages["welcome"] };
 
-export async function joinAs(server: PlazaProcess, spaceId: string, name: string, extra: Record<string, unknown> = {}): Promise<TestRoom> {
+export async function joinAs(server: PlazaProcess, spaceId: string, name: string, extra: Record<string, unknown> = {}, token?: string): Promise<TestRoom> {
   const client = new Client(server.url);
+  if (token) client.auth.token = token;
   const room = (await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, ...extra }, SpaceState)) as TestRoom;
   room.corrections = [];
   room.notices = [];
   room.onMessage("correction", (c: ServerMessages["correction"]) => room.corrections.push(c));
   room.onMessage("notice", (n: ServerMessages["notice"]) => room.notices.push(n));
+  room.onMessage("welcome", (w: ServerMessages["welcome"]) => { room.welcome = w; });
   room.onLeave((code: number) => { room.left = code; });
   await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`);
   return room;
@@ -70,4 +80,52 @@ export async function walkTo(room: TestRoom, map: import("../../shared/map.ts").
     await sleep(STEP_MS);
   }
   await until(() => { const a = room.state.avatars.get(room.sessionId)!; return a.x === x && a.y === y; }, `walked to ${x},${y}`);
+}
+
+// ---- accounts over the real HTTP API (tests of roles, build mode, insights) ----
+
+export interface TestUser { token: string; id: string; name: string }
+
+/** POST/GET/… JSON to the server with an optional session token; returns status and parsed body. */
+export async function api<T = any>(server: { url: string }, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+let userSeq = 0;
+/** Signs up a fresh account (unique email) and returns its token. */
+export async function signUp(server: { url: string }, name: string): Promise<TestUser> {
+  const email = `${name.toLowerCase().replace(/[^a-z0-9]/g, "")}-${process.pid}-${++userSeq}-${Date.now()}@example.test`;
+  const r = await api(server, "POST", "/api/auth/signup", { email, password: "correct horse battery", name });
+  if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return { token: r.body.token, id: r.body.user.id, name };
+}
+
+/** Creates a space owned by `owner`'s team. */
+export async function createSpace(server: { url: string }, owner: TestUser, id: string, extra: Record<string, unknown> = {}): Promise<void> {
+  const r = await api(server, "POST", "/api/spaces", { id, name: id, template: "small-office", ...extra }, owner.token);
+  if (r.status !== 201) throw new Error(`create space failed: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/** Makes `user` a member of the space's team with `role`, through an invite link and, above member, a promotion. */
+export async function addMember(server: { url: string }, admin: TestUser, spaceId: string, user: TestUser, role: "guest" | "member" | "builder" | "admin"): Promise<void> {
+  const inviteRole = role === "admin" ? "member" : role;
+  const inv = await api(server, "POST", `/api/spaces/${spaceId}/invites`, { role: inviteRole }, admin.token);
+  if (inv.status !== 201) throw new Error(`invite failed: ${inv.status} ${JSON.stringify(inv.body)}`);
+  const acc = await api(server, "POST", `/api/invites/${inv.body.code}/accept`, {}, user.token);
+  if (acc.status !== 200) throw new Error(`accept failed: ${acc.status} ${JSON.stringify(acc.body)}`);
+  if (role === "admin") {
+    const p = await api(server, "PATCH", `/api/spaces/${spaceId}/members/${user.id}`, { role: "admin" }, admin.token);
+    if (p.status !== 200) throw new Error(`promote failed: ${p.status} ${JSON.stringify(p.body)}`);
+  }
+}
+
+/** Joins as a signed-in user (the token rides as the Colyseus auth token, like the browser's) or anonymously (null). */
+export function joinWithToken(server: PlazaProcess, spaceId: string, user: TestUser | null, name = user?.name ?? "Visitor"): Promise<TestRoom> {
+  return joinAs(server, spaceId, name, {}, user?.token);
 }

@@ -5,32 +5,29 @@
 import express, { type Application, type NextFunction, type Request, type Response } from "express";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { spaceIdSchema } from "../../../shared/protocol.ts";
-import { MAPS_DIR, type MapCatalog } from "../space/MapCatalog.ts";
+import { ApiErrorCode } from "../../../shared/api.ts";
+import { MAPS_DIR } from "../space/MapCatalog.ts";
 import { registry } from "../metrics.ts";
 import type { IceServers } from "../config.ts";
+import type { SpaceDirectory } from "../spaces/directory.ts";
+import { mountAccounts } from "./accounts.ts";
+import { mountSpaces } from "./spaces.ts";
+import { apiError } from "./respond.ts";
+
+const staticMaps = express.static(MAPS_DIR, { index: false, fallthrough: true });
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../../client/dist/", import.meta.url));
 
-/** Stable error codes of the JSON API. */
-export const ApiErrorCode = {
-  INVALID_SPACE_ID: "invalid_space_id",
-  NOT_FOUND: "not_found",
-  PAYLOAD_TOO_LARGE: "payload_too_large",
-  BAD_REQUEST: "bad_request",
-  INTERNAL: "internal",
-} as const;
+export { ApiErrorCode };
 
-function apiError(res: Response, status: number, code: string, message: string) {
-  res.status(status).json({ error: { code, message } });
-}
-
-export function mountHttp(app: Application, deps: { maps: MapCatalog; iceServers: IceServers }) {
+export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string }) {
   app.disable("x-powered-by");
+  // Tiled imports carry a map and a tileset: a bigger limit on that route only (body-parser skips parsed bodies).
+  app.use("/api/spaces/import", express.json({ limit: "8mb" }));
   app.use("/api", express.json({ limit: "64kb" }));
 
   app.get("/api/health", (_req, res) => {
-    res.json({ ok: true, uptimeS: Math.round(process.uptime()) });
+    res.json({ ok: true, uptimeS: Math.round(process.uptime()), store: deps.storeKind });
   });
 
   /** What the browser client needs to know about this deployment. */
@@ -38,27 +35,24 @@ export function mountHttp(app: Application, deps: { maps: MapCatalog; iceServers
     res.json({ iceServers: deps.iceServers });
   });
 
-  app.get("/api/spaces/:spaceId/map", (req, res) => {
-    const id = spaceIdSchema.safeParse(req.params.spaceId);
-    if (!id.success) return apiError(res, 400, ApiErrorCode.INVALID_SPACE_ID, "space id: lower-case letters, digits and dashes, at most 40");
-    res.set("Cache-Control", "no-cache");
-    res.json(deps.maps.mapFor(id.data).tmj);
-  });
+  mountAccounts(app, deps.directory);
 
   app.get("/metrics", async (_req, res) => {
     res.set("Content-Type", registry.contentType);
     res.send(await registry.metrics());
   });
 
-  // Tilesets referenced by maps ("image": "office-tiles.png") resolve next to the map URL.
-  app.use("/api/spaces/:spaceId", express.static(MAPS_DIR, { index: false, fallthrough: true }));
+  // Tilesets referenced by maps ("image": "office-tiles.png") resolve next to the map URL:
+  // the templates' shared tileset from disk, an imported one from the store (spaces.ts).
+  app.use("/api/spaces/:spaceId", (req, res, next) => (req.method === "GET" && /^\/[a-z0-9-]+\.png$/.test(req.path) ? staticMaps(req, res, next) : next()));
+  mountSpaces(app, deps.directory);
   app.use("/api", (_req, res) => apiError(res, 404, ApiErrorCode.NOT_FOUND, "no such endpoint"));
   app.use("/maps", express.static(MAPS_DIR, { index: false }));
 
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: "index.html" }));
     // Client-side routes (/ and /s/<spaceId>) all load the single-page app.
-    app.get(["/", "/s/{*rest}"], (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST }));
+    app.get(["/", "/s/{*rest}", "/i/{*rest}"], (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST }));
   } else {
     app.get("/", (_req, res) => res.status(503).type("text/plain").send("Client not built: run `npm run build` (npm start does it for you)."));
   }

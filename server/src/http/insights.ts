@@ -2,9 +2,9 @@
  * Insights API (README "Analytics"):
  *   GET /api/spaces/:spaceId/insights?from=YYYY-MM-DD&to=YYYY-MM-DD          → JSON report
  *   GET /api/spaces/:spaceId/insights/<chart>.csv?from=…&to=…                 → one chart as CSV
- * Until accounts and roles exist, access is one shared secret: INSIGHTS_TOKEN, sent as
- * `Authorization: Bearer <token>`. Checked before anything else, so a stranger learns nothing
- * about the deployment.
+ * Access (AZ1 `space.insights`): the space's owners and admins, with their session token as
+ * `Authorization: Bearer <token>`; operators may also use the deployment-wide INSIGHTS_TOKEN.
+ * Checked before anything else, so a stranger learns nothing about the deployment.
  */
 import type { Application, Request, Response } from "express";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -13,6 +13,7 @@ import { spaceIdSchema } from "../../../shared/protocol.ts";
 import { CHARTS, chartCsv, dayStart, type Chart, type Insights } from "../analytics/insights.ts";
 import { SinkRejectedError } from "../analytics/sink.ts";
 import { logger } from "../log.ts";
+import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
 
 /** Stable error codes of the insights API (the rest of the API's codes live in api.ts). */
 export const InsightsErrorCode = {
@@ -49,8 +50,9 @@ export const rangeSchema = z
 export interface InsightsDeps {
   /** Null when CLICKHOUSE_URL is unset. */
   insights: Insights | null;
-  /** INSIGHTS_TOKEN; undefined = insights disabled. */
+  /** INSIGHTS_TOKEN (operators); undefined = only space owners/admins. */
   token: string | undefined;
+  directory: SpaceDirectory;
 }
 
 function fail(res: Response, status: number, code: string, message: string) {
@@ -64,10 +66,18 @@ export function mountInsights(app: Application, deps: InsightsDeps) {
 
   const handle = (csv: boolean) => async (req: Request, res: Response) => {
     res.set("Cache-Control", "no-store");
-    if (!expected) return fail(res, 403, InsightsErrorCode.FORBIDDEN, "insights are disabled: set INSIGHTS_TOKEN on the server and send it as `Authorization: Bearer <token>`");
     const m = /^Bearer\s+(\S+)\s*$/i.exec(req.get("authorization") ?? "");
-    if (!m) return fail(res, 401, InsightsErrorCode.UNAUTHORIZED, "send `Authorization: Bearer <INSIGHTS_TOKEN>`");
-    if (!timingSafeEqual(digest(m[1]), expected)) return fail(res, 403, InsightsErrorCode.FORBIDDEN, "wrong insights token");
+    if (!m) return fail(res, 401, InsightsErrorCode.UNAUTHORIZED, "sign in as an owner or admin of this space");
+    const operator = expected !== null && timingSafeEqual(digest(m[1]), expected);
+    if (!operator) {
+      try {
+        const who = await deps.directory.identify(m[1]);
+        await deps.directory.authorize(String(req.params.spaceId), who, "space.insights");
+      } catch (err) {
+        if (err instanceof AccessError) return fail(res, err.status === 401 ? 401 : 403, err.status === 401 ? InsightsErrorCode.UNAUTHORIZED : InsightsErrorCode.FORBIDDEN, err.message);
+        throw err;
+      }
+    }
     if (!deps.insights) return fail(res, 503, InsightsErrorCode.NOT_CONFIGURED, "Set CLICKHOUSE_URL (and restart Plaza) to enable insights; until then events are kept in the analytics spool");
 
     const chart = csv ? (req.params.chart as Chart) : null;

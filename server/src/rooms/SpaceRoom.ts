@@ -29,13 +29,19 @@ import type { InterestOptions } from "../space/InterestGrid.ts";
 import type { SpaceMap } from "../../../shared/map.ts";
 import { InboundGuard } from "../space/InboundGuard.ts";
 import { chooseSpawn } from "../space/spawn.ts";
-import type { MapCatalog } from "../space/MapCatalog.ts";
+import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
+import { can, type Role } from "../../../shared/authz.ts";
+import { applyChange, compileWorld, deskSpawn, EditRefusal, PAINTS, planEdit, type WorldChange, type WorldContent } from "../../../shared/world.ts";
+import { SpawnPoint, Thing, Zone } from "../../../shared/state.ts";
+import { StaleVersionError, type SpaceRecord } from "../store/Store.ts";
+import { randomBytes } from "node:crypto";
 import * as metrics from "../metrics.ts";
 import { debugRoom, logger } from "../log.ts";
 import { POSITIONS_SAVE_MS, type PositionStore, type Tile as StoredTile } from "../cluster/PositionStore.ts";
 
 export interface SpaceRoomDeps {
-  maps: MapCatalog;
+  /** Spaces, their content and who may do what (AZ1–AZ4, BM1–BM9). */
+  directory: SpaceDirectory;
   /** Most people one space room admits (SP2). */
   maxClients: number;
   /** Interest management: "grid" (default) or "off" (everyone receives everyone). */
@@ -68,7 +74,19 @@ interface Seat {
   listening: string | null;
   /** The space's spotlight as last told to this client (JSON, to compare). */
   sentSpotlight: string;
+  /** Account id (null: anonymous visitor of a public space) and role at join; edits re-read the role (AZ4). */
+  userId: string | null;
+  role: Role | null;
+  /** Build messages queued and not yet answered (BM6). */
+  pendingEdits: number;
 }
+
+/** What onAuth hands to onJoin: validated options plus who the store says this is. */
+export type JoinAuth = JoinOptions & { userId: string | null; role: Role | null };
+
+/** Edits waiting in one room's queue at most; beyond, new ones are refused `busy` (BM6). */
+const EDIT_QUEUE_MAX = 256;
+const EDITS_PER_CLIENT_MAX = 32;
 
 /** Close codes after which the SDK tries to reconnect; only those keep a seat warm. */
 const RECONNECTABLE = new Set<number>([CloseCode.GOING_AWAY, CloseCode.NO_STATUS_RECEIVED, CloseCode.ABNORMAL_CLOSURE, CloseCode.MAY_TRY_RECONNECT]);
@@ -80,7 +98,14 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   protected deps!: SpaceRoomDeps;
 
   private spaceId = "";
+  private space!: SpaceRecord;
+  /** The stored base map, the content over it, and the two compiled: what people walk on (BM7). */
+  private base!: SpaceMap;
+  private content!: WorldContent;
   private map!: SpaceMap;
+  /** Edits run one at a time, in arrival order, each stored before the next is checked (BM1, BM3). */
+  private edits: Promise<void> = Promise.resolve();
+  private queuedEdits = 0;
   private seats = new Map<string, Seat>();
   private visibility!: AvatarVisibility;
   private chatLog = new ChatLog(CHAT_HISTORY);
@@ -92,27 +117,50 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
   private draining = false;
 
-  /** Validates join options before any room is created or seat reserved (PR1, PR2, PR3). */
-  static override async onAuth(_token: string, options: unknown, _context: AuthContext): Promise<JoinOptions> {
+  /**
+   * Validates join options and access before any room is created or seat reserved (PR1–PR3,
+   * AZ1): unknown space 404, private space without a session 401, non-member 403.
+   */
+  static async authorizeJoin(deps: SpaceRoomDeps, token: string | undefined, options: unknown): Promise<JoinAuth> {
     const parsed = parseJoinOptions(options);
     if (!parsed.ok) {
       const invalidSpace = typeof options === "object" && options !== null && !spaceIdSchema.safeParse((options as { spaceId?: unknown }).spaceId).success;
       const code = parsed.protocolMismatch ? JoinErrorCode.PROTOCOL_MISMATCH : invalidSpace ? JoinErrorCode.INVALID_SPACE : JoinErrorCode.INVALID_OPTIONS;
       throw new ServerError(code, parsed.error);
     }
-    return parsed.value;
+    try {
+      const who = await deps.directory.identify(token);
+      const { role } = await deps.directory.authorize(parsed.value.spaceId, who, "space.enter");
+      return { ...parsed.value, userId: who?.userId ?? null, role };
+    } catch (err) {
+      if (err instanceof AccessError) {
+        const code = err.status === 404 ? JoinErrorCode.UNKNOWN_SPACE : err.status === 401 ? JoinErrorCode.UNAUTHENTICATED : JoinErrorCode.FORBIDDEN;
+        throw new ServerError(code, err.message);
+      }
+      throw err;
+    }
   }
 
-  override onCreate(options: { spaceId?: unknown }) {
+  /**
+   * Async, but short: two indexed reads (space row + content) and a cached map parse, so the
+   * create-room race of FIELD-NOTES (≤ 400 ms) is far away (BENCHMARKS "space load").
+   */
+  override async onCreate(options: { spaceId?: unknown }) {
     const createStart = performance.now();
     const id = spaceIdSchema.safeParse(options.spaceId);
     if (!id.success) throw new ServerError(JoinErrorCode.INVALID_SPACE, "invalid space id");
     this.spaceId = id.data;
-    this.map = this.deps.maps.mapFor(this.spaceId).map;
+    const loaded = await this.deps.directory.load(this.spaceId);
+    if (!loaded) throw new ServerError(JoinErrorCode.UNKNOWN_SPACE, `there is no space "${this.spaceId}"`);
+    this.space = loaded.space;
+    this.base = loaded.base;
+    this.content = loaded.content;
+    this.map = compileWorld(this.base, this.content);
     // Not Colyseus's maxClients: a full room would make the matchmaker open a second room for
     // the same space. The cap is enforced in onJoin instead (SP2).
     this.metadata = { spaceId: this.spaceId };
     this.state = new SpaceState();
+    this.syncAllContent();
     const patchMs = this.deps.patchMs;
     this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, this.deps.interestOptions, Math.max(1, Math.round(INTEREST_REFRESH_MS / patchMs)));
     this.proximityEvery = Math.max(1, Math.round(PROXIMITY_MS / patchMs));
@@ -135,7 +183,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
         if (person) person.media = (msg.mic ? MediaFlag.MIC : 0) | (msg.cam ? MediaFlag.CAM : 0) | (msg.screen ? MediaFlag.SCREEN : 0);
       },
       emote: (client, seat, msg) => this.onEmote(client, seat, msg),
-      history: (client) => this.sendTo(client, "chatHistory", { messages: this.chatLog.recent() }),
+      // `history` is the client's "my handlers are ready": also say who it is here (AZ1).
+      history: (client, seat) => {
+        this.sendTo(client, "chatHistory", { messages: this.chatLog.recent() });
+        this.sendWelcome(client, seat);
+      },
+      build: (client, seat, msg) => this.onBuild(client, seat, msg),
       locate: (client, _seat, msg) => {
         const a = this.state.avatars.get(msg.id);
         this.sendTo(client, "located", { id: msg.id, found: a !== undefined, x: a?.x ?? 0, y: a?.y ?? 0 });
@@ -167,9 +220,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     if (this.state.avatars.size >= this.deps.maxClients) {
       throw new ServerError(JoinErrorCode.SPACE_FULL, `this space is full (${this.deps.maxClients} people)`);
     }
-    const opts = client.auth as JoinOptions;
+    const opts = client.auth as JoinAuth;
     const resumed = opts.resume ? await this.resumeAt(opts.resume) : undefined;
-    const spot = resumed ?? chooseSpawn(this.map.spawns, this.state.avatars.values());
+    const spot = resumed ?? this.claimedDeskSpot(opts.userId) ?? chooseSpawn(this.map.spawns, this.state.avatars.values());
     const avatar = new Avatar();
     avatar.x = spot.x;
     avatar.y = spot.y;
@@ -193,6 +246,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       speaking: [],
       listening: null,
       sentSpotlight: "null",
+      userId: opts.userId,
+      role: opts.role,
+      pendingEdits: 0,
     };
     this.seats.set(client.sessionId, seat);
     // ws refuses frames over maxPayload by closing the socket (the sender sees 1009, the room an
@@ -208,7 +264,137 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const who = { session: client.sessionId, user: opts.name, x: spot.x, y: spot.y };
     this.track({ type: "session_start", detail: opts.client, ...who });
     this.track({ type: "space_enter", detail: opts.client, ...who });
+    this.sendWelcome(client, seat);
     debugRoom("%s joined %s as %s", client.sessionId, this.spaceId, opts.name);
+  }
+
+  private sendWelcome(client: Client, seat: Seat) {
+    const v = this.space.visibility;
+    this.sendTo(client, "welcome", { userId: seat.userId, role: seat.role, canBuild: can(seat.role, "space.build", v), canClaim: can(seat.role, "space.claimDesk", v) });
+  }
+
+  /** BM5: members appear in front of the desk they claimed. */
+  private claimedDeskSpot(userId: string | null) {
+    if (!userId) return undefined;
+    for (const t of this.content.things.values()) {
+      if (t.kind === "desk" && t.claimedBy === userId) return deskSpawn(this.map, t) ?? undefined;
+    }
+    return undefined;
+  }
+
+  /** BM1: queue the edit; it is checked, stored, applied and acknowledged in order. */
+  private onBuild(client: Client, seat: Seat, msg: ClientMessages["build"]) {
+    if (this.queuedEdits >= EDIT_QUEUE_MAX || seat.pendingEdits >= EDITS_PER_CLIENT_MAX) {
+      metrics.countDrop(DropReason.THROTTLED);
+      return this.sendTo(client, "built", { ref: msg.ref, ok: false, code: EditRefusal.BUSY, message: "too many edits at once: wait a moment" });
+    }
+    this.queuedEdits++;
+    seat.pendingEdits++;
+    this.edits = this.edits
+      .then(() => this.processEdit(client, seat, msg))
+      .catch((err: unknown) => logger.error({ err, space: this.spaceId }, "edit failed"))
+      .finally(() => { this.queuedEdits--; seat.pendingEdits--; });
+  }
+
+  private async processEdit(client: Client, seat: Seat, msg: ClientMessages["build"]) {
+    const answer = (a: ServerMessages["built"]) => { if (this.clients.getById(client.sessionId)) this.sendTo(client, "built", a); };
+    // AZ4: the role as stored now, not as it was at join (a demoted builder stops building at once).
+    const role = seat.userId ? await this.deps.directory.store.roleIn(this.space.teamId, seat.userId).catch(() => null) : null;
+    seat.role = role;
+    const person = this.state.people.get(client.sessionId);
+    const v = this.space.visibility;
+    const editor = { userId: seat.userId, name: person?.name ?? "", canBuild: can(role, "space.build", v), canClaim: can(role, "space.claimDesk", v) };
+    const plan = planEdit(this.base, this.content, msg.op, editor, () => randomBytes(6).toString("base64url"));
+    if (!plan.ok) {
+      metrics.editsRefused.inc({ code: plan.code });
+      return answer({ ref: msg.ref, ok: false, code: plan.code, message: plan.message });
+    }
+    if (plan.change.puts.length === 0 && plan.change.deletes.length === 0) return answer({ ref: msg.ref, ok: true, version: this.content.version });
+    try {
+      await this.deps.directory.store.commitEdit(this.spaceId, {
+        expectVersion: this.content.version, authorId: seat.userId, op: msg.op, puts: plan.change.puts, deletes: plan.change.deletes,
+      });
+    } catch (err) {
+      metrics.editsRefused.inc({ code: EditRefusal.STORAGE });
+      if (err instanceof StaleVersionError) {
+        // Someone else wrote this space (another process): take the stored truth, refuse this edit.
+        await this.reloadContent();
+        return answer({ ref: msg.ref, ok: false, code: EditRefusal.CONFLICT, message: "the space changed elsewhere: yours was not applied, try again" });
+      }
+      logger.error({ err, space: this.spaceId }, "edit not stored");
+      return answer({ ref: msg.ref, ok: false, code: EditRefusal.STORAGE, message: "your edit could not be saved: nothing was changed, try again" });
+    }
+    this.applyStored(plan.change);
+    metrics.editsStored.inc();
+    answer({ ref: msg.ref, ok: true, version: this.content.version, ...(plan.created ? { created: plan.created } : {}) });
+  }
+
+  /** Applies a stored change to the content, the synced state and the walkable map. */
+  private applyStored(change: WorldChange) {
+    applyChange(this.content, change);
+    for (const id of change.deletes) this.syncEntity(id);
+    for (const p of change.puts) this.syncEntity(p.id);
+    this.state.contentVersion = this.content.version;
+    this.map = compileWorld(this.base, this.content);
+  }
+
+  private async reloadContent() {
+    const loaded = await this.deps.directory.load(this.spaceId);
+    if (!loaded) return;
+    const ids = new Set([...this.state.things.keys(), ...this.state.zones.keys(), ...this.state.spawnPoints.keys(), ...[...this.state.paint.keys()].map((k) => `p:${k}`)]);
+    this.content = loaded.content;
+    for (const id of ids) this.syncEntity(id);
+    this.syncAllContent();
+  }
+
+  private syncAllContent() {
+    for (const id of this.content.things.keys()) this.syncEntity(id);
+    for (const id of this.content.zones.keys()) this.syncEntity(id);
+    for (const id of this.content.spawns.keys()) this.syncEntity(id);
+    for (const i of this.content.paint.keys()) this.syncEntity(`p:${i}`);
+    this.state.contentVersion = this.content.version;
+  }
+
+  /** Mirrors one entity of the content into the synced state (added, changed or gone). */
+  private syncEntity(id: string) {
+    const st = this.state;
+    if (id.startsWith("p:")) {
+      const key = id.slice(2);
+      const paint = this.content.paint.get(Number(key));
+      if (paint === undefined) st.paint.delete(key);
+      else st.paint.set(key, PAINTS.indexOf(paint) + 1);
+      return;
+    }
+    const t = this.content.things.get(id);
+    if (t) {
+      const s = st.things.get(id) ?? new Thing();
+      Object.assign(s, { kind: t.kind, x: t.x, y: t.y, rot: t.rot, rev: t.rev, claimedBy: t.claimedBy ?? "", claimName: t.claimName ?? "" });
+      if (!st.things.has(id)) st.things.set(id, s);
+      return;
+    }
+    st.things.delete(id);
+    const z = this.content.zones.get(id);
+    if (z) {
+      const s = st.zones.get(id) ?? new Zone();
+      Object.assign(s, { kind: z.kind, name: z.name, x: z.x, y: z.y, w: z.w, h: z.h, rev: z.rev });
+      if (!st.zones.has(id)) st.zones.set(id, s);
+      return;
+    }
+    st.zones.delete(id);
+    const sp = this.content.spawns.get(id);
+    if (sp) {
+      const s = st.spawnPoints.get(id) ?? new SpawnPoint();
+      Object.assign(s, { x: sp.x, y: sp.y, rev: sp.rev });
+      if (!st.spawnPoints.has(id)) st.spawnPoints.set(id, s);
+      return;
+    }
+    st.spawnPoints.delete(id);
+  }
+
+  /** The space was deleted over HTTP: everyone leaves (remote call, works across processes). */
+  closeForDeletion() {
+    for (const c of this.clients) this.sendTo(c, "notice", { code: "space_deleted", message: "This space was deleted by its owner." });
+    void this.disconnect(CloseCode.CONSENTED).catch(() => {});
   }
 
   /**
@@ -456,5 +642,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 export function spaceRoomWith(deps: SpaceRoomDeps): typeof SpaceRoom {
   return class BoundSpaceRoom extends SpaceRoom {
     protected override deps = deps;
+    static override onAuth(token: string, options: unknown, _context: AuthContext): Promise<JoinAuth> {
+      return SpaceRoom.authorizeJoin(deps, token, options);
+    }
   };
 }

@@ -1,0 +1,165 @@
+/**
+ * Durable storage of accounts, teams, spaces and their content, behind one small interface with
+ * two implementations that pass one contract suite (Store.contract.ts): PGlite (embedded, the
+ * default, data directory on disk) and PostgreSQL (DATABASE_URL). Both run the same versioned SQL
+ * migrations (migrations.ts) on open. Nothing here knows about rooms or HTTP.
+ */
+import type { Role } from "../../../shared/authz.ts";
+
+export type Visibility = "public" | "private";
+
+export interface User {
+  id: string;
+  /** null for guests, who enter by invite link with a display name only. */
+  email: string | null;
+  name: string;
+  createdAt: Date;
+}
+
+export interface UserWithSecret extends User {
+  passwordHash: string | null;
+}
+
+export interface Team {
+  id: string;
+  name: string;
+}
+
+export interface Member {
+  userId: string;
+  name: string;
+  email: string | null;
+  role: Role;
+}
+
+export interface SpaceRecord {
+  /** The slug in /s/<id>. */
+  id: string;
+  teamId: string;
+  name: string;
+  visibility: Visibility;
+  /** Template it was made from ("small-office", …) or "import". */
+  template: string;
+  /** Number of committed edits; the version of the content. */
+  contentVersion: number;
+  createdAt: Date;
+}
+
+/** A space listed for a user, with the user's role in its team. */
+export interface SpaceListing extends SpaceRecord {
+  role: Role;
+  teamName: string;
+}
+
+/** One durable piece of a space's content (an object, a painted tile, an area, a spawn…). */
+export interface EntityRow {
+  id: string;
+  /** Bumped by every accepted edit of this entity (optimistic concurrency, SPEC BM rules). */
+  rev: number;
+  data: Record<string, unknown>;
+}
+
+export interface SpaceContent {
+  version: number;
+  entities: EntityRow[];
+}
+
+/** One accepted edit, written in one transaction: log row + entity upserts/deletes + version bump. */
+export interface EditCommit {
+  /** The content version the edit was validated against; the store refuses if it moved (StaleVersionError). */
+  expectVersion: number;
+  authorId: string | null;
+  /** The operation as received (kept in the edit log for audit). */
+  op: unknown;
+  puts: EntityRow[];
+  deletes: string[];
+}
+
+export interface NewSpace {
+  id: string;
+  teamId: string;
+  name: string;
+  visibility: Visibility;
+  template: string;
+  /** The Tiled map (.tmj JSON) the space is drawn on. */
+  baseMap: unknown;
+  /** PNG bytes of the tileset of an imported map; null for templates (served from shared/maps). */
+  tileset: Uint8Array | null;
+  /** Initial content (template furniture, spawns, areas), version 0. */
+  entities: EntityRow[];
+}
+
+export interface Invite {
+  code: string;
+  teamId: string;
+  spaceId: string;
+  role: Role;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  uses: number;
+}
+
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
+/** The space's content version moved since the edit was validated: another writer exists. */
+export class StaleVersionError extends Error {
+  override name = "StaleVersionError";
+}
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+export interface Store {
+  /** Which backend ("pglite" | "postgres"), for logs and /api/health. */
+  readonly kind: string;
+  close(): Promise<void>;
+
+  // ---- users ----
+  /** Throws ConflictError when the (case-insensitive) email is taken. */
+  createUser(u: { email: string; name: string; passwordHash: string }): Promise<User>;
+  createGuest(name: string): Promise<User>;
+  userByEmail(email: string): Promise<UserWithSecret | null>;
+  userById(id: string): Promise<User | null>;
+
+  // ---- teams and membership ----
+  /** Creates the team with `ownerId` as its owner. */
+  createTeam(name: string, ownerId: string): Promise<Team>;
+  /** Creates a team with a fixed id and no members if absent (the team of auto-created spaces). */
+  ensureTeam(id: string, name: string): Promise<void>;
+  team(id: string): Promise<Team | null>;
+  teamsOf(userId: string): Promise<Array<Team & { role: Role }>>;
+  roleIn(teamId: string, userId: string): Promise<Role | null>;
+  members(teamId: string): Promise<Member[]>;
+  /** Adds or changes a membership (upsert). */
+  setRole(teamId: string, userId: string, role: Role): Promise<void>;
+  removeMember(teamId: string, userId: string): Promise<void>;
+
+  // ---- spaces ----
+  /** Throws ConflictError when the id is taken. */
+  createSpace(s: NewSpace): Promise<SpaceRecord>;
+  /** Like createSpace but a no-op returning false when the id exists (auto-created spaces, races). */
+  createSpaceIfAbsent(s: NewSpace): Promise<boolean>;
+  space(id: string): Promise<SpaceRecord | null>;
+  spacesOf(userId: string): Promise<SpaceListing[]>;
+  updateSpace(id: string, patch: { name?: string; visibility?: Visibility }): Promise<SpaceRecord | null>;
+  /** Deletes the space, its content, edit log and invites. Returns false when absent. */
+  deleteSpace(id: string): Promise<boolean>;
+  baseMap(id: string): Promise<{ tmj: unknown; tileset: Uint8Array | null } | null>;
+  content(id: string): Promise<SpaceContent | null>;
+  /**
+   * Durably applies one edit (all or nothing) and returns the new version (expectVersion + 1).
+   * Throws StaleVersionError if the version is not expectVersion, NotFoundError if the space is gone.
+   */
+  commitEdit(spaceId: string, edit: EditCommit): Promise<number>;
+
+  // ---- invites ----
+  createInvite(i: { code: string; teamId: string; spaceId: string; role: Role; createdBy: string; expiresAt: Date | null }): Promise<Invite>;
+  invite(code: string): Promise<Invite | null>;
+  invitesOf(spaceId: string): Promise<Invite[]>;
+  revokeInvite(code: string): Promise<boolean>;
+  /** Counts one use of an invite. */
+  useInvite(code: string): Promise<void>;
+}
