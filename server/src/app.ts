@@ -101,7 +101,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
         res.status(draining ? 503 : 200).json({ ok: !draining, draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
       });
       mountInsights(app, { insights: analytics.insights, token: opts.INSIGHTS_TOKEN, directory });
-      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind });
+      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind, authBurst: opts.AUTH_RATE_BURST ?? 10 });
     },
   });
   // After the rooms are disposed (their last events tracked): flush analytics, then close.

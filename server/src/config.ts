@@ -43,6 +43,8 @@ const envSchema = z.object({
   PLAZA_DATA_DIR: z.string().min(1).default(".data"),
   /** Signs session tokens; every process of a cluster needs the same. Unset: generated once into PLAZA_DATA_DIR/secret. */
   PLAZA_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(32, "at least 32 characters").optional()),
+  /** Sign-up/sign-in attempts per address at once, then one per 6 s (AC3). */
+  AUTH_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** Load tests and demos: a valid but unknown space id is created (public, default office) on first join. */
   PLAZA_AUTO_SPACES: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1", "true", "false"]).default("false").transform((v) => v === "1" || v === "true")),
   // ---- Cluster (README "Operations") ----

@@ -27,7 +27,8 @@ export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> 
   const dataDir = mkdtempSync(join(tmpdir(), "plaza-test-data-"));
   const store = opts.store ?? (await openPglite(undefined));
   const p = await startPlaza({
-    PORT: 0, HOST: "127.0.0.1", PLAZA_AUTO_SPACES: true, PLAZA_DATA_DIR: dataDir, ANALYTICS_SPOOL_DIR: join(dataDir, "spool"), store, ...opts,
+    // Tests sign up many accounts from one address: the rate limit is tested on its own (AC3).
+    PORT: 0, HOST: "127.0.0.1", PLAZA_AUTO_SPACES: true, AUTH_RATE_BURST: 100_000, PLAZA_DATA_DIR: dataDir, ANALYTICS_SPOOL_DIR: join(dataDir, "spool"), store, ...opts,
   });
   const close = p.close;
   p.close = async () => {
@@ -128,4 +129,23 @@ export async function addMember(server: { url: string }, admin: TestUser, spaceI
 /** Joins as a signed-in user (the token rides as the Colyseus auth token, like the browser's) or anonymously (null). */
 export function joinWithToken(server: PlazaProcess, spaceId: string, user: TestUser | null, name = user?.name ?? "Visitor"): Promise<TestRoom> {
   return joinAs(server, spaceId, name, {}, user?.token);
+}
+
+/**
+ * `count` tiles where a desk (2×1, rot 0) can stand in a space's current content, spaced apart so
+ * that any of them also fits one more object: for tests that place things without knowing the map.
+ */
+export async function freeSpots(server: PlazaProcess, spaceId: string, count: number): Promise<Array<{ x: number; y: number }>> {
+  const { planEdit } = await import("../../shared/world.ts");
+  const loaded = await server.directory.load(spaceId);
+  if (!loaded) throw new Error(`no space ${spaceId}`);
+  const editor = { userId: "t", name: "t", canBuild: true, canClaim: true };
+  const out: Array<{ x: number; y: number }> = [];
+  for (let y = 1; y < loaded.base.height - 1 && out.length < count; y += 3) {
+    for (let x = 1; x < loaded.base.width - 2 && out.length < count; x += 4) {
+      if (planEdit(loaded.base, loaded.content, { op: "place", kind: "desk", x, y, rot: 0 }, editor, () => "x").ok) out.push({ x, y });
+    }
+  }
+  if (out.length < count) throw new Error(`only ${out.length} free spots in ${spaceId}`);
+  return out;
 }

@@ -11,8 +11,7 @@ import { ConflictError, type SpaceRecord, type User } from "../store/Store.ts";
 import { TokenBucket } from "../space/TokenBucket.ts";
 import { apiError, parseBody, route, signedIn } from "./respond.ts";
 
-/** AU3: 10 attempts at once per address, then one every 6 s. */
-const AUTH_BURST = 10;
+/** AC3: AUTH_RATE_BURST attempts at once per address (10), then one every 6 s. */
 const AUTH_REFILL_MS = 6000;
 const MAX_TRACKED = 10_000;
 
@@ -33,14 +32,14 @@ export function spaceInfo(s: SpaceRecord, role: Role | null, teamName: string): 
   };
 }
 
-export function mountAccounts(app: Application, dir: SpaceDirectory) {
+export function mountAccounts(app: Application, dir: SpaceDirectory, authBurst: number) {
   const buckets = new Map<string, TokenBucket>();
   const limited = (req: Request) => {
     const key = req.ip ?? "unknown";
     let b = buckets.get(key);
     if (!b) {
       if (buckets.size >= MAX_TRACKED) buckets.clear();
-      b = new TokenBucket(AUTH_BURST, AUTH_REFILL_MS, Date.now());
+      b = new TokenBucket(authBurst, AUTH_REFILL_MS, Date.now());
       buckets.set(key, b);
     }
     return !b.take(Date.now());

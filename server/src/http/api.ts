@@ -20,7 +20,7 @@ export const CLIENT_DIST = fileURLToPath(new URL("../../../client/dist/", import
 
 export { ApiErrorCode };
 
-export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string }) {
+export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string; authBurst: number }) {
   app.disable("x-powered-by");
   // Tiled imports carry a map and a tileset: a bigger limit on that route only (body-parser skips parsed bodies).
   app.use("/api/spaces/import", express.json({ limit: "8mb" }));
@@ -35,7 +35,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
     res.json({ iceServers: deps.iceServers });
   });
 
-  mountAccounts(app, deps.directory);
+  mountAccounts(app, deps.directory, deps.authBurst);
 
   app.get("/metrics", async (_req, res) => {
     res.set("Content-Type", registry.contentType);

@@ -135,15 +135,6 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     res.json(stored.tmj);
   }));
 
-  // An imported space's tileset: the name is a hash of the bytes (only the map, which needs access, reveals it).
-  app.get("/api/spaces/:spaceId/:file", route(async (req, res) => {
-    const file = String(req.params.file);
-    if (!/^tileset-[0-9a-f]{24}\.png$/.test(file)) return res.status(404).end();
-    const stored = await store.baseMap(spaceIdParam(req));
-    if (!stored?.tileset || tilesetName(stored.tileset) !== file) return res.status(404).end();
-    res.set("Cache-Control", "public, max-age=31536000, immutable").type("png").send(Buffer.from(stored.tileset));
-  }));
-
   // ---- members ----
 
   app.get("/api/spaces/:spaceId/members", route(async (req, res) => {
@@ -251,5 +242,14 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     }
     await store.useInvite(invite.code);
     res.json(answer);
+  }));
+
+  // An imported space's tileset: the name is a hash of the bytes (only the map, which needs access, reveals it).
+  app.get("/api/spaces/:spaceId/:file", route(async (req, res) => {
+    const file = String(req.params.file);
+    if (!/^tileset-[0-9a-f]{24}\.png$/.test(file)) return res.status(404).end();
+    const stored = await store.baseMap(spaceIdParam(req));
+    if (!stored?.tileset || tilesetName(stored.tileset) !== file) return res.status(404).end();
+    res.set("Cache-Control", "public, max-age=31536000, immutable").type("png").send(Buffer.from(stored.tileset));
   }));
 }

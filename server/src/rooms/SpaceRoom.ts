@@ -106,6 +106,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** Edits run one at a time, in arrival order, each stored before the next is checked (BM1, BM3). */
   private edits: Promise<void> = Promise.resolve();
   private queuedEdits = 0;
+  private afterPatch: Array<() => void> = [];
   private seats = new Map<string, Seat>();
   private visibility!: AvatarVisibility;
   private chatLog = new ChatLog(CHAT_HISTORY);
@@ -297,7 +298,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   private async processEdit(client: Client, seat: Seat, msg: ClientMessages["build"]) {
-    const answer = (a: ServerMessages["built"]) => { if (this.clients.getById(client.sessionId)) this.sendTo(client, "built", a); };
+    // Answers go out right after the next patch, so a client never holds an ack for a change it
+    // has not received yet (messages are sent at once, state only with patches).
+    const answer = (a: ServerMessages["built"]) => this.afterPatch.push(() => { if (this.clients.getById(client.sessionId)) this.sendTo(client, "built", a); });
     // AZ4: the role as stored now, not as it was at join (a demoted builder stops building at once).
     const role = seat.userId ? await this.deps.directory.store.roleIn(this.space.teamId, seat.userId).catch(() => null) : null;
     seat.role = role;
@@ -474,6 +477,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const start = performance.now();
     const sent = super.broadcastPatch();
     metrics.patchSeconds.observe((performance.now() - start) / 1000);
+    if (this.afterPatch.length > 0) for (const send of this.afterPatch.splice(0)) send();
     return sent;
   }
 

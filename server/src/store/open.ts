@@ -1,0 +1,18 @@
+/** Picks the storage backend from the environment: PostgreSQL when DATABASE_URL is set, else embedded PGlite. */
+import { join } from "node:path";
+import { logger } from "../log.ts";
+import { openPglite } from "./pglite.ts";
+import { openPostgres } from "./postgres.ts";
+import type { Store } from "./Store.ts";
+
+export async function openStore(env: { DATABASE_URL?: string; PLAZA_DATA_DIR?: string }): Promise<Store> {
+  if (env.DATABASE_URL) {
+    // The URL may carry a password: log the host only.
+    const host = URL.canParse(env.DATABASE_URL) ? new URL(env.DATABASE_URL).host : undefined;
+    logger.info({ store: "postgres", host }, "store: postgres");
+    return openPostgres(env.DATABASE_URL);
+  }
+  const dir = join(env.PLAZA_DATA_DIR ?? ".data", "pglite");
+  logger.info({ store: "pglite", dir }, "store: pglite");
+  return openPglite(dir);
+}
