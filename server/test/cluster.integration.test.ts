@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
 import { startTestRedis, type LocalRedis } from "./redis.ts";
+import { startSharedDatabase } from "./postgres.ts";
 import { SpaceState } from "../../shared/state.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM } from "../../shared/protocol.ts";
 import { parseTiledMap, type SpaceMap } from "../../shared/map.ts";
@@ -20,6 +21,8 @@ import { POSITIONS_SAVE_MS } from "../src/cluster/PositionStore.ts";
 import { redisServerInstalled } from "../src/cluster/redisServer.ts";
 
 let redis: LocalRedis | undefined;
+/** One database and session secret for all processes: what makes them one deployment. */
+let shared: Awaited<ReturnType<typeof startSharedDatabase>>;
 const spool = mkdtempSync(join(tmpdir(), "plaza-cluster-spool-"));
 let procs: ServerChild[] = [];
 /** Processes a load balancer would still send people to. */
@@ -27,7 +30,7 @@ let alive: ServerChild[] = [];
 
 async function startProcess(extra: Record<string, string> = {}): Promise<ServerChild> {
   const child = await startServerChild({
-    env: { REDIS_URL: redis!.url, ANALYTICS_SPOOL_DIR: join(spool, String(procs.length)), PUBLIC_ADDRESS: undefined, LOG_LEVEL: "error", ...extra },
+    env: { REDIS_URL: redis!.url, ...shared!.env, ANALYTICS_SPOOL_DIR: join(spool, String(procs.length)), PUBLIC_ADDRESS: undefined, LOG_LEVEL: "error", ...extra },
   });
   procs.push(child);
   return child;
@@ -44,7 +47,7 @@ async function joinVia(entry: ServerChild, spaceId: string, name: string, resume
   prepareForFailover(room);
   // As for a session older than the SDK's 5 s minimum: a drop goes through its reconnection first.
   room.reconnection.minUptime = 0;
-  for (const type of ["peers", "chatHistory", "notice", "correction", "located", "chat"]) room.onMessage(type, () => {});
+  for (const type of ["peers", "chatHistory", "notice", "correction", "located", "chat", "welcome"]) room.onMessage(type, () => {});
   await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`, 10_000);
   return room;
 }
@@ -95,14 +98,21 @@ if (!installed && process.env.CI !== "true") console.warn("redis-server not inst
 describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3 processes)", () => {
   beforeAll(async () => {
     redis = await startTestRedis();
-    if (!redis) return;
+    shared = await startSharedDatabase();
+    if (!shared) await redis?.stop();
+    if (!redis || !shared) {
+      redis = undefined;
+      return;
+    }
     await Promise.all([0, 1, 2].map(() => startProcess()));
     alive = [...procs];
   }, 90_000);
 
   afterAll(async () => {
+    if (process.env.PLAZA_DEBUG_CLUSTER) for (const p of procs) console.log(p.output());
     await Promise.all(procs.map((p) => p.stop()));
     await redis?.stop();
+    await shared?.stop();
     rmSync(spool, { recursive: true, force: true });
   }, 60_000);
 

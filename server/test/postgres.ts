@@ -4,6 +4,7 @@
  * PostgreSQL: the caller skips with a warning, except under CI=true where that is an error (.ci/run
  * installs it). Every wait is bounded.
  */
+import { randomBytes } from "node:crypto";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -130,4 +131,22 @@ export async function startTestPostgres(): Promise<TestPostgres | undefined> {
     throw err;
   }
   return { url, stop };
+}
+
+/**
+ * What several Plaza processes need to share to act as one deployment: one PostgreSQL database
+ * and one session secret. Undefined when PostgreSQL is missing (startTestPostgres's rules).
+ */
+export async function startSharedDatabase(): Promise<{ env: { DATABASE_URL: string; PLAZA_SECRET: string }; stop(): Promise<void> } | undefined> {
+  const server = await startTestPostgres();
+  if (!server) return undefined;
+  const name = `plaza_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return {
+    env: { DATABASE_URL: server.url.replace(/\/[^/]*$/, `/${name}`), PLAZA_SECRET: randomBytes(32).toString("base64url") },
+    stop: () => server.stop(),
+  };
 }

@@ -483,6 +483,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   /** Colyseus calls this right before encoding each patch. */
   override onBeforePatch() {
+    // Colyseus's patch timer runs from construction, i.e. also while onCreate awaits the store.
+    if (!this.visibility) return;
     this.visibility.tick();
     if (++this.patches % this.proximityEvery === 0) this.updateConversations();
   }
