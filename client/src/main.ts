@@ -1,27 +1,41 @@
-/** Entry: `/` shows the landing page, `/s/<spaceId>` the space (after a name is chosen). */
+/**
+ * Entry and routes:
+ *   /                    signed out: what Plaza is + sign up / sign in; signed in: My spaces
+ *   /i/<code>            an invite link
+ *   /s/<id>              a space (access check, then name and look, then the space)
+ *   /s/<id>/settings     a space's settings
+ *   /s/<id>/insights     a space's insights
+ */
 import "./style.css";
 import { renderLanding, toSpaceId } from "./ui/landing.ts";
-import { renderSpace } from "./ui/spaceView.ts";
 import { renderInsights } from "./insights/insightsView.ts";
-import { loadProfile } from "./ui/profile.ts";
+import { renderDashboard } from "./ui/dashboard.ts";
+import { enterSpace } from "./ui/gate.ts";
+import { renderInvite } from "./ui/invite.ts";
+import { renderSettings } from "./ui/settings.ts";
+import { loadSession } from "./net/session.ts";
 import { spaceIdSchema } from "../../shared/protocol.ts";
 
 const root = document.getElementById("app")!;
 
 function route() {
-  const insights = location.pathname.match(/^\/s\/([^/]+)\/insights\/?$/);
-  if (insights && spaceIdSchema.safeParse(insights[1]).success) return renderInsights(root, insights[1]);
-  const m = location.pathname.match(/^\/s\/([^/]+)\/?$/);
-  const spaceId = m ? toSpaceId(decodeURIComponent(m[1])) : undefined;
-  if (spaceId && spaceIdSchema.safeParse(spaceId).success) {
-    const profile = loadProfile();
-    // Arriving by link without a name yet: ask for it first, with the space preset.
-    if (!profile.name || !sessionStorage.getItem("plaza.profile")) return renderLanding(root, spaceId, route);
-    void renderSpace(root, spaceId, profile);
-    return;
+  const path = location.pathname;
+  const invite = path.match(/^\/i\/([^/]+)\/?$/);
+  if (invite) return void renderInvite(root, decodeURIComponent(invite[1]));
+  const sub = path.match(/^\/s\/([^/]+)\/(insights|settings)\/?$/);
+  if (sub && spaceIdSchema.safeParse(sub[1]).success) {
+    return sub[2] === "insights" ? renderInsights(root, sub[1]) : void renderSettings(root, sub[1]);
   }
-  renderLanding(root, undefined, route);
+  const m = path.match(/^\/s\/([^/]+)\/?$/);
+  const spaceId = m ? toSpaceId(decodeURIComponent(m[1])) : undefined;
+  if (spaceId && spaceIdSchema.safeParse(spaceId).success) return void enterSpace(root, spaceId);
+  if (path !== "/") history.replaceState(null, "", "/");
+  if (loadSession()) void renderDashboard(root);
+  else renderLanding(root);
 }
 
+// In-app navigation (landing.ts navigate()) renders in place; Back/Forward reload, so that leaving
+// a space always closes its connection.
+window.addEventListener("plaza:navigate", () => { window.scrollTo(0, 0); route(); });
 window.addEventListener("popstate", () => location.reload());
 route();

@@ -1,17 +1,18 @@
 /**
  * The insights page of a space (/s/<spaceId>/insights): who came, when, for how long, where they
  * spent time. Reads GET /api/spaces/:id/insights (ClickHouse behind it); each chart can be
- * exported as CSV. Until accounts and roles exist, access needs the deployment's INSIGHTS_TOKEN.
+ * exported as CSV. Access follows the space's roles (space.insights: admin+), with the session's
+ * Bearer token.
  */
 import { parseTiledMap } from "../../../shared/map.ts";
 import { renderLayers } from "../render/world.ts";
-import { el } from "../ui/landing.ts";
+import { el, link } from "../ui/landing.ts";
+import { authHeaders, clearSession, loadSession } from "../net/session.ts";
 import { barChart, lineChart } from "./charts.ts";
 import type { InsightsReport } from "../../../shared/insights.ts";
 
 type Insights = InsightsReport;
 
-const TOKEN_KEY = "plaza.insightsToken";
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export function formatDuration(ms: number): string {
@@ -61,24 +62,16 @@ export function renderInsights(root: HTMLElement, spaceId: string) {
   page.append(head, message, body);
   root.append(page);
 
-  const auth = (): Record<string, string> => {
-    const t = sessionStorage.getItem(TOKEN_KEY);
-    return t ? { Authorization: `Bearer ${t}` } : {};
-  };
+  const auth = authHeaders;
   const query = () => `from=${from.value}&to=${to.value}`;
 
-  function askToken(text: string) {
+  /** 401/403: say who may see insights and offer the way forward (sign in, or back to the space). */
+  function refuse(text: string) {
     body.replaceChildren();
     message.textContent = text;
-    const f = el("form", "token-form");
-    const input = el("input") as HTMLInputElement;
-    Object.assign(input, { type: "password", id: "token", placeholder: "Insights token", autocomplete: "off" });
-    const ok = el("button", "primary-small") as HTMLButtonElement;
-    ok.textContent = "Open insights";
-    f.append(input, ok);
-    f.onsubmit = (e) => { e.preventDefault(); sessionStorage.setItem(TOKEN_KEY, input.value.trim()); void load(); };
-    body.append(f);
-    input.focus();
+    const next = el("p", "token-form");
+    next.append(link("/", loadSession() ? "← My spaces" : "Sign in"));
+    body.append(next);
   }
 
   async function load() {
@@ -90,9 +83,12 @@ export function renderInsights(root: HTMLElement, spaceId: string) {
       message.textContent = "Could not reach the server.";
       return;
     }
-    if (res.status === 401) return askToken("Insights are for the space's owners and admins. Enter the insights token.");
+    if (res.status === 401) {
+      if (loadSession()) clearSession(); // the stored token is no longer accepted
+      return refuse("Insights are for the space's owners and admins. Sign in to see them.");
+    }
     const json = await res.json().catch(() => ({}));
-    if (res.status === 403) { sessionStorage.removeItem(TOKEN_KEY); return askToken(json?.error?.message ?? "That token is not valid."); }
+    if (res.status === 403) return refuse("Insights are only for the space's owners and admins. Ask one of them if you need these figures.");
     if (!res.ok) {
       body.replaceChildren();
       message.textContent = json?.error?.code === "analytics_not_configured"
@@ -162,11 +158,14 @@ export function renderInsights(root: HTMLElement, spaceId: string) {
   async function heatmap(cells: Insights["heatmap"]): Promise<HTMLElement> {
     const wrap = el("div", "heatmap");
     try {
-      const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`);
+      const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`, { headers: auth() });
       const map = parseTiledMap(await res.json());
+      // Fetched rather than <img src>, so a private space's tileset gets the Bearer token too.
+      const png = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`, { headers: auth() });
+      if (!png.ok) throw new Error(`tileset ${png.status}`);
       const img = new Image();
-      img.src = `/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`;
-      await img.decode();
+      img.src = URL.createObjectURL(await png.blob());
+      await img.decode().finally(() => URL.revokeObjectURL(img.src));
       const canvas = el("canvas");
       canvas.width = map.width * map.tileSize;
       canvas.height = map.height * map.tileSize;

@@ -5,6 +5,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { SpaceState } from "../../../shared/state.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM, type JoinRequest } from "../../../shared/protocol.ts";
 import { JoinErrorCode, PlazaCloseCode } from "../../../shared/codes.ts";
+import { loadSession } from "./session.ts";
 
 export type SpaceRoom = Room<any, SpaceState>;
 
@@ -14,6 +15,9 @@ export function serverEndpoint(): string {
 
 export async function joinSpace(opts: Omit<JoinRequest, "protocol">): Promise<SpaceRoom> {
   const client = new Client(serverEndpoint());
+  // The room's onAuth reads the same token as the HTTP API (signup, login or a guest invite).
+  const session = loadSession();
+  if (session) client.auth.token = session.token;
   const room = await client.joinOrCreate(SPACE_ROOM, { ...opts, protocol: PROTOCOL_VERSION }, SpaceState);
   return room;
 }
@@ -26,6 +30,9 @@ export function describeJoinError(err: unknown): string {
     case JoinErrorCode.INVALID_SPACE: return "That space link is not valid.";
     case JoinErrorCode.INVALID_OPTIONS: return `Can't enter: ${e.message ?? "invalid name or look"}.`;
     case JoinErrorCode.SPACE_FULL: return "This space is full right now.";
+    case JoinErrorCode.UNAUTHENTICATED: return "This space is private. Sign in to enter.";
+    case JoinErrorCode.FORBIDDEN: return "You are not a member of this space. Ask an admin for an invite link.";
+    case JoinErrorCode.UNKNOWN_SPACE: return "There is no space at this address. It may have been deleted.";
   }
   return `Could not reach the space (${e?.message ?? "network error"}). Check your connection and try again.`;
 }

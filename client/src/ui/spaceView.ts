@@ -1,7 +1,9 @@
 /**
  * The space view: loads the map, joins the room, and runs the frame loop that turns input into
  * predicted moves (net/predictor) and state into pictures (render/world). Panels (people, chat,
- * presence bar, A/V dock) read state and send intents; none of them touches the socket directly.
+ * presence bar, A/V dock, build palette) read state and send intents; none of them touches the
+ * socket directly. People walk on the base map compiled with the space's content (build/
+ * contentMirror), recompiled at most once per frame when someone edits it.
  */
 import { Callbacks } from "@colyseus/sdk";
 import { parseTiledMap, areaAt, type SpaceMap, type Tile } from "../../../shared/map.ts";
@@ -10,10 +12,17 @@ import { Dir, EMOTES, MediaFlag, STATUSES, type ChatScope, type ServerMessages, 
 import { dirOfDelta, type Pose } from "../../../shared/movement.ts";
 import { findPath, walkTarget } from "../../../shared/pathfinding.ts";
 import type { Avatar } from "../../../shared/state.ts";
+import type { BuildOp, Editor } from "../../../shared/world.ts";
 import { MovementPredictor } from "../net/predictor.ts";
 import { describeJoinError, describeLeave, joinSpace, type SpaceRoom } from "../net/connection.ts";
 import { isMoveCode, prepareForFailover, rejoinSpace } from "../net/resume.ts";
 import { WorldRenderer, type DrawnAvatar } from "../render/world.ts";
+import { ContentMirror } from "../build/contentMirror.ts";
+import { BuildClient, type Built } from "../build/buildClient.ts";
+import { BuildMode } from "../build/buildMode.ts";
+import { DeskPopover } from "../build/deskClaim.ts";
+import { thingAt } from "../build/buildTool.ts";
+import { authHeaders } from "../net/session.ts";
 import { Glide } from "../render/motion.ts";
 import { Conversation } from "../av/conversation.ts";
 import { onAirText } from "../av/rules.ts";
@@ -29,12 +38,16 @@ const KEY_DIRS: Record<string, Dir> = {
 };
 
 async function loadMap(spaceId: string): Promise<{ map: SpaceMap; tileset: HTMLImageElement }> {
-  const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`);
+  // With the session token: a private space's map is only for its members.
+  const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`, { headers: authHeaders() });
   if (!res.ok) throw new Error(`map not available (${res.status})`);
   const map = parseTiledMap(await res.json());
+  const png = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`, { headers: authHeaders() });
+  if (!png.ok) throw new Error(`map tileset could not be loaded (${png.status})`);
+  const url = URL.createObjectURL(await png.blob());
   const tileset = new Image();
-  tileset.src = `/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`;
-  await tileset.decode().catch(() => { throw new Error("map tileset could not be loaded"); });
+  tileset.src = url;
+  await tileset.decode().catch(() => { throw new Error("map tileset could not be loaded"); }).finally(() => URL.revokeObjectURL(url));
   return { map, tileset };
 }
 
@@ -67,14 +80,21 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   title.append(titleText, copy, insightsLink);
   const status = el("div", "chip status");
   status.textContent = resume ? "Reconnecting…" : "Connecting…";
-  topbar.append(title, status);
+  // Shown once the room says this person may build (welcome.canBuild).
+  const buildButton = el("button", "chip build-toggle");
+  buildButton.textContent = "Build";
+  buildButton.title = "Build mode (B)";
+  buildButton.hidden = true;
+  buildButton.setAttribute("aria-pressed", "false");
+  topbar.append(title, buildButton, status);
   const people = el("aside", "people");
   people.hidden = true;
   const peopleTitle = el("h2");
   const list = el("ul");
   people.append(peopleTitle, list);
   const help = el("div", "help");
-  help.textContent = "Move: arrows / WASD · click to walk · Enter: chat · 1–6: emotes";
+  const WALK_HELP = "Move: arrows / WASD · click to walk · Enter: chat · 1–6: emotes";
+  help.textContent = WALK_HELP;
   const toastEl = el("div", "toast");
   toastEl.style.opacity = "0";
   const dock = el("div", "av-dock");
@@ -111,6 +131,13 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   people.hidden = false;
 
   const renderer = new WorldRenderer(canvas, map, tileset);
+  // The walkable world: base map + content. `walk` always reads the latest compile, for the
+  // predictor (which keeps its map); path-finding and areas take `mirror.compiled` itself.
+  const mirror = new ContentMirror(map);
+  const stopWatching = mirror.watch(room);
+  const walk = { width: map.width, height: map.height, get blocked() { return mirror.compiled.blocked; } };
+  let welcome: ServerMessages["welcome"] = { userId: null, role: null, canBuild: false, canClaim: false };
+  const editor = (): Editor => ({ userId: welcome.userId, name: profile.name, canBuild: welcome.canBuild, canClaim: welcome.canClaim });
   const glides = new Map<string, Glide>();
   const nameOf = (id: string) => room.state.people.get(id)?.name ?? "someone";
   let predictor: MovementPredictor | undefined;
@@ -136,6 +163,28 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     iceServers,
     nameOf,
   }, dock);
+
+  // --- build mode and desks ----------------------------------------------------------------------
+  const builds = new BuildClient((m) => room.send("build", m));
+  const build = new BuildMode({
+    view, base: map, content: () => mirror.content, editor, client: builds,
+    tileAt: (x, y) => renderer.tileAt(x, y),
+    screenOf: (t) => renderer.screenOf(t),
+    toast,
+    changed: (on) => {
+      buildButton.setAttribute("aria-pressed", String(on));
+      view.classList.toggle("building", on);
+      help.textContent = on ? "Build mode: clicks edit the map · arrows still walk · B: done" : WALK_HELP;
+      if (on) { desk.close(); path = []; goal = undefined; }
+    },
+  });
+  buildButton.onclick = () => build.toggle();
+  const desk = new DeskPopover({
+    view, content: () => mirror.content, me: () => welcome,
+    screenOf: (t) => renderer.screenOf(t),
+    send: (op) => build.send(op),
+    toast,
+  });
 
   let myStatus: Status = "available";
   let autoAway = false;
@@ -195,7 +244,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     if (!me) return;
     const server: Pose = { x: me.x, y: me.y, dir: me.dir as Dir };
     if (!predictor) {
-      predictor = new MovementPredictor(map, server);
+      predictor = new MovementPredictor(walk, server);
       lastAckSeq = me.seq;
       return;
     }
@@ -209,6 +258,12 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     path = [];
   });
   room.onMessage("notice", (n: ServerMessages["notice"]) => toast(n.message));
+  room.onMessage("welcome", (w: ServerMessages["welcome"]) => {
+    welcome = w;
+    buildButton.hidden = !w.canBuild;
+    if (!w.canBuild) build.toggle(false);
+  });
+  room.onMessage("built", (b: ServerMessages["built"]) => builds.receive(b));
   room.onMessage("chat", (m: ServerMessages["chat"]) => chat.receive(m));
   room.onMessage("chatHistory", (m: ServerMessages["chatHistory"]) => chat.history(m.messages));
   room.onMessage("peers", (m: ServerMessages["peers"]) => {
@@ -228,8 +283,8 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   room.onMessage("located", (m: ServerMessages["located"]) => {
     if (!m.found) { toast("They left the space."); if (following === m.id) following = undefined; return; }
     if (!predictor) return;
-    const target = walkTarget(map, m.x, m.y, predictor.pose);
-    const way = target ? findPath(map, predictor.pose, target) : [];
+    const target = walkTarget(mirror.compiled, m.x, m.y, predictor.pose);
+    const way = target ? findPath(mirror.compiled, predictor.pose, target) : [];
     if (following === m.id) {
       // Following: walk that way (LO2).
       goal = target;
@@ -246,6 +301,8 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   room.onLeave((code: number) => {
     stopped = true;
     conversation.dispose();
+    builds.close();
+    stopWatching();
     window.removeEventListener("keydown", onKeyDown);
     window.removeEventListener("keyup", onKeyUp);
     window.removeEventListener("blur", onBlur);
@@ -270,6 +327,9 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       if (e.key === "Escape") (e.target as HTMLElement).blur();
       return;
     }
+    if (build.active && build.key(e)) { e.preventDefault(); return; }
+    if (e.code === "KeyB" && welcome.canBuild && !e.ctrlKey && !e.metaKey && !e.altKey) { build.toggle(); return; }
+    if (e.key === "Escape" && desk.openDesk) { desk.close(); return; }
     if (e.key === "Enter") { e.preventDefault(); chat.focusInput(); return; }
     const n = Number(e.key);
     if (Number.isInteger(n) && n >= 1 && n <= EMOTES.length) { room.send("emote", { emote: EMOTES[n - 1] }); return; }
@@ -292,15 +352,26 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   window.addEventListener("keydown", onKeyDown);
   window.addEventListener("keyup", onKeyUp);
   window.addEventListener("blur", onBlur);
-  canvas.addEventListener("mousemove", (e) => { hover = renderer.tileAt(e.offsetX, e.offsetY); });
-  canvas.addEventListener("mouseleave", () => { hover = undefined; });
+  canvas.addEventListener("pointermove", (e) => {
+    hover = renderer.tileAt(e.offsetX, e.offsetY);
+    if (build.active) build.pointerMove(e);
+  });
+  canvas.addEventListener("pointerleave", () => { hover = undefined; if (build.active) build.pointerLeave(); });
+  // In build mode a press edits (and may drag); otherwise a click walks there.
+  canvas.addEventListener("pointerdown", (e) => { if (build.active) build.pointerDown(e); });
+  canvas.addEventListener("pointerup", (e) => { if (build.active) build.pointerUp(e); });
   canvas.addEventListener("click", (e) => {
+    if (build.active) return;
     const t = renderer.tileAt(e.offsetX, e.offsetY);
     if (!t || !predictor) return;
     if (following) { following = undefined; rosterDirty = true; }
+    // A desk: say whose it is and offer to claim it (BM5); walking up to it happens too.
+    const d = thingAt(mirror.content, t);
+    if (d?.kind === "desk" && (welcome.canClaim || d.claimedBy)) desk.open(d.id);
+    else desk.close();
     const pose = predictor.pose;
-    goal = walkTarget(map, t.x, t.y, pose);
-    path = goal ? findPath(map, pose, goal) : [];
+    goal = walkTarget(mirror.compiled, t.x, t.y, pose);
+    path = goal ? findPath(mirror.compiled, pose, goal) : [];
   });
 
   function send(msg: ReturnType<MovementPredictor["press"]>, now: number) {
@@ -321,7 +392,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     let next = path[0];
     let dir = dirOfDelta(next.x - pose.x, next.y - pose.y);
     if (dir === undefined && goal) {
-      path = findPath(map, pose, goal); // corrected or pushed off the path: re-plan
+      path = findPath(mirror.compiled, pose, goal); // corrected or pushed off the path: re-plan
       next = path[0];
       dir = next ? dirOfDelta(next.x - pose.x, next.y - pose.y) : undefined;
     }
@@ -339,10 +410,10 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     if (!them) { room.send("locate", { id: following }); return; }
     const pose = predictor.pose;
     if (Math.max(Math.abs(them.x - pose.x), Math.abs(them.y - pose.y)) <= 1) { path = []; return; }
-    const target = walkTarget(map, them.x, them.y, pose);
+    const target = walkTarget(mirror.compiled, them.x, them.y, pose);
     if (target && (!goal || goal.x !== target.x || goal.y !== target.y || path.length === 0)) {
       goal = target;
-      path = findPath(map, pose, target);
+      path = findPath(mirror.compiled, pose, target);
     }
   }
 
@@ -352,11 +423,17 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   let lastDistancesAt = 0;
   function frame(now: number) {
     if (stopped) return;
+    const changed = mirror.refresh(room.state);
+    if (changed) {
+      renderer.setContent(mirror.content, changed);
+      // Someone built across the way: walk around it.
+      if (goal && predictor && path.length > 0) path = findPath(mirror.compiled, predictor.pose, goal);
+    }
     if (now - lastFollowAt > 500) { lastFollowAt = now; follow(); }
     tick(now);
     if (rosterDirty) { rosterDirty = false; renderPeople(list, peopleTitle, room.state.people.entries(), room.sessionId, following, actions); }
     const avatars: DrawnAvatar[] = [];
-    let focus = { x: map.spawns[0].x, y: map.spawns[0].y };
+    let focus = { x: mirror.compiled.spawns[0].x, y: mirror.compiled.spawns[0].y };
     room.state.avatars.forEach((a, id) => {
       const own = id === room.sessionId;
       const pose = own && predictor ? predictor.pose : { x: a.x, y: a.y, dir: a.dir };
@@ -375,7 +452,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       });
     });
     if (predictor) {
-      const area = areaAt(map, predictor.pose.x, predictor.pose.y)?.name;
+      const area = areaAt(mirror.compiled, predictor.pose.x, predictor.pose.y)?.name;
       if (area && area !== lastArea) toast(`Entered ${area}`);
       lastArea = area;
     }
@@ -393,7 +470,13 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       const k = left > 1500 ? Math.min(1, (4000 - left) / 600) : Math.max(0, left / 1500);
       focus = { x: focus.x + (locateFlash.tile.x - focus.x) * k, y: focus.y + (locateFlash.tile.y - focus.y) * k };
     }
-    renderer.draw({ now, focus, avatars, hover, path: path.length ? path : locateFlash?.way, marker: locateFlash?.tile });
+    const overlay = build.frame(now);
+    desk.frame();
+    renderer.draw({
+      now, focus, avatars, hover: build.active && build.tool.tool.type !== "select" ? undefined : hover,
+      path: path.length ? path : locateFlash?.way, marker: locateFlash?.tile,
+      build: overlay, selfUserId: welcome.userId,
+    });
     requestAnimationFrame(frame);
   }
   requestAnimationFrame(frame);
@@ -403,10 +486,25 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     sessionId: room.sessionId,
     pose: () => predictor?.pose,
     screenOf: (x: number, y: number) => renderer.screenOf({ x, y }),
-    walkable: (x: number, y: number) => map.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
+    walkable: (x: number, y: number) => mirror.compiled.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
     avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, emote: a.emote, name: room.state.people.get(id)?.name ?? "" })),
     people: () => [...room.state.people.values()].map((p) => p.name),
     peers: () => [...peers],
     av: conversation,
+    /** The content as this page sees it (synced state), as plain objects. */
+    content: () => {
+      const w = mirror.content;
+      return {
+        version: w.version,
+        things: Object.fromEntries([...w.things].map(([id, t]) => [id, { ...t }])),
+        zones: Object.fromEntries([...w.zones].map(([id, z]) => [id, { ...z }])),
+        spawns: Object.fromEntries([...w.spawns].map(([id, sp]) => [id, { ...sp }])),
+        paint: Object.fromEntries([...w.paint].map(([i, p]) => [String(i), p])),
+      };
+    },
+    /** Sends one edit like the palette does; resolves with the room's `built` answer. */
+    build: (op: BuildOp): Promise<Built> => build.send(op),
+    welcome: () => ({ ...welcome }),
+    buildMode: () => build.active,
   };
 }

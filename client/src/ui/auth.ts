@@ -1,0 +1,135 @@
+/**
+ * The sign-up / sign-in card, used on the landing page, on an invite page and in front of a
+ * private space. Checks fields with the same schemas the server uses, then shows the server's own
+ * message (error.message) beside the field it is about.
+ */
+import { loginBody, signupBody, type AuthResponse } from "../../../shared/api.ts";
+import { NAME_MAX } from "../../../shared/constants.ts";
+import { api, ApiFailure, saveSession, type Session } from "../net/session.ts";
+import { el } from "./landing.ts";
+
+export type AuthMode = "signup" | "signin";
+
+export interface AuthCardOptions {
+  mode?: AuthMode;
+  /** A line above the form ("Sign in to join Design Team"). */
+  intro?: string;
+  onSignedIn: (s: Session) => void;
+}
+
+type Field = "email" | "password" | "name";
+
+export function authCard(opts: AuthCardOptions): HTMLElement {
+  let mode: AuthMode = opts.mode ?? "signup";
+  const card = el("section", "card auth-card");
+  const tabs = el("div", "tabs");
+  tabs.setAttribute("role", "tablist");
+  const tab = (m: AuthMode, text: string) => {
+    const b = el("button");
+    b.type = "button";
+    b.textContent = text;
+    b.dataset.mode = m;
+    b.setAttribute("role", "tab");
+    b.onclick = () => setMode(m);
+    return b;
+  };
+  const signupTab = tab("signup", "Sign up");
+  const signinTab = tab("signin", "Sign in");
+  tabs.append(signupTab, signinTab);
+
+  const intro = el("p", "tagline");
+  intro.textContent = opts.intro ?? "";
+  intro.hidden = !opts.intro;
+
+  const form = el("form", "auth-form");
+  form.setAttribute("novalidate", "");
+  const fields = {} as Record<Field, { wrap: HTMLElement; input: HTMLInputElement; error: HTMLElement }>;
+  const field = (name: Field, label: string, attrs: Record<string, string | number>) => {
+    const wrap = el("div", "field");
+    const l = el("label");
+    l.textContent = label;
+    l.htmlFor = `auth-${name}`;
+    const input = el("input");
+    Object.assign(input, { id: `auth-${name}`, name, ...attrs });
+    const error = el("p", "field-error");
+    error.id = `auth-${name}-error`;
+    input.setAttribute("aria-describedby", error.id);
+    wrap.append(l, input, error);
+    fields[name] = { wrap, input, error };
+    return wrap;
+  };
+  const submit = el("button", "primary");
+  submit.type = "submit";
+  const error = el("p", "form-error");
+  error.setAttribute("role", "alert");
+  form.append(
+    field("name", "Display name", { type: "text", maxLength: NAME_MAX, placeholder: "e.g. Ada", autocomplete: "nickname" }),
+    field("email", "Email", { type: "email", placeholder: "you@example.com", autocomplete: "email" }),
+    field("password", "Password", { type: "password" }),
+    submit,
+    error,
+  );
+  card.append(tabs, intro, form);
+
+  function setMode(m: AuthMode) {
+    mode = m;
+    signupTab.setAttribute("aria-selected", String(m === "signup"));
+    signinTab.setAttribute("aria-selected", String(m === "signin"));
+    fields.name.wrap.hidden = m === "signin";
+    fields.password.input.autocomplete = m === "signup" ? "new-password" : "current-password";
+    fields.password.input.placeholder = m === "signup" ? "at least 8 characters" : "";
+    submit.textContent = m === "signup" ? "Create account" : "Sign in";
+    clearErrors();
+  }
+  function clearErrors() {
+    error.textContent = "";
+    for (const f of Object.values(fields)) { f.error.textContent = ""; f.input.removeAttribute("aria-invalid"); }
+  }
+  function show(message: string, at?: Field) {
+    if (!at) { error.textContent = message; return; }
+    fields[at].error.textContent = message;
+    fields[at].input.setAttribute("aria-invalid", "true");
+  }
+
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    clearErrors();
+    const raw = { email: fields.email.input.value, password: fields.password.input.value, ...(mode === "signup" ? { name: fields.name.input.value } : {}) };
+    const parsed = mode === "signup" ? signupBody.safeParse(raw) : loginBody.safeParse(raw);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const at = issue.path[0] as Field;
+        if (!fields[at]?.error.textContent) show(sentence(issue.message), at);
+      }
+      const first = parsed.error.issues[0]?.path[0] as Field | undefined;
+      if (first && fields[first]) fields[first].input.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      const res = await api<AuthResponse>("POST", mode === "signup" ? "/api/auth/signup" : "/api/auth/login", parsed.data);
+      saveSession(res);
+      opts.onSignedIn(res);
+    } catch (err) {
+      const f = err instanceof ApiFailure ? err : new ApiFailure(0, "unknown", "Something went wrong. Try again.");
+      if (f.status === 409) show(sentence(f.message), "email");
+      else show(sentence(f.message), fieldOf(f.message));
+    } finally {
+      submit.disabled = false;
+    }
+  };
+
+  setMode(mode);
+  return card;
+}
+
+/** The API's messages start with the field they are about ("password: at least 8 characters"). */
+function fieldOf(message: string): Field | undefined {
+  const m = message.match(/^(email|password|name)\b/i);
+  return m ? (m[1].toLowerCase() as Field) : undefined;
+}
+
+function sentence(message: string): string {
+  const s = message.replace(/^(email|password|name):\s*/i, "");
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
