@@ -45,9 +45,9 @@ async function enter(name: string, space = SPACE, opts: { denyMedia?: boolean } 
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException("Permission denied", "NotAllowedError"));
     });
   }
-  await page.goto(`${world.server.url}/`);
+  // By link: the space's page asks for a name (and look), then enters.
+  await page.goto(`${world.server.url}/s/${space}`);
   await page.fill("#name", name);
-  await page.fill("#space", space);
   await page.click("button.primary");
   await page.waitForFunction(() => (window as unknown as { __plaza?: { pose(): unknown } }).__plaza?.pose() !== undefined, null, { timeout: 15_000 });
   return page;

@@ -1,7 +1,7 @@
 /**
- * Two people in two real (headless Chromium) pages, one space: enter from the landing page and by
- * link, walk with the keyboard and by clicking, see each other move. Screenshots are saved to
- * test-output/ for a person to look at.
+ * Two people in two real (headless Chromium) pages, one space: enter from the landing page (its
+ * "have a link? paste it" box) and by link, choose a name and look, walk with the keyboard and by
+ * clicking, see each other move. Screenshots are saved to test-output/ for a person to look at.
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
@@ -31,11 +31,13 @@ describe("two people walking in one office (browser)", () => {
   it("enter, see each other, walk by keyboard and by click, names shown as text", async () => {
     const ada = await newPage();
     await ada.goto(`${world.server.url}/`);
+    await ada.fill("#paste", `${world.server.url}/s/e2e-office`);
+    await ada.click(".paste-link button");
+    await ada.waitForURL(/\/s\/e2e-office$/);
     await ada.fill("#name", "Ada");
     await ada.click('[data-look="2"]');
-    await ada.fill("#space", "E2E Office");
+    await expect(ada.locator('[data-look="2"]').getAttribute("aria-pressed")).resolves.toBe("true");
     await ada.click("button.primary");
-    await ada.waitForURL(/\/s\/e2e-office$/);
     await hooks(ada);
 
     // Bob arrives by link; his name looks like markup and must stay text.
@@ -102,9 +104,9 @@ describe("two people walking in one office (browser)", () => {
   it("explains a refused join in words (invalid space link)", async () => {
     const page = await newPage();
     await page.goto(`${world.server.url}/`);
-    await page.fill("#name", "Ada");
-    await page.fill("#space", "---");
-    await page.click("button.primary");
-    await expect(page.locator(".form-error").textContent()).resolves.toContain("Space");
+    await page.fill("#paste", "---");
+    await page.click(".paste-link button");
+    await expect(page.locator(".paste-link .form-error").textContent()).resolves.toContain("Plaza link");
+    expect(new URL(page.url()).pathname).toBe("/"); // refused: it stays on the landing page
   });
 });

@@ -1,8 +1,9 @@
 /**
  * CL4 in a real browser: the process hosting a space drains (SIGTERM); the page shows
  * "Reconnecting…", re-joins the same space with `resume` without a reload, and stands where it
- * stood. Two real Plaza processes on one real Redis; the page is served by the one that stays.
- * Screenshot: test-output/failover-after.png.
+ * stood. Two real Plaza processes on one real Redis and one real PostgreSQL database (with one
+ * session secret: one deployment, so the space the page opens on one process exists on the other);
+ * the page is served by the one that stays. Screenshot: test-output/failover-after.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser } from "playwright-core";
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
 import { startTestRedis, type LocalRedis } from "../../server/test/redis.ts";
+import { startSharedDatabase } from "../../server/test/postgres.ts";
 import { redisServerInstalled } from "../../server/src/cluster/redisServer.ts";
 import { CLIENT_DIST } from "../../server/src/http/api.ts";
 import { OUT } from "./browserHarness.ts";
@@ -21,6 +23,8 @@ const installed = redisServerInstalled();
 
 describe.skipIf(!installed && process.env.CI !== "true")("browser failover (real Redis, 2 processes)", () => {
   let redis: LocalRedis | undefined;
+  /** One database and session secret for both processes: what makes them one deployment. */
+  let shared: Awaited<ReturnType<typeof startSharedDatabase>>;
   let hosting: ServerChild;
   let serving: ServerChild;
   let browser: Browser;
@@ -30,11 +34,16 @@ describe.skipIf(!installed && process.env.CI !== "true")("browser failover (real
     if (!existsSync(`${CLIENT_DIST}index.html`)) throw new Error("client not built: run `npm run build` first (npm test does)");
     mkdirSync(OUT, { recursive: true });
     redis = await startTestRedis();
-    if (!redis) return;
+    shared = await startSharedDatabase();
+    if (!shared) await redis?.stop();
+    if (!redis || !shared) {
+      redis = undefined;
+      return;
+    }
     // The serving process looks busier, so the space opens on the hosting one (CL2).
     [hosting, serving] = await Promise.all([
-      startServerChild({ env: { REDIS_URL: redis.url, ANALYTICS_SPOOL_DIR: join(spool, "a"), LOG_LEVEL: "error" } }),
-      startServerChild({ env: { REDIS_URL: redis.url, ANALYTICS_SPOOL_DIR: join(spool, "b"), LOG_LEVEL: "error", PLAZA_TEST_FAKE_ELU: "0.5" } }),
+      startServerChild({ env: { REDIS_URL: redis.url, ...shared.env, ANALYTICS_SPOOL_DIR: join(spool, "a"), LOG_LEVEL: "error" } }),
+      startServerChild({ env: { REDIS_URL: redis.url, ...shared.env, ANALYTICS_SPOOL_DIR: join(spool, "b"), LOG_LEVEL: "error", PLAZA_TEST_FAKE_ELU: "0.5" } }),
     ]);
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   }, 90_000);
@@ -43,6 +52,7 @@ describe.skipIf(!installed && process.env.CI !== "true")("browser failover (real
     await browser?.close();
     await Promise.all([hosting?.stop(), serving?.stop()]);
     await redis?.stop();
+    await shared?.stop();
     rmSync(spool, { recursive: true, force: true });
   }, 60_000);
 
@@ -50,9 +60,8 @@ describe.skipIf(!installed && process.env.CI !== "true")("browser failover (real
     if (!redis) return;
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    await page.goto(`${serving.url}/`);
+    await page.goto(`${serving.url}/s/failover-browser`);
     await page.fill("#name", "Ada");
-    await page.fill("#space", "failover-browser");
     await page.click("button.primary");
     await page.waitForFunction(() => (window as unknown as W).__plaza?.pose() !== undefined, null, { timeout: 15_000 });
     const hostPort = (await (await fetch(`${hosting.url}/healthz`)).json()) as { rooms: number };

@@ -1,20 +1,22 @@
 /**
  * The insights page as a space owner sees it (AN5, AU1): people walk and talk in a space on a
- * real server with a real ClickHouse; the owner opens /s/<id>/insights, gives the token, and gets
- * the summary, the charts and the heatmap over the map. Screenshot: test-output/insights.png.
+ * real server with a real ClickHouse; the space's owner (signed in: the session the app keeps in
+ * localStorage) opens /s/<id>/insights and gets the summary, the charts and the heatmap over the
+ * map. A session the server does not accept, and a signed-in stranger, are refused in words.
+ * Screenshot: test-output/insights.png.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
-import { startTestServer, joinAs, walkTo, sleep } from "../../server/test/harness.ts";
+import { startTestServer, joinAs, walkTo, sleep, signUp, createSpace, type TestUser } from "../../server/test/harness.ts";
 import { clickHouseBinary, startClickHouse, type TestClickHouse } from "../../server/test/clickhouse.ts";
 import { AnalyticsPipeline } from "../../server/src/analytics/pipeline.ts";
-import { TemplateMapCatalog } from "../../server/src/space/MapCatalog.ts";
+import { parseTiledMap } from "../../shared/map.ts";
 import type { PlazaProcess } from "../../server/src/app.ts";
 import { OUT } from "./browserHarness.ts";
 
 const have = clickHouseBinary() !== null;
-const TOKEN = "owner-token";
+const SPACE = "ins-e2e";
 let ch: TestClickHouse;
 let server: PlazaProcess;
 let browser: Browser;
@@ -23,7 +25,7 @@ beforeAll(async () => {
   if (!have) return;
   mkdirSync(OUT, { recursive: true });
   ch = await startClickHouse();
-  server = await startTestServer({ CLICKHOUSE_URL: ch.url, CLICKHOUSE_DATABASE: "insights_e2e", INSIGHTS_TOKEN: TOKEN, ANALYTICS_FLUSH_MS: 200 });
+  server = await startTestServer({ CLICKHOUSE_URL: ch.url, CLICKHOUSE_DATABASE: "insights_e2e", ANALYTICS_FLUSH_MS: 200 });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -35,9 +37,19 @@ afterAll(async () => {
   await ch?.dispose();
 });
 
+/** Signs the page in as `user` the way the app does (client/src/net/session.ts) and opens the insights page. */
+async function openInsightsAs(page: Page, user: Pick<TestUser, "token" | "id" | "name">) {
+  const session = JSON.stringify({ token: user.token, user: { id: user.id, email: null, name: user.name, guest: false } });
+  await page.goto(`${server.url}/`);
+  await page.evaluate((s) => localStorage.setItem("plaza.session", s), session);
+  await page.goto(`${server.url}/s/${SPACE}/insights`);
+}
+
 it.skipIf(!have)("an owner sees visits, conversations, charts and a heatmap of a real session", async () => {
-  const map = new TemplateMapCatalog().mapFor("ins").map;
-  const people = await Promise.all(["Ada", "Bob", "Cleo"].map((n) => joinAs(server, "ins-e2e", n)));
+  const owner = await signUp(server, "Olivia");
+  await createSpace(server, owner, SPACE, { visibility: "public" });
+  const map = parseTiledMap(await (await fetch(`${server.url}/api/spaces/${SPACE}/map`)).json());
+  const people = await Promise.all(["Ada", "Bob", "Cleo"].map((n) => joinAs(server, SPACE, n)));
   // Walk to a few places for long enough to be sampled (every 5 s), talk, then leave.
   const spots = [[10, 20], [12, 22], [30, 20]];
   await Promise.all(people.map((p, i) => walkTo(p, map, spots[i][0], spots[i][1]).catch(() => undefined)));
@@ -48,13 +60,17 @@ it.skipIf(!have)("an owner sees visits, conversations, charts and a heatmap of a
   await AnalyticsPipeline.get().flush();
 
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
-  await page.goto(`${server.url}/s/ins-e2e/insights`);
-  await page.waitForSelector("#token");
-  await page.fill("#token", "wrong");
-  await page.click(".token-form button");
-  await page.waitForSelector(".insights-message >> text=/not valid|token/i");
-  await page.fill("#token", TOKEN);
-  await page.click(".token-form button");
+  // A session token the server does not accept: refused, and the stale session is forgotten.
+  await openInsightsAs(page, { token: "wrong", id: owner.id, name: owner.name });
+  await page.waitForSelector(".insights-message >> text=/owners and admins.*sign in/i");
+  expect(await page.evaluate(() => localStorage.getItem("plaza.session"))).toBeNull();
+  // Signed in, but not an owner or admin of this space: refused.
+  const stranger = await signUp(server, "Mallory");
+  await openInsightsAs(page, stranger);
+  await page.waitForSelector(".insights-message >> text=/only for the space's owners and admins/i");
+  expect(await page.locator(".stat").count()).toBe(0);
+  // The owner.
+  await openInsightsAs(page, owner);
   await page.waitForSelector(".stat");
   const stats = await page.locator(".stat").allTextContents();
   expect(stats.find((s) => s.includes("visits"))).toMatch(/^3visits$/);

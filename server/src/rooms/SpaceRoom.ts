@@ -300,7 +300,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private async processEdit(client: Client, seat: Seat, msg: ClientMessages["build"]) {
     // Answers go out right after the next patch, so a client never holds an ack for a change it
     // has not received yet (messages are sent at once, state only with patches).
-    const answer = (a: ServerMessages["built"]) => this.afterPatch.push(() => { if (this.clients.getById(client.sessionId)) this.sendTo(client, "built", a); });
+    const answer = (a: ServerMessages["built"]): void => {
+      this.afterPatch.push(() => { if (this.clients.getById(client.sessionId)) this.sendTo(client, "built", a); });
+    };
     // AZ4: the role as stored now, not as it was at join (a demoted builder stops building at once).
     const role = seat.userId ? await this.deps.directory.store.roleIn(this.space.teamId, seat.userId).catch(() => null) : null;
     seat.role = role;
