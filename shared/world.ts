@@ -34,7 +34,7 @@ export type ZoneKind = (typeof ZONE_KINDS)[number];
 export type Rot = 0 | 1 | 2 | 3;
 
 /** Limits per space (BM6). */
-export const WORLD_LIMITS = { things: 2000, zones: 64, spawns: 64, paintPerEdit: 512, zoneNameMax: 40 } as const;
+export const WORLD_LIMITS = { things: 2000, zones: 64, spawns: 64, paintPerEdit: 512, paintedTiles: 20_000, zoneNameMax: 40 } as const;
 
 export interface Thing { id: string; kind: ObjectKind; x: number; y: number; rot: Rot; rev: number; claimedBy: string | null; claimName: string | null }
 export interface Zone { id: string; kind: ZoneKind; name: string; x: number; y: number; w: number; h: number; rev: number }
@@ -248,6 +248,9 @@ export function planEdit(base: SpaceMap, w: WorldContent, op: BuildOp, editor: E
       return { ok: true, change: { puts: [], deletes: [op.id] } };
     }
     case "paint": {
+      if (op.paint !== "erase" && w.paint.size + op.tiles.length > WORLD_LIMITS.paintedTiles) {
+        return refuse(EditRefusal.LIMIT, `a space holds at most ${WORLD_LIMITS.paintedTiles} painted tiles: erase some first`);
+      }
       const puts: EntityPut[] = [];
       const deletes: string[] = [];
       const seen = new Set<number>();

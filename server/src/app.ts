@@ -6,6 +6,7 @@ import { defineRoom, defineServer, LocalPresence, matchMaker, type Presence, typ
 import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { Encoder } from "@colyseus/schema";
 import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
 import { INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
@@ -51,6 +52,13 @@ export interface StartOptions extends Partial<PlazaConfig> {
   /** Durable storage (default: openStore from DATABASE_URL / PLAZA_DATA_DIR); closed with the process only if opened here. */
   store?: Store;
 }
+
+/**
+ * A space's full state (its content: up to 2,000 objects and 20,000 painted tiles, BM6, plus the
+ * people) is encoded in one buffer for each newcomer; the 16 KB default would overflow and grow
+ * with a warning on every big join.
+ */
+Encoder.BUFFER_SIZE = 256 * 1024;
 
 export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess> {
   const dataDir = opts.PLAZA_DATA_DIR ?? ".data";

@@ -573,6 +573,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onDispose() {
+    // A room whose onCreate failed (e.g. the space was deleted meanwhile) never started.
+    if (!this.conversations) return;
     metrics.rooms.dec();
     for (const c of this.conversations.endAll(Date.now())) this.track({ type: "conversation_end", n: c.maxPeople, duration_ms: c.durationMs, detail: c.id });
     this.track({ type: "room_disposed", duration_ms: Date.now() - this.createdAt });
