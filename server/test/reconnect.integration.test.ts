@@ -1,7 +1,7 @@
 /** RC1: a connection that drops without consent resumes its seat: same session, same avatar, no duplicate. */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
-import { catalogOf, joinAs, sleep, startTestServer, until, walkTo } from "./harness.ts";
+import { catalogOf, joinAs, joinWithToken, signUp, sleep, startTestServer, until, walkTo } from "./harness.ts";
 import { parseTiledMap } from "../../shared/map.ts";
 import type { PlazaProcess } from "../src/app.ts";
 
@@ -32,4 +32,26 @@ it("RC1 a dropped connection comes back to the same avatar at its last position,
   await until(() => bob.state.avatars.get(session)?.x === 6, "moves after reconnecting");
   await ada.leave();
   await bob.leave();
+});
+
+it("RC1 a signed-in person who re-joins with `resume` frees their held seat at once (no duplicate); nobody else can free it", async () => {
+  const ada = await signUp(server, "Ada");
+  const eve = await signUp(server, "Eve");
+  const first = await joinWithToken(server, "rc-held", ada);
+  const bob = await joinWithToken(server, "rc-held", null, "Bob");
+  const old = first.sessionId;
+  // The SDK must not reconnect this one: the drop leaves a held seat, as when giving up after retries.
+  first.reconnection.maxRetries = 0;
+  (first.connection.transport as unknown as { ws: { close(code: number): void } }).ws.close(4010);
+  await sleep(300);
+  expect(bob.state.people.has(old)).toBe(true); // held for the grace period
+  // Someone else naming that session (session ids are visible to all) changes nothing.
+  const intruder = await joinAs(server, "rc-held", "Eve", { resume: old }, eve.token);
+  await sleep(200);
+  expect(bob.state.people.has(old)).toBe(true);
+  // The same account re-joining frees it: one Ada, not two.
+  const again = await joinAs(server, "rc-held", "Ada", { resume: old }, ada.token);
+  await until(() => !bob.state.people.has(old), "the held seat is freed");
+  expect([...bob.state.people.values()].filter((p) => p.name === "Ada")).toHaveLength(1);
+  for (const r of [again, intruder, bob]) await r.leave();
 });

@@ -31,7 +31,11 @@ export function prepareForFailover(room: Room<any, any>): void {
  * process answers every join with 503 until the load balancer stops sending people to it, and
  * SPACE_FULL shares that status.
  */
-const FINAL_JOIN_ERRORS = new Set<number>([JoinErrorCode.INVALID_OPTIONS, JoinErrorCode.INVALID_SPACE, JoinErrorCode.PROTOCOL_MISMATCH]);
+const FINAL_JOIN_ERRORS = new Set<number>([
+  JoinErrorCode.INVALID_OPTIONS, JoinErrorCode.INVALID_SPACE, JoinErrorCode.PROTOCOL_MISMATCH,
+  // Access decisions: the space was deleted, made private, or the person removed meanwhile.
+  JoinErrorCode.UNAUTHENTICATED, JoinErrorCode.FORBIDDEN, JoinErrorCode.UNKNOWN_SPACE,
+]);
 
 export interface RejoinOptions {
   /** Give up after this long (ms). */

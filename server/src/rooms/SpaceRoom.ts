@@ -79,6 +79,8 @@ interface Seat {
   role: Role | null;
   /** Build messages queued and not yet answered (BM6). */
   pendingEdits: number;
+  /** While the connection dropped and the seat is held (RC1): cancel to free it at once. */
+  held?: { reject: Function };
 }
 
 /** What onAuth hands to onJoin: validated options plus who the store says this is. */
@@ -222,6 +224,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       throw new ServerError(JoinErrorCode.SPACE_FULL, `this space is full (${this.deps.maxClients} people)`);
     }
     const opts = client.auth as JoinAuth;
+    if (opts.resume) this.releaseHeldSeat(opts.resume, opts.userId);
     const resumed = opts.resume ? await this.resumeAt(opts.resume) : undefined;
     const spot = resumed ?? this.claimedDeskSpot(opts.userId) ?? chooseSpawn(this.map.spawns, this.state.avatars.values());
     const avatar = new Avatar();
@@ -411,7 +414,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const seat = this.seats.get(client.sessionId);
     if (!seat || seat.oversize || code === undefined || !RECONNECTABLE.has(code)) return;
     try {
-      await this.allowReconnection(client, RECONNECT_GRACE_S);
+      const reconnection = this.allowReconnection(client, RECONNECT_GRACE_S);
+      seat.held = reconnection;
+      await reconnection;
+      seat.held = undefined;
     } catch {
       // Grace period over (or the room is closing): onLeave follows.
     }
@@ -436,6 +442,16 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
     if (!this.draining) this.deps.positions?.forget(this.spaceId, client.sessionId).catch(() => {});
+  }
+
+  /**
+   * RC1: a client that gave up reconnecting and re-joined with `resume` must not meet its own
+   * held avatar. Only the same signed-in account may free a held seat (session ids are public).
+   */
+  private releaseHeldSeat(oldSession: string, userId: string | null) {
+    const old = this.seats.get(oldSession);
+    if (!old?.held || userId === null || old.userId !== userId) return;
+    old.held.reject();
   }
 
   /**
@@ -471,7 +487,13 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
    */
   override onBeforeShutdown() {
     this.draining = true;
-    void this.savePositions().finally(() => this.disconnect(PlazaCloseCode.MOVED).catch(() => {}));
+    // Edits already queued are stored and acknowledged before anyone is moved (no edit lost).
+    void this.edits
+      .then(() => this.savePositions())
+      .finally(() => {
+        for (const send of this.afterPatch.splice(0)) send();
+        return this.disconnect(PlazaCloseCode.MOVED).catch(() => {});
+      });
   }
 
   /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */
