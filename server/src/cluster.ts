@@ -1,14 +1,19 @@
 /**
  * `npm run cluster -- --processes 3 [--redis redis://127.0.0.1:6379] [--base-port 2567]`
  *
- * N Plaza processes on consecutive ports sharing one Redis (README "Operations"). Without --redis
- * (and REDIS_URL unset) it starts a throwaway redis-server on a free loopback port, if installed.
- * SIGINT/SIGTERM are forwarded to every process, which drain (CL4) before exiting.
+ * N Plaza processes on consecutive ports sharing one Redis, one PostgreSQL and one session secret
+ * (README "Operations"). Without --redis (and REDIS_URL unset) it starts a throwaway redis-server on
+ * a free loopback port; without DATABASE_URL, a local PostgreSQL whose data stays in
+ * .data/cluster-postgres (both if installed). SIGINT/SIGTERM are forwarded to every process, which
+ * drain (CL4) before exiting.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { redisServerInstalled, startLocalRedis, type LocalRedis } from "./cluster/redisServer.ts";
+import { postgresBinDir, startLocalPostgres, type LocalPostgres } from "./cluster/postgresServer.ts";
+import { loadSecret } from "./auth/tokens.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -36,6 +41,26 @@ if (!redisUrl) {
   console.log(`cluster: started redis-server at ${redisUrl} (stopped with the cluster)`);
 }
 
+// Accounts and spaces must be one database for all processes (PGlite is one process's).
+let postgres: LocalPostgres | undefined;
+let databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  if (!postgresBinDir()) {
+    console.error("cluster: set DATABASE_URL=postgres://… (shared by all processes), or install postgresql to have one started here");
+    await redis?.stop();
+    process.exit(2);
+  }
+  postgres = await startLocalPostgres({ dataDir: ".data/cluster-postgres" });
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = 'plaza'")).rowCount === 0) await admin.query("CREATE DATABASE plaza");
+  await admin.end();
+  databaseUrl = postgres.url.replace(/\/[^/]*$/, "/plaza");
+  console.log(`cluster: started PostgreSQL at ${databaseUrl} (data in .data/cluster-postgres, stopped with the cluster)`);
+}
+// One session secret for all, or a token signed by one process is refused by the next.
+const secret = loadSecret(process.env.PLAZA_SECRET, `${process.env.PLAZA_DATA_DIR ?? ".data"}/secret`);
+
 const children: ChildProcess[] = [];
 let stopping = false;
 for (let i = 0; i < count; i++) {
@@ -44,6 +69,8 @@ for (let i = 0; i < count; i++) {
     ...process.env,
     PORT: String(port),
     REDIS_URL: redisUrl,
+    DATABASE_URL: databaseUrl,
+    PLAZA_SECRET: secret,
     // One analytics spool per process (a spool directory has one writer).
     ANALYTICS_SPOOL_DIR: `${process.env.ANALYTICS_SPOOL_DIR ?? ".data/analytics-spool"}-${port}`,
   };
@@ -59,6 +86,7 @@ for (let i = 0; i < count; i++) {
 
 async function finish() {
   await redis?.stop();
+  await postgres?.stop();
   process.exit(0);
 }
 
