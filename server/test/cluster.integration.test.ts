@@ -16,7 +16,7 @@ import { parseTiledMap, type SpaceMap } from "../../shared/map.ts";
 import { findPath } from "../../shared/pathfinding.ts";
 import { PlazaCloseCode } from "../../shared/codes.ts";
 import { isMoveCode, prepareForFailover, rejoinSpace } from "../../client/src/net/resume.ts";
-import { sleep, until, walkTo, type TestRoom } from "./harness.ts";
+import { createSpace, signUp, sleep, until, walkTo, type TestRoom } from "./harness.ts";
 import { POSITIONS_SAVE_MS } from "../src/cluster/PositionStore.ts";
 import { redisServerInstalled } from "../src/cluster/redisServer.ts";
 
@@ -41,8 +41,9 @@ const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)];
 /** The port of the process a room's socket is connected to (publicAddress is 127.0.0.1:<port>). */
 const portOf = (room: Room) => Number(new URL((room.connection.transport as unknown as { ws: { url: string } }).ws.url).port);
 
-async function joinVia(entry: ServerChild, spaceId: string, name: string, resume?: string): Promise<TestRoom> {
+async function joinVia(entry: ServerChild, spaceId: string, name: string, resume?: string, token?: string): Promise<TestRoom> {
   const client = new Client(entry.url);
+  if (token) client.auth.token = token;
   const room = (await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, client: "bot", ...(resume ? { resume } : {}) }, SpaceState)) as TestRoom;
   prepareForFailover(room);
   // As for a session older than the SDK's 5 s minimum: a drop goes through its reconnection first.
@@ -57,17 +58,29 @@ class Member {
   room!: TestRoom;
   codes: number[] = [];
   movedAt: number | undefined;
-  constructor(readonly spaceId: string, readonly name: string) {}
+  /** Answers to build edits, by ref (kept across re-joins: an answer is for the edit, not the room). */
+  built = new Map<number, boolean>();
+  constructor(readonly spaceId: string, readonly name: string, readonly token?: string) {}
   async enter(entry: ServerChild) {
-    this.attach(await joinVia(entry, this.spaceId, this.name));
+    this.attach(await joinVia(entry, this.spaceId, this.name, undefined, this.token));
   }
+  /** Paints tiles (one edit each) without waiting; answers land in `built`. */
+  paint(refs: number[]) {
+    for (const ref of refs) this.room.send("build", { ref, op: { op: "paint", paint: "wood", tiles: [[ref % 40 + 1, 1]] } });
+  }
+  paintedSeen(ref: number) { return this.room.state.paint.has(String(1 * 48 + (ref % 40) + 1)); }
   private attach(room: TestRoom) {
     this.room = room;
+    room.onMessage("built", (b: { ref: number; ok: boolean }) => this.built.set(b.ref, b.ok));
     room.onLeave((code: number) => {
       this.codes.push(code);
       if (!isMoveCode(code)) return;
+      if (process.env.PLAZA_DEBUG_CLUSTER) console.log(`${this.name}: left ${code} at ${Date.now()}`);
       // The browser's logic: re-join the same space with the old session, through the load balancer.
-      void rejoinSpace((resume) => joinVia(pick(alive), this.spaceId, this.name, resume), room.sessionId, { deadlineMs: 40_000 }).then((r) => {
+      void rejoinSpace((resume) => {
+        if (process.env.PLAZA_DEBUG_CLUSTER) console.log(`${this.name}: rejoin attempt at ${Date.now()}`);
+        return joinVia(pick(alive), this.spaceId, this.name, resume, this.token);
+      }, room.sessionId, { deadlineMs: 40_000 }).then((r) => {
         this.movedAt = Date.now();
         this.attach(r);
       });
@@ -163,9 +176,12 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
     expect(await busy.kill("SIGTERM")).toBe(true);
   }, 90_000);
 
-  it("CL3 SIGKILL of the hosting process: its people continue in a re-created room elsewhere, at their last positions", async () => {
+  it("CL3 SIGKILL of the hosting process: its people continue in a re-created room elsewhere, at their last positions, with the space's stored content", async () => {
     if (!redis) return;
-    const members = [new Member("failover", "Ada"), new Member("failover", "Bob"), new Member("failover", "Cy")];
+    // A team's public space: Ada owns it (and builds), Bob and Cy are visitors.
+    const owner = await signUp(alive[0], "Ada");
+    await createSpace(alive[0], owner, "failover", { visibility: "public" });
+    const members = [new Member("failover", "Ada", owner.token), new Member("failover", "Bob"), new Member("failover", "Cy")];
     for (const m of members) await m.enter(pick(alive));
     const host = alive.find((p) => p.port === portOf(members[0].room))!;
     const map = await mapOf(host, "failover");
@@ -175,8 +191,12 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
     await sleep(POSITIONS_SAVE_MS + 800); // one batched position write has happened since
     const before = members.map((m) => ({ x: m.avatar!.x, y: m.avatar!.y }));
     const oldRoom = members[0].room.roomId;
+    const edits = [1, 2, 3, 4, 5, 6, 7, 8];
+    members[0].paint(edits);
+    await until(() => edits.every((r) => members[0].built.get(r) === true), "edits acknowledged");
 
     const killedAt = Date.now();
+    if (process.env.PLAZA_DEBUG_CLUSTER) console.log(`killed at ${killedAt}`);
     alive = alive.filter((p) => p !== host);
     expect(await host.kill("SIGKILL")).toBe(true);
     await until(() => members.every((m) => m.movedAt !== undefined && m.room.roomId !== oldRoom && m.avatar !== undefined), "everyone back in a room", 45_000);
@@ -187,12 +207,16 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
     expect(portOf(members[0].room)).not.toBe(host.port);
     members.forEach((m, i) => expect({ x: m.avatar!.x, y: m.avatar!.y }).toEqual(before[i]));
     await until(() => members[0].room.state.people.size === 3, "all three together again", 10_000);
+    // The re-created room loaded the space from the database: every acknowledged edit is there.
+    expect(edits.filter((r) => !members[1].paintedSeen(r))).toEqual([]);
     await Promise.all(members.map((m) => m.room.leave()));
   }, 90_000);
 
-  it("CL4 SIGTERM drain: every client is moved (4103) and continues on another process at its position", async () => {
+  it("CL4 SIGTERM drain: every client is moved (4103) and continues on another process at its position; no acknowledged edit lost", async () => {
     if (!redis) return;
-    const members = [new Member("drain", "Dee"), new Member("drain", "Eli"), new Member("drain", "Flo")];
+    const owner = await signUp(alive[0], "Dee");
+    await createSpace(alive[0], owner, "drain", { visibility: "public" });
+    const members = [new Member("drain", "Dee", owner.token), new Member("drain", "Eli"), new Member("drain", "Flo")];
     for (const m of members) await m.enter(pick(alive));
     const host = alive.find((p) => p.port === portOf(members[0].room))!;
     const map = await mapOf(host, "drain");
@@ -203,6 +227,9 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
     const oldRoom = members[0].room.roomId;
 
     const startedAt = Date.now();
+    // Edits in flight as the deploy starts: those acknowledged must all be there afterwards.
+    const edits = Array.from({ length: 20 }, (_, i) => 100 + i);
+    members[0].paint(edits);
     // The balancer has not noticed yet: re-joins may still reach the draining process (it answers 503).
     const exited = host.kill("SIGTERM", 30_000);
     await until(() => members.every((m) => m.movedAt !== undefined && m.room.roomId !== oldRoom && m.avatar !== undefined), "everyone moved", 30_000);
@@ -213,6 +240,9 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
     expect(new Set(members.map((m) => m.room.roomId)).size).toBe(1);
     expect(portOf(members[0].room)).not.toBe(host.port);
     members.forEach((m, i) => expect({ x: m.avatar!.x, y: m.avatar!.y }).toEqual(before[i]));
+    const acked = edits.filter((r) => members[0].built.get(r) === true);
+    console.log(`CL4: ${acked.length}/${edits.length} edits in flight were acknowledged before the move`);
+    expect(acked.filter((r) => !members[1].paintedSeen(r))).toEqual([]);
     await Promise.all(members.map((m) => m.room.leave()));
   }, 90_000);
 });

@@ -51,7 +51,7 @@ it("RC1 a signed-in person who re-joins with `resume` frees their held seat at o
   expect(bob.state.people.has(old)).toBe(true);
   // The same account re-joining frees it: one Ada, not two.
   const again = await joinAs(server, "rc-held", "Ada", { resume: old }, ada.token);
-  await until(() => !bob.state.people.has(old), "the held seat is freed");
+  await until(() => !bob.state.people.has(old), "the held seat is freed", 10_000);
   expect([...bob.state.people.values()].filter((p) => p.name === "Ada")).toHaveLength(1);
   for (const r of [again, intruder, bob]) await r.leave();
 });
