@@ -125,6 +125,8 @@ describe("build mode (browser)", () => {
     await pa.reload();
     await waitInSpace(pa);
     await until(pa, isDeskAt, spot);
+    // The reload continued Ada's session (RC1): Bob sees one Ada, not her held seat as well.
+    await until(pb, `(p) => p.avatars().length === 2`);
 
     // Both move THE SAME desk at once, from the same revision: one wins, the other is told.
     const rev = (await content(pa)).things[deskId].rev;

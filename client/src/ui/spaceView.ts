@@ -28,6 +28,7 @@ import { Conversation } from "../av/conversation.ts";
 import { onAirText } from "../av/rules.ts";
 import { ChatPanel } from "./chatPanel.ts";
 import { renderPeople } from "./people.ts";
+import { TeamPanel } from "./teamPanel.ts";
 import { EMOTE_GLYPHS, renderPresenceBar } from "./presenceBar.ts";
 import { el } from "./landing.ts";
 import type { Profile } from "./profile.ts";
@@ -77,7 +78,14 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   insightsLink.href = `/s/${spaceId}/insights`;
   insightsLink.textContent = "Insights";
   insightsLink.className = "chip-link";
-  title.append(titleText, copy, insightsLink);
+  // Owners and admins only (AZ1): shown once the room says who this is.
+  insightsLink.hidden = true;
+  const settingsLink = el("a");
+  settingsLink.href = `/s/${spaceId}/settings`;
+  settingsLink.textContent = "Settings";
+  settingsLink.className = "chip-link";
+  settingsLink.hidden = true;
+  title.append(titleText, copy, insightsLink, settingsLink);
   const status = el("div", "chip status");
   status.textContent = resume ? "Reconnecting…" : "Connecting…";
   // Shown once the room says this person may build (welcome.canBuild).
@@ -121,7 +129,12 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   try {
     [{ map, tileset }, iceServers] = await Promise.all([loadMap(spaceId), loadIceServers()]);
     const join = (r?: string) => joinSpace({ spaceId, name: profile.name, look: profile.look, resume: r });
-    room = resume ? await rejoinSpace(join, resume) : await join();
+    // A reload continues this tab's last session here: same place, and (signed in) the seat the
+    // server still holds for it is freed instead of showing a duplicate (SPEC CL3, RC1).
+    const lastKey = `plaza.lastSession.${spaceId}`;
+    const previous = resume ?? sessionStorage.getItem(lastKey) ?? undefined;
+    room = resume ? await rejoinSpace(join, resume) : await join(previous).catch(() => join());
+    sessionStorage.setItem(lastKey, room.sessionId);
     prepareForFailover(room);
   } catch (err) {
     fail(err instanceof Error && err.message.startsWith("map") ? `Could not load the map: ${err.message}` : describeJoinError(err));
@@ -155,6 +168,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     (e) => room.send("emote", { emote: e }),
   );
   view.append(chat.root, presence.root);
+  const team = new TeamPanel({ spaceId, view, people, chat }); // TP: Team tab, announcements
 
   const conversation = new Conversation({
     selfId: room.sessionId,
@@ -261,11 +275,15 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   room.onMessage("welcome", (w: ServerMessages["welcome"]) => {
     welcome = w;
     buildButton.hidden = !w.canBuild;
+    const admin = w.role === "owner" || w.role === "admin";
+    insightsLink.hidden = !admin;
+    settingsLink.hidden = !admin;
     if (!w.canBuild) build.toggle(false);
   });
   room.onMessage("built", (b: ServerMessages["built"]) => builds.receive(b));
   room.onMessage("chat", (m: ServerMessages["chat"]) => chat.receive(m));
   room.onMessage("chatHistory", (m: ServerMessages["chatHistory"]) => chat.history(m.messages));
+  room.onMessage("announcement", (a: ServerMessages["announcement"]) => team.announce(a));
   room.onMessage("peers", (m: ServerMessages["peers"]) => {
     const joined = m.peers.filter((p) => !peers.includes(p));
     peers = m.peers;
