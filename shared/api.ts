@@ -25,6 +25,8 @@
  *   DELETE /api/spaces/:id/invites/:code                                 → 204                 admin+
  *   GET    /api/invites/:code                                            → InvitePreview       (404 unknown, 410 revoked/expired)
  *   POST   /api/invites/:code/accept       AcceptInviteBody              → AcceptInviteResponse (guest: name needed when anonymous)
+ *   GET    /api/teams/:teamId/online                                     → TeamOnlineResponse  guest+ (TP2)
+ *   POST   /api/teams/:teamId/announcements AnnounceBody                → 202                 admin+ (TP4; 429 over TP5's limit)
  */
 import { z } from "zod";
 import { displayNameSchema, spaceIdSchema } from "./protocol.ts";
@@ -119,3 +121,15 @@ export interface MemberInfo { userId: string; name: string; email: string | null
 export interface InviteInfo { code: string; url: string; role: Role; createdAt: string; expiresAt: string | null; revoked: boolean; uses: number }
 export interface InvitePreview { spaceId: string; spaceName: string; teamName: string; role: Role; expiresAt: string | null }
 export interface AcceptInviteResponse { spaceId: string; role: Role; token?: string; user?: UserInfo }
+
+// ---- teams: who is online where, announcements (SPEC TP) ----
+
+/** Longest announcement text, in characters after trimming (TP4). */
+export const ANNOUNCEMENT_MAX = 500;
+export const announceBody = z.object({
+  text: z.string().transform((s) => s.trim()).pipe(z.string().min(1, "text is empty").max(ANNOUNCEMENT_MAX, `text: at most ${ANNOUNCEMENT_MAX} characters`)),
+}).strict();
+/** One teammate in one of the team's spaces (several tabs in one space count once). */
+export interface TeamOnlinePerson { name: string; spaceId: string; spaceName: string; since: string; self: boolean }
+/** `people` sorted by space then name, at most 500 (TP2); `more` counts the people not listed. */
+export interface TeamOnlineResponse { teamId: string; teamName: string; people: TeamOnlinePerson[]; more: number }

@@ -23,6 +23,8 @@ export const ACTIONS = [
   "members.manage", // change roles, remove members (subject to rank rules: canSetRole)
   "invites.manage", // create, list, revoke invite links
   "team.createSpace",
+  "team.online", // see which teammates are online in which of the team's spaces (TP2)
+  "team.announce", // send an announcement to every space of the team (TP4)
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -39,6 +41,8 @@ const NEEDS: Record<Action, Role | "anyone"> = {
   "members.manage": "admin",
   "invites.manage": "admin",
   "team.createSpace": "admin",
+  "team.online": "guest",
+  "team.announce": "admin",
 };
 
 /**

@@ -128,6 +128,8 @@ export interface ServerMessages {
   built: { ref: number; ok: true; version: number; created?: string } | { ref: number; ok: false; code: EditRefusal; message: string };
   /** Who you are in this space, sent once after joining: what the UI may offer (AZ1). */
   welcome: { userId: string | null; role: string | null; canBuild: boolean; canClaim: boolean };
+  /** A team admin's announcement, sent to everyone in every space of the team (TP4); plain text. */
+  announcement: { from: string; text: string; at: number };
 }
 
 /** The space's spotlight speaker, as told to everyone in `peers` (PX7–PX8). */

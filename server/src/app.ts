@@ -28,6 +28,7 @@ import { openStore } from "./store/open.ts";
 import { loadSecret, Tokens } from "./auth/tokens.ts";
 import { loadTemplates } from "./space/templates.ts";
 import { SpaceDirectory } from "./spaces/directory.ts";
+import { TeamPresence } from "./team/TeamPresence.ts";
 
 export interface PlazaProcess {
   port: number;
@@ -83,6 +84,8 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   if (opts.REDIS_URL && !cluster.publicAddress) logger.warn("REDIS_URL without PORT or PUBLIC_ADDRESS: clients reaching another process cannot be redirected here");
   const reporter = new LoadReporter(presence, { fakeElu: opts.PLAZA_TEST_FAKE_ELU });
   let draining = false;
+  // TP: the team's online list and announcements, through the same presence (Redis in a cluster).
+  const team = new TeamPresence(presence, { processId: () => matchMaker.processId });
   const SpaceRoom = spaceRoomWith({
     directory,
     maxClients: opts.SPACE_MAX_CLIENTS ?? 1000,
@@ -91,6 +94,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     patchMs: opts.PATCH_MS ?? PATCH_MS,
     analytics: opts.analytics ?? analytics.pipeline,
     positions: opts.positions ?? new PresencePositionStore(presence),
+    team,
   });
 
   const transport = new WebSocketTransport({ maxPayload: MAX_MESSAGE_BYTES });
@@ -109,7 +113,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
         res.status(draining ? 503 : 200).json({ ok: !draining, draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
       });
       mountInsights(app, { insights: analytics.insights, token: opts.INSIGHTS_TOKEN, directory });
-      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind, authBurst: opts.AUTH_RATE_BURST ?? 10 });
+      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind, authBurst: opts.AUTH_RATE_BURST ?? 10, team });
     },
   });
   // After the rooms are disposed (their last events tracked): flush analytics, then close.

@@ -10,6 +10,7 @@ import {
 import { can, type Visibility } from "../../../shared/authz.ts";
 import { api, ApiFailure, clearSession, loadSession, type Session } from "../net/session.ts";
 import { button, el, link, navigate } from "./landing.ts";
+import { showOnlineCounts } from "./teamPanel.ts";
 
 export async function renderDashboard(root: HTMLElement) {
   root.replaceChildren();
@@ -39,6 +40,7 @@ export async function renderDashboard(root: HTMLElement) {
   h1.textContent = "My spaces";
   const creators = me.teams.filter((t) => can(t.role, "team.createSpace"));
   main.replaceChildren(h1, spaceList(me.spaces));
+  void showOnlineCounts(main, me.teams); // TP2: "N online" per space
   if (creators.length > 0) {
     main.append(newSpaceForm(templates, creators), importForm(creators));
   } else {

@@ -12,6 +12,8 @@ import type { IceServers } from "../config.ts";
 import type { SpaceDirectory } from "../spaces/directory.ts";
 import { mountAccounts } from "./accounts.ts";
 import { mountSpaces } from "./spaces.ts";
+import { mountTeams } from "./teams.ts";
+import type { TeamPresence } from "../team/TeamPresence.ts";
 import { apiError } from "./respond.ts";
 
 const staticMaps = express.static(MAPS_DIR, { index: false, fallthrough: true });
@@ -20,7 +22,7 @@ export const CLIENT_DIST = fileURLToPath(new URL("../../../client/dist/", import
 
 export { ApiErrorCode };
 
-export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string; authBurst: number }) {
+export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string; authBurst: number; team: TeamPresence }) {
   app.disable("x-powered-by");
   // Tiled imports carry a map and a tileset: a bigger limit on that route only (body-parser skips parsed bodies).
   app.use("/api/spaces/import", express.json({ limit: "8mb" }));
@@ -46,6 +48,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
   // the templates' shared tileset from disk, an imported one from the store (spaces.ts).
   app.use("/api/spaces/:spaceId", (req, res, next) => (req.method === "GET" && /^\/[a-z0-9-]+\.png$/.test(req.path) ? staticMaps(req, res, next) : next()));
   mountSpaces(app, deps.directory);
+  mountTeams(app, deps.directory, deps.team);
   app.use("/api", (_req, res) => apiError(res, 404, ApiErrorCode.NOT_FOUND, "no such endpoint"));
   app.use("/maps", express.static(MAPS_DIR, { index: false }));
 

@@ -38,6 +38,7 @@ import { randomBytes } from "node:crypto";
 import * as metrics from "../metrics.ts";
 import { debugRoom, logger } from "../log.ts";
 import { POSITIONS_SAVE_MS, type PositionStore, type Tile as StoredTile } from "../cluster/PositionStore.ts";
+import type { TeamPresence, TeamRoomLink } from "../team/TeamPresence.ts";
 
 export interface SpaceRoomDeps {
   /** Spaces, their content and who may do what (AZ1–AZ4, BM1–BM9). */
@@ -53,6 +54,8 @@ export interface SpaceRoomDeps {
   analytics?: AnalyticsPort;
   /** Last positions for failover and drain (CL3, CL4); none: no resume. */
   positions?: PositionStore;
+  /** The team's online list and announcements (TP1, TP4); none: not reported. */
+  team?: TeamPresence;
 }
 
 /** Per-connection bookkeeping that is not synced to anyone. */
@@ -119,6 +122,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private proximityEvery = 4;
   /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
   private draining = false;
+  /** TP1/TP4: reports people with a role to the team, relays the team's announcements here. */
+  private teamLink: TeamRoomLink | undefined;
 
   /**
    * Validates join options and access before any room is created or seat reserved (PR1–PR3,
@@ -215,6 +220,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.track({ type: "room_created" });
     this.clock.setInterval(() => this.sampleOccupancy(), PRESENCE_SAMPLE_S * 1000);
     if (this.deps.positions) this.clock.setInterval(() => void this.savePositions(), POSITIONS_SAVE_MS);
+    this.teamLink = this.deps.team?.forRoom(this.space, (a) => { for (const c of this.clients) this.sendTo(c, "announcement", a); });
     metrics.roomCreateSeconds.observe((performance.now() - createStart) / 1000);
     debugRoom("space %s created (room %s)", this.spaceId, this.roomId);
   }
@@ -269,6 +275,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.track({ type: "session_start", detail: opts.client, ...who });
     this.track({ type: "space_enter", detail: opts.client, ...who });
     this.sendWelcome(client, seat);
+    this.teamLink?.joined(client.sessionId, { userId: opts.userId, role: opts.role, name: opts.name });
     debugRoom("%s joined %s as %s", client.sessionId, this.spaceId, opts.name);
   }
 
@@ -441,6 +448,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
+    this.teamLink?.left(client.sessionId);
     if (!this.draining) this.deps.positions?.forget(this.spaceId, client.sessionId).catch(() => {});
   }
 
@@ -595,6 +603,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onDispose() {
+    this.teamLink?.close();
     // A room whose onCreate failed (e.g. the space was deleted meanwhile) never started.
     if (!this.conversations) return;
     metrics.rooms.dec();
