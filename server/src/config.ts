@@ -58,9 +58,9 @@ const envSchema = z.object({
   /**
    * How long (ms) a process waits for another's answer before counting it dead (seat reservations,
    * health checks). Lower: faster failover after a crash; too low: a briefly stalled process is
-   * treated as dead. Default 1000.
+   * treated as dead (and a room it was asked to create is created elsewhere too). Default 1500.
    */
-  CLUSTER_IPC_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(1000),
+  CLUSTER_IPC_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(1500),
   /** Tests only: report this event-loop utilisation in the heartbeat instead of the measured one. */
   PLAZA_TEST_FAKE_ELU: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).max(1).optional()),
   // ---- Analytics (README "Analytics") ----

@@ -11,10 +11,13 @@ import { CloseCode, type Room } from "@colyseus/sdk";
 import { JoinErrorCode, PlazaCloseCode } from "../../../shared/codes.ts";
 
 /**
- * SDK reconnection attempts before the process counts as gone: 200+400+800 ms of backoff. A
- * network blip comes back well within it (RC1); a dead process is detected in ~1.5 s.
+ * SDK reconnection attempts before the process counts as gone: 100+200+400 ms of backoff (a dead
+ * process refuses at once, so this is the whole detection time, ~0.7 s). A short network blip comes
+ * back within it with the same session (RC1); a longer one re-joins with `resume` like a failover:
+ * same place, and for signed-in people the held seat is freed (no duplicate).
  */
 export const RECONNECT_RETRIES = 3;
+export const RECONNECT_DELAY_MS = 50;
 
 /** Close codes after which the space continues on another process. */
 export function isMoveCode(code: number): boolean {
@@ -24,6 +27,7 @@ export function isMoveCode(code: number): boolean {
 /** Limits the SDK's own reconnection so that failover starts soon after a process dies. */
 export function prepareForFailover(room: Room<any, any>): void {
   room.reconnection.maxRetries = RECONNECT_RETRIES;
+  room.reconnection.delay = RECONNECT_DELAY_MS;
 }
 
 /**
