@@ -5,30 +5,13 @@
  * signed in but not a member and Eve is signed out, and both get a readable page saying why they
  * can't enter. Ada makes Bob a builder in settings. Screenshots: test-output/accounts-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync } from "node:fs";
-import { startTestServer } from "../../server/test/harness.ts";
-import { CLIENT_DIST } from "../../server/src/http/api.ts";
-import type { PlazaProcess } from "../../server/src/app.ts";
-import { OUT } from "./browserHarness.ts";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { OUT, useBrowserWorld } from "./browserHarness.ts";
 
-// Not useBrowserWorld(): this test needs spaces to exist only when created (no PLAZA_AUTO_SPACES),
-// as in production, so that unknown and deleted spaces are really unknown.
-const world = {} as { server: PlazaProcess; browser: Browser };
-beforeAll(async () => {
-  if (!existsSync(`${CLIENT_DIST}index.html`)) throw new Error("client not built: run `npm run build` first (npm test does)");
-  mkdirSync(OUT, { recursive: true });
-  world.server = await startTestServer({ PLAZA_AUTO_SPACES: false });
-  world.browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-});
-afterAll(async () => {
-  await world.browser?.close();
-  await world.server?.close();
-});
+// Spaces exist only when someone creates them (no PLAZA_AUTO_SPACES), as in production, so that
+// unknown and deleted spaces are really unknown.
+const world = useBrowserWorld([], { PLAZA_AUTO_SPACES: false });
 
 async function newPage(): Promise<Page> {
   const ctx = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -22,12 +22,13 @@ export const FAKE_MEDIA_ARGS = ["--use-fake-device-for-media-stream", "--use-fak
 
 export interface BrowserWorld { server: PlazaProcess; browser: Browser }
 
-export function useBrowserWorld(extraArgs: string[] = []): BrowserWorld {
+/** `server`: options for the test server, e.g. `{ PLAZA_AUTO_SPACES: false }` where spaces must be created first. */
+export function useBrowserWorld(extraArgs: string[] = [], server: Parameters<typeof startTestServer>[0] = {}): BrowserWorld {
   const world = {} as BrowserWorld;
   beforeAll(async () => {
     if (!existsSync(`${CLIENT_DIST}index.html`)) throw new Error("client not built: run `npm run build` first (npm test does)");
     mkdirSync(OUT, { recursive: true });
-    world.server = await startTestServer();
+    world.server = await startTestServer(server);
     world.browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: [...CHROMIUM_ARGS, ...extraArgs] });
   });
   afterAll(async () => {

@@ -7,14 +7,10 @@
  * there, enters and sees Ada's desk. Eve signs up too and opens the space's address directly: she
  * gets a readable "not a member" page, not the map. Screenshots: test-output/journey-*.png.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { existsSync, mkdirSync } from "node:fs";
-import { startTestServer } from "../../server/test/harness.ts";
-import { CLIENT_DIST } from "../../server/src/http/api.ts";
-import type { PlazaProcess } from "../../server/src/app.ts";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { planEdit } from "../../shared/world.ts";
-import { OUT } from "./browserHarness.ts";
+import { OUT, useBrowserWorld } from "./browserHarness.ts";
 
 interface Content {
   version: number;
@@ -27,21 +23,9 @@ interface Hooks {
   welcome(): { canBuild: boolean; role?: string };
 }
 
-// Not useBrowserWorld(): spaces exist only when someone creates them (no PLAZA_AUTO_SPACES).
-const world = {} as { server: PlazaProcess; browser: Browser };
-beforeAll(async () => {
-  if (!existsSync(`${CLIENT_DIST}index.html`)) throw new Error("client not built: run `npm run build` first (npm test does)");
-  mkdirSync(OUT, { recursive: true });
-  world.server = await startTestServer({ PLAZA_AUTO_SPACES: false });
-  world.browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
-});
-afterAll(async () => {
-  await world.browser?.close();
-  await world.server?.close();
-});
+// Spaces exist only when someone creates them (no PLAZA_AUTO_SPACES), as in production, so that
+// unknown and deleted spaces are really unknown.
+const world = useBrowserWorld([], { PLAZA_AUTO_SPACES: false });
 
 /** A fresh browser context: no session, no storage. */
 async function newPage(who: string): Promise<Page> {
