@@ -34,22 +34,19 @@ export function botSeed(runSeed: number, slot: number, generation = 0): number {
 
 export const SCENARIOS = ["walkers", "hotspot", "churn", "mixed", "chatty"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
-/** Scenarios this protocol can run; `chatty` waits for chat messages in shared/protocol.ts. */
-export type RunnableScenario = Exclude<ScenarioName, "chatty">;
-export type Role = "walker" | "hotspot" | "churn";
+export type RunnableScenario = ScenarioName;
+/** `chatter`: walks like a walker and talks: space chat every CHAT_EVERY_MS on average, nearby in between. */
+export type Role = "walker" | "hotspot" | "churn" | "chatter";
 
 export class ScenarioUnavailableError extends Error {
   override name = "ScenarioUnavailableError";
 }
 
-/** Parses a --scenario value; throws for unknown names and for `chatty` (no chat in the protocol yet). */
+/** Parses a --scenario value; throws for unknown names. */
 export function parseScenario(raw: string | undefined): RunnableScenario {
   const name = (raw ?? "walkers").trim().toLowerCase();
   if (!(SCENARIOS as readonly string[]).includes(name)) {
-    throw new ScenarioUnavailableError(`unknown scenario "${raw}": choose one of ${SCENARIOS.filter((s) => s !== "chatty").join(", ")}`);
-  }
-  if (name === "chatty") {
-    throw new ScenarioUnavailableError('scenario "chatty" is not available until chat exists (shared/protocol.ts has no chat message yet)');
+    throw new ScenarioUnavailableError(`unknown scenario "${raw}": choose one of ${SCENARIOS.join(", ")}`);
   }
   return name as RunnableScenario;
 }
@@ -63,12 +60,20 @@ export function roleFor(scenario: RunnableScenario, slot: number): Role {
     case "walkers": return "walker";
     case "hotspot": return "hotspot";
     case "churn": return "churn";
+    case "chatty": return "chatter";
     case "mixed": {
       const k = slot % 10;
       return k < 6 ? "walker" : k < 8 ? "hotspot" : "churn";
     }
   }
 }
+
+/**
+ * A chatter says something every 4–16 s (10 s on average; under the server's 1 per 2 s limit):
+ * one in three to the whole space, the others to whoever is in its conversation.
+ */
+export const CHAT_MIN_MS = 4000;
+export const CHAT_MAX_MS = 16000;
 
 /** Pause at a reached goal, like a person stopping to talk: 1–5 s. */
 export const PAUSE_MIN_MS = 1000;
@@ -147,6 +152,8 @@ function between(rng: Rng, min: number, max: number): number {
 }
 
 /** What the bot wants to do at `now`. */
+const LINES = ["hi!", "morning all", "coffee?", "brb", "standup in 5", "can you see my screen?", "nice desk", "lunch at 12:30?", "on it", "thanks!"];
+
 export type Decision =
   | { kind: "step"; to: Pose }
   | { kind: "idle" }
@@ -161,6 +168,7 @@ export class BotBehaviour {
   private path: Tile[] = [];
   private pauseUntil: number;
   private lastStepAt = -Infinity;
+  private nextChatAt: number;
   readonly leaveAt: number | undefined;
 
   constructor(
@@ -172,6 +180,15 @@ export class BotBehaviour {
     // A short random start delay spreads the crowd's steps over the STEP_MS cycle.
     this.pauseUntil = startedAt + rng() * STEP_MS * 4;
     this.leaveAt = role === "churn" ? startedAt + between(rng, CHURN_STAY_MIN_MS, CHURN_STAY_MAX_MS) : undefined;
+    this.nextChatAt = role === "chatter" ? startedAt + between(rng, CHAT_MIN_MS, CHAT_MAX_MS) : Infinity;
+  }
+
+  /** A chatter's next line when one is due (else undefined): scope and text. Pure given the rng state. */
+  chat(now: number): { scope: "space" | "nearby"; text: string } | undefined {
+    if (now < this.nextChatAt) return undefined;
+    this.nextChatAt = now + between(this.rng, CHAT_MIN_MS, CHAT_MAX_MS);
+    const scope = this.rng() < 1 / 3 ? "space" : "nearby";
+    return { scope, text: pick(this.rng, LINES) };
   }
 
   /** The goal being walked to, if any (for tests and debugging). */

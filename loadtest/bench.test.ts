@@ -9,10 +9,11 @@ import { join } from "node:path";
 import { TemplateMapCatalog } from "../server/src/space/MapCatalog.ts";
 import { applyMove, type Pose } from "../shared/movement.ts";
 import { isWalkable } from "../shared/map.ts";
-import { Dir } from "../shared/protocol.ts";
+import { Dir, clientMessageSchemas } from "../shared/protocol.ts";
 import { STEP_MS } from "../shared/constants.ts";
 import {
   BotBehaviour, HOTSPOT_RADIUS, mapFacts, mulberry32, parseScenario, roleFor, ScenarioUnavailableError, type Role,
+  CHAT_MIN_MS, CHAT_MAX_MS,
 } from "./behaviour.ts";
 import { runBench } from "./bench.ts";
 import { histogramQuantile, parseMetrics } from "./serverProcess.ts";
@@ -86,13 +87,27 @@ describe("bot behaviour", () => {
     expect(new BotBehaviour(facts, "walker", mulberry32(3), 0).leaveAt).toBeUndefined();
   });
 
-  it("mixed is 60% walkers, 20% hotspot, 20% churn; chatty is refused with a reason", () => {
+  it("mixed is 60% walkers, 20% hotspot, 20% churn; chatty bots walk and talk within the chat limit", () => {
     const roles = Array.from({ length: 100 }, (_, i) => roleFor("mixed", i));
     expect(roles.filter((r) => r === "walker")).toHaveLength(60);
     expect(roles.filter((r) => r === "hotspot")).toHaveLength(20);
     expect(roles.filter((r) => r === "churn")).toHaveLength(20);
-    expect(() => parseScenario("chatty")).toThrow(ScenarioUnavailableError);
-    expect(() => parseScenario("chatty")).toThrow(/not available until chat exists/);
+    expect(parseScenario("chatty")).toBe("chatty");
+    const facts = mapFacts(office);
+    const chatter = new BotBehaviour(facts, roleFor("chatty", 0), mulberry32(9), 0);
+    const lines = [];
+    let last = -Infinity;
+    for (let t = 0; t <= 120_000; t += 50) {
+      const line = chatter.chat(t);
+      if (!line) continue;
+      expect(t - last).toBeGreaterThanOrEqual(CHAT_MIN_MS); // never faster than the server lets anyone chat
+      last = t;
+      lines.push(line);
+      expect(clientMessageSchemas.chat.safeParse(line).success).toBe(true);
+    }
+    expect(lines.length).toBeGreaterThanOrEqual(120_000 / CHAT_MAX_MS - 1);
+    expect(new Set(lines.map((l) => l.scope))).toEqual(new Set(["space", "nearby"]));
+    expect(new BotBehaviour(facts, "walker", mulberry32(9), 0).chat(1e9)).toBeUndefined();
     expect(() => parseScenario("nope")).toThrow(/unknown scenario/);
   });
 });

@@ -78,6 +78,7 @@ export class Bot {
   predictor: MovementPredictor | undefined;
   closed = false;
   corrections = 0;
+  chatsSent = 0;
   private lastAckSeq = -1;
   /** Sent moves not yet acknowledged, oldest first (bounded: the predictor's pending list is too). */
   private unacked: { seq: number; at: number }[] = [];
@@ -133,6 +134,11 @@ export class Bot {
     if (this.closed || !this.predictor) return "ok";
     const d = this.behaviour.decide(now, this.predictor.pose);
     if (d.kind === "leave") return "leave";
+    const line = this.behaviour.chat(now);
+    if (line) {
+      this.room.send("chat", line);
+      this.chatsSent++;
+    }
     if (d.kind === "step" && !this.sendMove(d.to, now)) this.behaviour.replan();
     return "ok";
   }
