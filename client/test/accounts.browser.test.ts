@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { OUT, useBrowserWorld } from "./browserHarness.ts";
+import { OUT, signUpInPage as signUp, useBrowserWorld } from "./browserHarness.ts";
 
 // Spaces exist only when someone creates them (no PLAZA_AUTO_SPACES), as in production, so that
 // unknown and deleted spaces are really unknown.
@@ -21,14 +21,6 @@ async function newPage(): Promise<Page> {
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `${OUT}accounts-${name}.png` });
-
-async function signUp(page: Page, name: string, email: string) {
-  await page.click('.auth-card [data-mode="signup"]');
-  await page.fill("#auth-name", name);
-  await page.fill("#auth-email", email);
-  await page.fill("#auth-password", "correct horse battery");
-  await page.click(".auth-form button.primary");
-}
 
 /** The name/look step, then the space: its canvas is on screen and the room has placed us. */
 async function enter(page: Page, spaceId: string, expectName: string) {

@@ -4,7 +4,7 @@
  * `useBrowserWorld()` once and gets fresh objects in its hooks.
  */
 import { afterAll, beforeAll } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { existsSync, mkdirSync } from "node:fs";
 import { startTestServer } from "../../server/test/harness.ts";
 import { CLIENT_DIST } from "../../server/src/http/api.ts";
@@ -36,4 +36,13 @@ export function useBrowserWorld(extraArgs: string[] = [], server: Parameters<typ
     await world.server?.close();
   });
   return world;
+}
+
+/** Fills and sends the auth card's sign-up form (landing page or invite page), as a person would. */
+export async function signUpInPage(page: Page, name: string, email: string, password = "correct horse battery") {
+  await page.click('.auth-card [data-mode="signup"]');
+  await page.fill("#auth-name", name);
+  await page.fill("#auth-email", email);
+  await page.fill("#auth-password", password);
+  await page.click(".auth-form button.primary");
 }

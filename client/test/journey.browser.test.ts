@@ -10,7 +10,7 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { planEdit } from "../../shared/world.ts";
-import { OUT, useBrowserWorld } from "./browserHarness.ts";
+import { OUT, signUpInPage as signUp, useBrowserWorld } from "./browserHarness.ts";
 
 interface Content {
   version: number;
@@ -36,15 +36,6 @@ async function newPage(who: string): Promise<Page> {
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `${OUT}journey-${name}.png` });
-
-/** The sign-up form of the auth card (on the landing page or an invite page). */
-async function signUp(page: Page, name: string, email: string) {
-  await page.click('.auth-card [data-mode="signup"]');
-  await page.fill("#auth-name", name);
-  await page.fill("#auth-email", email);
-  await page.fill("#auth-password", "correct horse battery");
-  await page.click(".auth-form button.primary");
-}
 
 /** In the space: the name step passed if it is shown, the canvas on screen and the room has placed us. */
 async function enter(page: Page, spaceId: string) {
