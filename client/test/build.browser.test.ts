@@ -159,8 +159,12 @@ describe("build mode (browser)", () => {
     const me = (await pa.evaluate(() => (window as unknown as { __plaza: BuildHooks }).__plaza.pose()))!;
     const dirs: [string, number, number][] = [["ArrowRight", 1, 0], ["ArrowLeft", -1, 0], ["ArrowUp", 0, -1], ["ArrowDown", 0, 1]];
     let wall: { key: string; x: number; y: number; dx: number; dy: number } | undefined;
+    // Nobody (Bob) on the stroke: a drag that starts on another person is not what this checks.
+    const others = (await pa.evaluate(() => (window as unknown as { __plaza: BuildHooks }).__plaza.avatars())).filter((a) => a.x !== me.x || a.y !== me.y);
     for (const [key, dx, dy] of dirs) {
       const t = { x: me.x + dx, y: me.y + dy };
+      const stroke = [-1, 0, 1].map((k) => ({ x: t.x + k * Math.abs(dy), y: t.y + k * Math.abs(dx) }));
+      if (stroke.some((c) => others.some((a) => Math.abs(a.x - c.x) + Math.abs(a.y - c.y) <= 1))) continue;
       const free = await pa.evaluate(([x, y]) => (window as unknown as { __plaza: BuildHooks }).__plaza.walkable(x, y), [t.x, t.y]);
       if (free && onOpenCanvas(await screenOf(pa, t.x, t.y))) { wall = { key, ...t, dx, dy }; break; }
     }
