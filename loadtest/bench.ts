@@ -4,7 +4,7 @@
  *
  *   npm run bench -- --scenario walkers --bots 200 --duration 30 --ramp 10
  *                    [--url http://127.0.0.1:2567] [--compare] [--json out.json]
- *                    [--seed 1] [--observers 25] [--no-pin]
+ *                    [--seed 1] [--observers 25] [--decode-all] [--no-pin]
  *
  * Timeline of one run: start server → 2-client probe (bytes per position update) → joins ramped
  * over --ramp s → --duration s of measurement (the window every rate and latency comes from) →
@@ -47,8 +47,10 @@ export interface BenchOptions {
   /** Pin server to CPU 0 and this process to CPU 1 when possible (the CLI does; tests don't). */
   pin?: boolean;
   seed?: number;
-  /** Bots that also measure remote latency (each listens to every other avatar's seq). */
+  /** Bots that decode the synced state and measure remote latency; the rest walk on acks alone. */
   observers?: number;
+  /** Every bot decodes the synced state (as a browser does); costs the bots' CPU, not the server's. */
+  decodeAll?: boolean;
   /** Progress lines; silent when undefined. */
   log?: (line: string) => void;
 }
@@ -91,6 +93,8 @@ export interface BenchReport extends Omit<RunFigures, "interest"> {
   rampS: number;
   seed: number;
   observers: number;
+  /** Every bot decoded the state (--decode-all); otherwise only the observers did. */
+  decodeAll: boolean;
   startedAt: string;
   machine: { cpus: number; model: string; node: string };
   placement: { server: string; bots: string };
@@ -180,6 +184,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     rampS: opts.rampS,
     seed,
     observers,
+    decodeAll: opts.decodeAll === true,
     startedAt,
     machine,
     placement: { server: on.serverPlacement, bots: botsPlacement },
@@ -212,7 +217,7 @@ function describeError(err: unknown): string {
 
 /**
  * Recent send times of one bot, by the tile it stepped onto. Other clients never receive an
- * avatar's input `seq` (only its owner does: SPEC IM6), so a remote observer matches a move by
+ * avatar's input `seq` (acks go to the mover only: SPEC MV7), so a remote observer matches a move by
  * where the avatar arrived; walkers rarely revisit a tile within the few seconds kept here.
  */
 class SendLog {
@@ -319,6 +324,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
       now,
       joinTimeoutMs: JOIN_TIMEOUT_MS,
       hooks,
+      decodeState: slot.observer || opts.decodeAll === true,
     }).then(
       async (bot) => {
         joinMs.push(now() - started);
@@ -552,7 +558,7 @@ export function formatReport(report: BenchReport): string {
   const w0 = Math.max(...on.map(([k]) => k.length));
   const w1 = Math.max(14, ...on.map(([, v]) => v.length));
   const lines = [
-    `Plaza bench: ${report.scenario}, ${report.bots} bots, ${report.durationS} s measured after a ${report.rampS} s ramp (window ${f(report.windowS)} s), seed ${report.seed}, ${report.observers} observers`,
+    `Plaza bench: ${report.scenario}, ${report.bots} bots, ${report.durationS} s measured after a ${report.rampS} s ramp (window ${f(report.windowS)} s), seed ${report.seed}, ${report.observers} observers, ${report.decodeAll ? "every bot decodes state" : "only observers decode state"}`,
     `machine: ${report.machine.cpus} × ${report.machine.model}, node ${report.machine.node}`,
     `server: ${report.placement.server}`,
     `bots:   ${report.placement.bots}`,
@@ -582,6 +588,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       json: { type: "string" },
       seed: { type: "string", default: "1" },
       observers: { type: "string", default: "25" },
+      "decode-all": { type: "boolean", default: false },
       "no-pin": { type: "boolean", default: false },
     },
     strict: true,
@@ -599,6 +606,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     pin: !values["no-pin"],
     seed: Number(values.seed),
     observers: Number(values.observers),
+    decodeAll: values["decode-all"],
     log: (line) => console.error(`bench: ${line}`),
   };
 }

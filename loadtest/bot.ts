@@ -1,9 +1,13 @@
 /**
  * One load-test bot connected to a space: joins like the browser does, walks with the browser's
- * MovementPredictor (client/src/net/predictor.ts) as BotBehaviour decides, acknowledges the
- * server's seq exactly as client/src/ui/spaceView.ts does, and reports sends, echoes and
+ * MovementPredictor (client/src/net/predictor.ts) as BotBehaviour decides, reconciles from the
+ * server's `ack`s exactly as client/src/ui/spaceView.ts does, and reports sends, echoes and
  * corrections to optional hooks (the benchmark measures through them). Shared by bots.ts
  * (@colyseus/loadtest) and bench.ts. Has no timer of its own: the caller calls tick(now).
+ *
+ * A bot with `decodeState: false` receives every state patch (its bytes are counted like anyone's)
+ * but does not decode it: walking needs only the acks, and decoding 1,000 clients' patches in one
+ * process would saturate the bots' CPU long before the server's. Observers decode.
  */
 import { Client, type Room } from "@colyseus/sdk";
 import { SpaceState } from "../shared/state.ts";
@@ -18,7 +22,7 @@ export type SpaceRoom = Room<any, SpaceState>;
 export interface BotHooks {
   /** A move with `seq` was sent at `at`. */
   sent?(bot: Bot, move: { seq: number; x: number; y: number }, at: number): void;
-  /** The own avatar's synced seq reached `seq`, sent at `sentAt`, now `at`. */
+  /** An ack for `seq` (or a later one) arrived: sent at `sentAt`, now `at`. */
   echoed?(bot: Bot, seq: number, sentAt: number, at: number): void;
   corrected?(bot: Bot, c: ServerMessages["correction"]): void;
   /** The room closed (left on purpose or dropped for good). */
@@ -36,6 +40,8 @@ export interface JoinBotOptions {
   now: () => number;
   joinTimeoutMs?: number;
   hooks?: BotHooks;
+  /** Decode the synced state (default true). Without it `room.state` stays empty. */
+  decodeState?: boolean;
 }
 
 export class BotJoinError extends Error {
@@ -62,7 +68,7 @@ export async function joinBot(client: Client, opts: JoinBotOptions): Promise<Bot
   const room = await withTimeout(joining, timeoutMs, `${opts.name} joining ${opts.spaceId}`, (late) => void late.leave().catch(() => undefined));
   const bot = new Bot(room, opts);
   try {
-    await withTimeout(bot.ready, Math.max(1, deadline - opts.now()), `${opts.name} sees its own avatar`);
+    await withTimeout(bot.ready, Math.max(1, deadline - opts.now()), `${opts.name} gets its start tile`);
   } catch (err) {
     await bot.leave(2000);
     throw err;
@@ -73,13 +79,12 @@ export async function joinBot(client: Client, opts: JoinBotOptions): Promise<Bot
 export class Bot {
   readonly sessionId: string;
   readonly behaviour: BotBehaviour;
-  /** Resolves once the own avatar is in the state and the predictor exists. */
+  /** Resolves once the start tile arrived (the first ack) and the predictor exists. */
   readonly ready: Promise<void>;
   predictor: MovementPredictor | undefined;
   closed = false;
   corrections = 0;
   chatsSent = 0;
-  private lastAckSeq = -1;
   /** Sent moves not yet acknowledged, oldest first (bounded: the predictor's pending list is too). */
   private unacked: { seq: number; at: number }[] = [];
   private markReady!: () => void;
@@ -88,7 +93,11 @@ export class Bot {
     this.sessionId = room.sessionId;
     this.behaviour = new BotBehaviour(opts.facts, opts.role, opts.rng, opts.now());
     this.ready = new Promise((resolve) => { this.markReady = resolve; });
-    room.onStateChange(() => this.onState());
+    if (opts.decodeState === false) {
+      const serializer = (room as unknown as { serializer?: { setState(...a: unknown[]): void; patch(...a: unknown[]): void } }).serializer;
+      if (serializer) { serializer.setState = () => undefined; serializer.patch = () => undefined; }
+    }
+    room.onMessage("ack", ([seq, x, y, dir]: ServerMessages["ack"]) => this.onAck(seq, { x, y, dir }));
     room.onMessage("correction", (c: ServerMessages["correction"]) => {
       this.corrections++;
       this.predictor?.acknowledge(c.seq, { x: c.x, y: c.y, dir: c.dir });
@@ -101,28 +110,22 @@ export class Bot {
       this.closed = true;
       this.opts.hooks?.closed?.(this, code);
     });
-    this.onState(); // the state may already be there
   }
 
   get pose(): Pose | undefined { return this.predictor?.pose; }
 
-  private onState() {
-    const me = this.room.state?.avatars?.get(this.sessionId);
-    if (!me) return;
-    const server: Pose = { x: me.x, y: me.y, dir: me.dir as Dir };
+  private onAck(seq: number, server: Pose) {
     if (!this.predictor) {
       this.predictor = new MovementPredictor(this.opts.facts.map, server);
-      this.lastAckSeq = me.seq;
+      this.predictor.acknowledge(seq, server);
       this.markReady();
       return;
     }
-    if (me.seq === this.lastAckSeq) return;
-    this.lastAckSeq = me.seq;
-    this.predictor.acknowledge(me.seq, server);
+    this.predictor.acknowledge(seq, server);
     if (this.unacked.length === 0) return;
     const at = this.opts.now();
     let n = 0;
-    while (n < this.unacked.length && seqAtOrAfter(me.seq, this.unacked[n].seq)) {
+    while (n < this.unacked.length && seqAtOrAfter(seq, this.unacked[n].seq)) {
       this.opts.hooks?.echoed?.(this, this.unacked[n].seq, this.unacked[n].at, at);
       n++;
     }

@@ -53,18 +53,23 @@ export const SIGNAL_MAX = 12_000;
 /** Seconds a dropped client keeps its seat (same avatar, same place) while the SDK reconnects. */
 export const RECONNECT_GRACE_S = 20;
 
-/** The input sequence number wraps at 2^16 (it is a uint16 in the synced state). */
+/** The input sequence number wraps at 2^16 (moves and acks carry it; MV7). */
 export const SEQ_MODULO = 65536;
 
 /**
- * Interest management (SPEC IM1–IM4): each client receives the avatars within INTEREST_RADIUS
- * tiles (Chebyshev), nearest first, stopping at the ring where INTEREST_MAX were found. 16 tiles
- * is past the edge of a 1280×800 view at the client's zoom, so people appear off-screen; 60
- * nearest keeps a client's downstream bounded in a crowd (≈ 60 B/s per visible walker).
+ * Interest management (SPEC IM1, IM2, IM7): the map is cut into INTEREST_CELL × INTEREST_CELL-tile
+ * cells, and everyone standing in a cell shares one view: the avatars within INTEREST_RADIUS tiles
+ * (Chebyshev) of the cell's centre, nearest first, stopping at the ring where INTEREST_MAX were
+ * found. So anyone in a cell sees everyone within at least 16 − 4 = 12 tiles of them — past the
+ * edge of a 1280×800 view at the client's zoom (10 tiles to the side), so people appear
+ * off-screen. 60 nearest keeps a client's downstream bounded in a crowd. 8-tile cells: a 48×34
+ * office has 30 of them, a 100×100 map 169, so encoding is per cell, not per client, while a
+ * cell is still small next to the radius.
  */
 export const INTEREST_RADIUS = 16;
 export const INTEREST_MAX = 60;
-/** Each client's visible set is recomputed every INTEREST_REFRESH_MS (spread over the patches). */
+export const INTEREST_CELL = 8;
+/** Each cell's visible set is recomputed every INTEREST_REFRESH_MS (spread over the patches). */
 export const INTEREST_REFRESH_MS = 250;
 
 /** Chat: longest message, messages kept in the room's memory for latecomers (the seeds' last-N). */

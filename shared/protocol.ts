@@ -10,7 +10,7 @@ import type { MoveRejection } from "./codes.ts";
 import { buildOpSchema, type EditRefusal } from "./world.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** Colyseus room type name for spaces. */
 export const SPACE_ROOM = "space";
@@ -102,6 +102,12 @@ export type ClientMessages = { [K in ClientMessageType]: z.infer<(typeof clientM
 
 /** Server → client messages. */
 export interface ServerMessages {
+  /**
+   * Your input `seq` was processed and your avatar is at (x, y) facing dir (MV7): `[seq, x, y,
+   * dir]`, sent to the mover only, once per move. Sent with seq 0 right after joining (your start
+   * tile). A tuple, not an object: it goes out for every step, so its keys would double its size.
+   */
+  ack: [seq: number, x: number, y: number, dir: Dir];
   /** Your input `seq` was refused; you are at (x, y) facing dir. Drop predictions up to seq. */
   correction: { seq: number; x: number; y: number; dir: Dir; reason: MoveRejection };
   /** Something the user should see (throttling, etc.); `code` is stable, `message` is for humans. */

@@ -5,9 +5,6 @@
  */
 import { schema, t, type SchemaType } from "@colyseus/schema";
 
-/** StateView tag of the fields only an avatar's owner receives. */
-export const OWNER_TAG = 1;
-
 /** Where someone is: what changes per step. Each client only receives the avatars near it (IM1). */
 export const Avatar = schema(
   {
@@ -16,11 +13,6 @@ export const Avatar = schema(
     y: t.uint16(),
     /** Facing direction (Dir). */
     dir: t.uint8(),
-    /**
-     * Last input seq the room processed for this avatar: the owner's ack (wraps at 2^16). Tagged
-     * so only the owner's view carries it (IM6): 3 bytes less per update for everyone else.
-     */
-    seq: t.uint16().view(OWNER_TAG),
     /** Emote shown over the avatar: 0 none, else 1 + index into EMOTES; cleared after EMOTE_SHOW_MS. */
     emote: t.uint8(),
   },
@@ -82,6 +74,12 @@ export const SpaceState = schema(
     paint: t.map("uint8"),
     /** Number of committed edits (BM1). */
     contentVersion: t.uint32(),
+    /**
+     * Bumped (mod 256) on a patch that would otherwise only change who sees whom: Colyseus sends a
+     * shared view's own changes to all of its clients only on patches that carry a state change
+     * (IM7). Clients ignore it.
+     */
+    viewEpoch: t.uint8(),
     /** Avatars keyed by Colyseus sessionId; filtered per client by its StateView. */
     avatars: t.map(Avatar).view(),
     /** Everyone in the space keyed by sessionId: the participant list. */

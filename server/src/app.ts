@@ -9,7 +9,7 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Encoder } from "@colyseus/schema";
 import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
-import { INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
+import { INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
 import { spaceRoomWith } from "./rooms/SpaceRoom.ts";
 import type { MapCatalog } from "./space/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
@@ -90,7 +90,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     directory,
     maxClients: opts.SPACE_MAX_CLIENTS ?? 1000,
     interest: opts.PLAZA_INTEREST ?? "grid",
-    interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX },
+    interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX, cell: opts.INTEREST_CELL ?? INTEREST_CELL },
     patchMs: opts.PATCH_MS ?? PATCH_MS,
     analytics: opts.analytics ?? analytics.pipeline,
     positions: opts.positions ?? new PresencePositionStore(presence),

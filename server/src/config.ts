@@ -1,6 +1,6 @@
 /** Process configuration from the environment, validated once at start (see .env.example). */
 import { z } from "zod";
-import { INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
+import { INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
 
 export const iceServersSchema = z.array(
   z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }).strict(),
@@ -19,6 +19,8 @@ const envSchema = z.object({
   /** Radius (tiles) and nearest-N cap of interest management. */
   INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).default(INTEREST_RADIUS),
   INTEREST_MAX: z.coerce.number().int().min(1).max(5000).default(INTEREST_MAX),
+  /** Edge (tiles) of the cells whose clients share one view (IM7). */
+  INTEREST_CELL: z.coerce.number().int().min(1).max(256).default(INTEREST_CELL),
   /**
    * WebRTC ICE servers for browsers, as JSON: [{"urls":"stun:stun.example.org:3478"},
    * {"urls":"turn:turn.example.org:3478","username":"u","credential":"p"}]. Empty by default:

@@ -133,7 +133,7 @@ describe("build mode", () => {
     const [x, y] = [me.x + 1, me.y];
     const r = await build(a, { op: "paint", paint: "wall", tiles: [[x, y]] });
     expect(r.ok).toBe(true);
-    a.send("move", { seq: (me.seq + 1) % 65536, x, y, dir: Dir.RIGHT });
+    a.send("move", { seq: ((a.ack?.[0] ?? 0) + 1) % 65536, x, y, dir: Dir.RIGHT });
     await until(() => a.corrections.length > 0, "the step into the wall is corrected");
     expect(a.corrections[0].reason).toBe("blocked");
     // Erasing gives the floor back.

@@ -39,7 +39,10 @@ export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> 
   return p;
 }
 
-export type TestRoom = Room<any, SpaceState> & { corrections: ServerMessages["correction"][]; notices: ServerMessages["notice"][]; left?: number; welcome?: ServerMessages["welcome"] };
+export type TestRoom = Room<any, SpaceState> & {
+  /** The last `ack` (MV7): [seq, x, y, dir] of the last move the room processed for us. */
+  ack?: ServerMessages["ack"];
+  corrections: ServerMessages["correction"][]; notices: ServerMessages["notice"][]; left?: number; welcome?: ServerMessages["welcome"] };
 
 export async function joinAs(server: PlazaProcess, spaceId: string, name: string, extra: Record<string, unknown> = {}, token?: string): Promise<TestRoom> {
   const client = new Client(server.url);
@@ -47,7 +50,8 @@ export async function joinAs(server: PlazaProcess, spaceId: string, name: string
   const room = (await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, ...extra }, SpaceState)) as TestRoom;
   room.corrections = [];
   room.notices = [];
-  room.onMessage("correction", (c: ServerMessages["correction"]) => room.corrections.push(c));
+  room.onMessage("correction", (c: ServerMessages["correction"]) => { room.corrections.push(c); room.ack = [c.seq, c.x, c.y, c.dir]; });
+  room.onMessage("ack", (a: ServerMessages["ack"]) => { room.ack = a; });
   room.onMessage("notice", (n: ServerMessages["notice"]) => room.notices.push(n));
   room.onMessage("welcome", (w: ServerMessages["welcome"]) => { room.welcome = w; });
   room.onLeave((code: number) => { room.left = code; });
@@ -73,7 +77,7 @@ export async function walkTo(room: TestRoom, map: import("../../shared/map.ts").
   const { STEP_MS } = await import("../../shared/constants.ts");
   const me = room.state.avatars.get(room.sessionId)!;
   let cur = { x: me.x, y: me.y };
-  let seq = (me.seq + 1) % 65536;
+  let seq = ((room.ack?.[0] ?? 0) + 1) % 65536;
   for (const t of findPath(map, cur, { x, y })) {
     room.send("move", { seq, x: t.x, y: t.y, dir: dirOfDelta(t.x - cur.x, t.y - cur.y)! });
     seq = (seq + 1) % 65536;

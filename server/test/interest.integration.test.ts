@@ -1,7 +1,7 @@
 /**
  * Interest management with real clients (SPEC IM1–IM4): near avatars are received, far ones are
  * not, walking toward someone brings them into view, and the participant list still has everyone.
- * A small radius keeps the walks short.
+ * A small radius (and cells to match, IM7) keeps the walks short.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
@@ -18,7 +18,7 @@ const MAP = asciiTiledMap([
 ]);
 
 let server: PlazaProcess;
-beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), INTEREST_RADIUS: RADIUS, INTEREST_MAX: 100 }); });
+beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), INTEREST_RADIUS: RADIUS, INTEREST_MAX: 100, INTEREST_CELL: 2 }); });
 afterAll(async () => { await server?.close(); });
 
 async function walkRight(room: TestRoom, tiles: number, firstSeq = 1) {

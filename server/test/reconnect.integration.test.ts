@@ -27,7 +27,7 @@ it("RC1 a dropped connection comes back to the same avatar at its last position,
   expect(bob.state.people.size).toBe(2);
   expect(bob.state.avatars.get(session)).toMatchObject({ x: 5, y: 1 });
   // And it still walks.
-  const seq = ada.state.avatars.get(session)!.seq + 1;
+  const seq = (ada.ack?.[0] ?? 0) + 1;
   ada.send("move", { seq, x: 6, y: 1, dir: 3 });
   await until(() => bob.state.avatars.get(session)?.x === 6, "moves after reconnecting");
   await ada.leave();

@@ -48,7 +48,7 @@ describe("a shared space", () => {
 
     ada.send("move", { seq: 1, x: start.x + 1, y: start.y, dir: Dir.RIGHT });
     await until(() => pos(bob, ada.sessionId)?.x === start.x + 1, "Bob sees Ada step right");
-    expect(ada.state.avatars.get(ada.sessionId)?.seq).toBe(1);
+    expect(ada.ack).toEqual([1, start.x + 1, start.y, Dir.RIGHT]); // MV7: the mover's ack
 
     await sleep(100);
     expect(eve.state.avatars.size).toBe(1);
@@ -74,7 +74,7 @@ describe("MV2–MV5 untrusted movement", () => {
     await until(() => hacker.corrections.length === 4, "four corrections");
     expect(hacker.corrections.map((c) => c.reason)).toEqual(["blocked", "not_adjacent", "not_adjacent", "not_adjacent"]);
     for (const c of hacker.corrections) expect({ x: c.x, y: c.y }).toEqual(start);
-    await until(() => hacker.state.avatars.get(hacker.sessionId)?.seq === 4, "seq 4 acknowledged");
+    await until(() => hacker.ack?.[0] === 4, "seq 4 acknowledged");
     expect(pos(watcher, hacker.sessionId)).toEqual(start);
     await hacker.leave();
     await watcher.leave();
@@ -84,9 +84,10 @@ describe("MV2–MV5 untrusted movement", () => {
     const racer = await joinAs(server, "rules-2", "Speedy");
     const start = pos(racer)!;
     for (let i = 1; i <= 8; i++) racer.send("move", { seq: i, x: start.x + i, y: start.y, dir: Dir.RIGHT });
-    await until(() => racer.state.avatars.get(racer.sessionId)?.seq === 8, "all 8 processed");
+    await until(() => racer.ack?.[0] === 8, "all 8 processed");
     // The burst is allowed, the rest is refused; each refusal also makes later steps non-adjacent.
-    expect(pos(racer)!.x).toBe(start.x + STEP_BURST);
+    expect(racer.ack![1]).toBe(start.x + STEP_BURST);
+    await until(() => pos(racer)!.x === start.x + STEP_BURST, "the synced state agrees");
     expect(racer.corrections[0]).toMatchObject({ seq: STEP_BURST + 1, reason: "too_fast", x: start.x + STEP_BURST });
     await racer.leave();
   });

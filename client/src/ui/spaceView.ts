@@ -154,7 +154,6 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   const glides = new Map<string, Glide>();
   const nameOf = (id: string) => room.state.people.get(id)?.name ?? "someone";
   let predictor: MovementPredictor | undefined;
-  let lastAckSeq = -1;
   let peers: string[] = [];
 
   // --- panels ---------------------------------------------------------------------------------
@@ -253,19 +252,11 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     glides.delete(id);
   });
 
-  room.onStateChange(() => {
-    const me = room.state.avatars.get(room.sessionId);
-    if (!me) return;
-    const server: Pose = { x: me.x, y: me.y, dir: me.dir as Dir };
-    if (!predictor) {
-      predictor = new MovementPredictor(walk, server);
-      lastAckSeq = me.seq;
-      return;
-    }
-    if (me.seq !== lastAckSeq) {
-      lastAckSeq = me.seq;
-      predictor.acknowledge(me.seq, server);
-    }
+  // MV7: the own avatar comes from acks (our view may not even hold it in a dense crowd, IM2).
+  room.onMessage("ack", ([seq, x, y, dir]: ServerMessages["ack"]) => {
+    const server: Pose = { x, y, dir };
+    if (!predictor) predictor = new MovementPredictor(walk, server);
+    predictor.acknowledge(seq, server);
   });
   room.onMessage("correction", (c: ServerMessages["correction"]) => {
     predictor?.acknowledge(c.seq, { x: c.x, y: c.y, dir: c.dir });
@@ -452,7 +443,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     if (rosterDirty) { rosterDirty = false; renderPeople(list, peopleTitle, room.state.people.entries(), room.sessionId, following, actions); }
     const avatars: DrawnAvatar[] = [];
     let focus = { x: mirror.compiled.spawns[0].x, y: mirror.compiled.spawns[0].y };
-    room.state.avatars.forEach((a, id) => {
+    const draw = (a: { x: number; y: number; dir: number; emote: number }, id: string) => {
       const own = id === room.sessionId;
       const pose = own && predictor ? predictor.pose : { x: a.x, y: a.y, dir: a.dir };
       let glide = glides.get(id);
@@ -468,7 +459,10 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
         status: STATUSES[person?.status ?? 0],
         talking: peers.includes(id),
       });
-    });
+    };
+    room.state.avatars.forEach((a, id) => { if (id !== room.sessionId) draw(a, id); });
+    // The own avatar is drawn from the prediction, held in the view or not (IM2).
+    if (predictor) draw({ ...predictor.pose, emote: room.state.avatars.get(room.sessionId)?.emote ?? 0 }, room.sessionId);
     if (predictor) {
       const area = areaAt(mirror.compiled, predictor.pose.x, predictor.pose.y)?.name;
       if (area && area !== lastArea) toast(`Entered ${area}`);

@@ -47,7 +47,7 @@ export interface SpaceRoomDeps {
   maxClients: number;
   /** Interest management: "grid" (default) or "off" (everyone receives everyone). */
   interest: InterestMode;
-  interestOptions: InterestOptions;
+  interestOptions: InterestOptions & { cell: number };
   /** Patch interval in ms (PATCH_MS by default). */
   patchMs: number;
   /** Where analytics events go (never read back, never awaited). */
@@ -82,6 +82,8 @@ interface Seat {
   role: Role | null;
   /** Build messages queued and not yet answered (BM6). */
   pendingEdits: number;
+  /** The last move seq processed (MV7): what an ack names. */
+  lastSeq: number;
   /** While the connection dropped and the seat is held (RC1): cancel to free it at once. */
   held?: { reject: Function };
 }
@@ -170,7 +172,11 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.state = new SpaceState();
     this.syncAllContent();
     const patchMs = this.deps.patchMs;
-    this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, this.deps.interestOptions, Math.max(1, Math.round(INTEREST_REFRESH_MS / patchMs)));
+    this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, {
+      ...this.deps.interestOptions,
+      refreshPatches: Math.max(1, Math.round(INTEREST_REFRESH_MS / patchMs)),
+      touch: () => { this.state.viewEpoch = (this.state.viewEpoch + 1) & 255; },
+    });
     this.proximityEvery = Math.max(1, Math.round(PROXIMITY_MS / patchMs));
     this.setPatchRate(patchMs);
     // Hard backstop only, above the point where the InboundGuard disconnects a flooder.
@@ -195,6 +201,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       history: (client, seat) => {
         this.sendTo(client, "chatHistory", { messages: this.chatLog.recent() });
         this.sendWelcome(client, seat);
+        this.sendAck(client, seat);
       },
       build: (client, seat, msg) => this.onBuild(client, seat, msg),
       locate: (client, _seat, msg) => {
@@ -237,13 +244,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     avatar.x = spot.x;
     avatar.y = spot.y;
     avatar.dir = Dir.DOWN;
-    avatar.seq = 0;
     const person = new Person();
     person.name = opts.name;
     person.look = opts.look;
     this.state.avatars.set(client.sessionId, avatar);
     this.state.people.set(client.sessionId, person);
-    client.view = this.visibility.join(client.sessionId, avatar);
+    this.visibility.join(client.sessionId, avatar, client);
     const now = this.clock.currentTime;
     const seat: Seat = {
       guard: new InboundGuard(now),
@@ -259,6 +265,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       userId: opts.userId,
       role: opts.role,
       pendingEdits: 0,
+      lastSeq: 0,
     };
     this.seats.set(client.sessionId, seat);
     // ws refuses frames over maxPayload by closing the socket (the sender sees 1009, the room an
@@ -275,8 +282,14 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.track({ type: "session_start", detail: opts.client, ...who });
     this.track({ type: "space_enter", detail: opts.client, ...who });
     this.sendWelcome(client, seat);
+    this.sendAck(client, seat); // MV7: where you start (again on `history`, once the client listens)
     this.teamLink?.joined(client.sessionId, { userId: opts.userId, role: opts.role, name: opts.name });
     debugRoom("%s joined %s as %s", client.sessionId, this.spaceId, opts.name);
+  }
+
+  private sendAck(client: Client, seat: Seat) {
+    const a = this.state.avatars.get(client.sessionId);
+    if (a) this.sendTo(client, "ack", [seat.lastSeq, a.x, a.y, a.dir as Dir]);
   }
 
   private sendWelcome(client: Client, seat: Seat) {
@@ -508,6 +521,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   override broadcastPatch() {
     const start = performance.now();
     const sent = super.broadcastPatch();
+    this.visibility?.patched();
     metrics.patchSeconds.observe((performance.now() - start) / 1000);
     if (this.afterPatch.length > 0) for (const send of this.afterPatch.splice(0)) send();
     return sent;
@@ -662,8 +676,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       if (budget) seat.budget = budget;
       else reason = MoveRejection.TOO_FAST;
     }
-    avatar.seq = msg.seq;
     if (reason !== undefined || !outcome.ok) {
+      seat.lastSeq = msg.seq;
       metrics.countRejection(reason ?? MoveRejection.NOT_ADJACENT);
       this.sendTo(client, "correction", { seq: msg.seq, x: avatar.x, y: avatar.y, dir: avatar.dir as Dir, reason: reason ?? MoveRejection.NOT_ADJACENT });
       return;
@@ -672,6 +686,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     avatar.x = outcome.pose.x;
     avatar.y = outcome.pose.y;
     avatar.dir = outcome.pose.dir;
+    // MV7: the mover's ack, at once and to the mover only; everyone else gets the tile in the patch.
+    seat.lastSeq = msg.seq;
+    this.sendTo(client, "ack", [msg.seq, outcome.pose.x, outcome.pose.y, outcome.pose.dir]);
   }
 
   private sendTo<K extends keyof ServerMessages>(client: Client, type: K, msg: ServerMessages[K]) {

@@ -1,56 +1,120 @@
 /**
- * Turns InterestGrid answers into per-client StateViews (SPEC IM1–IM4). In "grid" mode each
- * client has its own view, refreshed once every `refreshPatches` patches (a slice of the clients
- * per patch, so the work is spread evenly). In "off" mode everyone shares one view that
- * holds every avatar: everyone receives everyone, encoded once per patch (the comparison baseline).
+ * Turns InterestGrid answers into StateViews (SPEC IM1–IM7).
+ *
+ * "grid" mode shares views per cell: the map is cut into CELL × CELL-tile cells and every client
+ * standing in a cell uses that cell's one StateView, which holds the avatars nearest the cell's
+ * centre. Colyseus encodes each distinct view once per patch, so the encode cost follows the
+ * number of occupied cells, not the number of clients (a per-client view costs clients × changed
+ * avatars per patch: 33 ms of a 50 ms patch at 500 walkers).
+ *
+ * The hard part is a client changing cells: its decoder holds what the old cell's view has sent,
+ * and the new cell's view has its own history. For the one patch of the move the client gets a
+ * transition view that already counts what the client holds as visible (no resend), adds what the
+ * new cell shows that it lacks, and deletes what it holds that the new cell does not show; it
+ * follows the new cell's membership changes during that patch, so after it the client holds
+ * exactly what the new cell's view has sent and is moved onto that view (IM7).
+ *
+ * "off" mode gives everyone one shared view holding every avatar (the comparison baseline).
  */
-import { StateView } from "@colyseus/schema";
-import { OWNER_TAG, type Avatar } from "../../../shared/state.ts";
+import { $changes, StateView } from "@colyseus/schema";
+import type { Avatar } from "../../../shared/state.ts";
 import { InterestGrid, tileDistance, type InterestOptions } from "./InterestGrid.ts";
 
 export type InterestMode = "grid" | "off";
 
+/** What the room gives for each client: the object whose `view` Colyseus encodes for. */
+export interface ViewHolder {
+  view?: StateView;
+}
+
+export interface VisibilityOptions extends InterestOptions {
+  /** Cell edge in tiles; every client in a cell shares its view. */
+  cell: number;
+  /** Each cell's membership is recomputed once per this many patches (spread evenly). */
+  refreshPatches: number;
+  /**
+   * Called when a patch would otherwise carry no state change although views have pending
+   * membership changes: Colyseus only sends a shared view's own changes to its first client on
+   * such patches, so the room must make the patch a regular one (SPEC IM7).
+   */
+  touch?: () => void;
+}
+
+interface Cell {
+  readonly key: number;
+  readonly cx: number;
+  readonly cy: number;
+  readonly view: StateView;
+  /** Avatars in the view now (changes of this patch included). */
+  members: Set<string>;
+  /** Avatars in the view as of the last patch sent: what its clients hold. */
+  sent: Set<string>;
+  /** Clients on this cell (on its view, or on a transition into it). */
+  readonly clients: Set<string>;
+  /** Transition views into this cell created this patch: they follow its membership changes. */
+  readonly followers: Transition[];
+  changed: boolean;
+}
+
+interface Transition {
+  readonly view: StateView;
+  readonly members: Set<string>;
+  readonly viewers: Viewer[];
+}
+
 interface Viewer {
-  view: StateView;
-  visible: Set<string>;
+  readonly id: string;
+  readonly holder: ViewHolder;
+  cell: Cell;
+  /** Set for the one patch during which the client moves between cells. */
+  transition?: Transition;
+  /** The patch number at which the client joined: it cannot change cells in that patch. */
+  joinedAt: number;
 }
 
 export class AvatarVisibility {
   private readonly grid: InterestGrid;
   private readonly avatars = new Map<string, Avatar>();
   private readonly viewers = new Map<string, Viewer>();
+  private readonly cells = new Map<number, Cell>();
   private readonly everyone = new StateView();
-  private order: string[] = [];
+  private readonly cols: number;
+  /** Avatars removed since the last patch: a client holding one waits a patch before switching. */
+  private readonly departed = new Set<string>();
+  private readonly transitions: Transition[] = [];
+  private patch = 0;
   private cursor = 0;
+  /** Cell switches since construction (metrics, tests). */
+  switches = 0;
 
-  /** @param refreshPatches every viewer is refreshed once per this many ticks (patches). */
-  constructor(readonly mode: InterestMode, width: number, height: number, private readonly opts: InterestOptions, private readonly refreshPatches = 5) {
+  constructor(readonly mode: InterestMode, private readonly width: number, private readonly height: number, private readonly opts: VisibilityOptions) {
     this.grid = new InterestGrid(width, height);
+    this.cols = Math.ceil(width / opts.cell);
   }
 
-  /** Registers a newcomer; returns the view to assign to its client. */
-  join(id: string, avatar: Avatar): StateView {
+  /** Registers a newcomer (its avatar already in the state's map) and gives its client a view. */
+  join(id: string, avatar: Avatar, holder: ViewHolder) {
     this.avatars.set(id, avatar);
     if (this.mode === "off") {
-      // One shared view: everyone gets every field, the owner-only ack included.
       this.everyone.add(avatar);
-      this.everyone.add(avatar, OWNER_TAG);
-      return this.everyone;
+      holder.view = this.everyone;
+      return;
     }
     this.grid.place(id, avatar.x, avatar.y);
-    const viewer: Viewer = { view: new StateView(), visible: new Set() };
+    const cell = this.cellOrCreate(this.cellKeyAt(avatar.x, avatar.y));
+    const viewer: Viewer = { id, holder, cell, joinedAt: this.patch };
     this.viewers.set(id, viewer);
-    this.order.push(id);
-    this.refreshViewer(id, viewer);
-    viewer.view.add(avatar, OWNER_TAG); // the input ack, for the owner only (IM6)
-    // Others near the newcomer see it at their next refresh (≤ 250 ms).
-    return viewer.view;
+    cell.clients.add(id);
+    // The newcomer is shown to its own cell at once (the cell's refresh applies the crowd cap).
+    this.show(cell, id);
+    holder.view = cell.view;
   }
 
   moved(id: string, x: number, y: number) {
     if (this.mode === "grid" && this.avatars.has(id)) this.grid.place(id, x, y);
   }
 
+  /** Call before the avatar is deleted from the state's map (a view can only delete an attached entry). */
   leave(id: string) {
     const avatar = this.avatars.get(id);
     if (!avatar) return;
@@ -60,48 +124,209 @@ export class AvatarVisibility {
       return;
     }
     this.grid.remove(id);
-    this.viewers.delete(id);
-    this.order = this.order.filter((o) => o !== id);
-    for (const v of this.viewers.values()) {
-      if (v.visible.delete(id)) v.view.remove(avatar);
+    const viewer = this.viewers.get(id);
+    if (viewer) {
+      this.viewers.delete(id);
+      viewer.cell.clients.delete(id);
+      if (viewer.transition) {
+        const t = viewer.transition;
+        t.viewers.splice(t.viewers.indexOf(viewer), 1);
+      }
     }
+    for (const cell of this.cells.values()) this.hide(cell, id, avatar);
+    for (const t of this.transitions) {
+      if (t.members.delete(id)) t.view.remove(avatar);
+    }
+    this.departed.add(id);
   }
 
-  /** Called once per patch: refreshes the next slice of viewers. */
+  /** Called once per patch, before it is encoded: cell moves, then a slice of cell refreshes. */
   tick() {
-    if (this.mode === "off" || this.order.length === 0) return;
-    const slice = Math.ceil(this.order.length / this.refreshPatches);
-    for (let i = 0; i < slice; i++) {
-      if (this.cursor >= this.order.length) this.cursor = 0;
-      const id = this.order[this.cursor++];
-      const viewer = this.viewers.get(id);
-      if (viewer) this.refreshViewer(id, viewer);
+    if (this.mode === "off") return;
+    this.patch++;
+    // 1. Last patch's transitions are over: their clients now hold what their cell has sent.
+    for (const t of this.transitions.splice(0)) {
+      for (const v of t.viewers) { v.transition = undefined; v.holder.view = v.cell.view; }
+      t.view.dispose();
     }
+    for (const cell of this.cells.values()) cell.followers.length = 0;
+    // 2. Clients that walked out of their cell (with one tile of slack against flicker) move.
+    const pairs = new Map<string, Transition>();
+    for (const v of this.viewers.values()) {
+      const a = this.avatars.get(v.id)!;
+      if (this.distanceToCell(v.cell, a.x, a.y) <= 1) continue;
+      if (v.joinedAt === this.patch - 1 || v.joinedAt === this.patch) continue; // its full state may not reflect the cell's last patch yet
+      if (this.holdsDeparted(v.cell)) continue; // stay a patch longer: the old view deletes it
+      const to = this.cellOrCreate(this.cellKeyAt(a.x, a.y));
+      const key = `${v.cell.key}>${to.key}`;
+      let t = pairs.get(key);
+      if (!t) {
+        t = this.transition(v.cell.sent, to);
+        pairs.set(key, t);
+      }
+      v.cell.clients.delete(v.id);
+      v.cell = to;
+      to.clients.add(v.id);
+      v.transition = t;
+      t.viewers.push(v);
+      v.holder.view = t.view;
+      this.switches++;
+    }
+    // 3. Refresh a slice of the cells (every cell once per refreshPatches patches).
+    const keys = [...this.cells.keys()];
+    const slice = Math.ceil(keys.length / this.opts.refreshPatches);
+    for (let i = 0; i < slice && keys.length > 0; i++) {
+      if (this.cursor >= keys.length) this.cursor = 0;
+      const cell = this.cells.get(keys[this.cursor++]);
+      if (cell) this.refresh(cell);
+    }
+    // 4. Cells nobody stands in are dropped (a fresh one is built when someone arrives).
+    for (const [key, cell] of this.cells) {
+      if (cell.clients.size === 0) {
+        cell.view.dispose();
+        this.cells.delete(key);
+      }
+    }
+    if (this.transitions.length > 0 || [...this.cells.values()].some((c) => c.view.changes.size > 0)) this.opts.touch?.();
   }
 
-  /** Ids visible to one viewer (tests and metrics). */
+  /** Called once the patch went out: every cell's clients now hold its members. */
+  patched() {
+    if (this.mode === "off") return;
+    const direct = new Set<Cell>();
+    for (const v of this.viewers.values()) if (!v.transition) direct.add(v.cell);
+    for (const cell of this.cells.values()) {
+      if (cell.changed) { cell.sent = new Set(cell.members); cell.changed = false; }
+      // Nobody received this view's changes (its clients all came in through transitions, which
+      // carried the same membership): drop them rather than replay them later.
+      if (!direct.has(cell)) cell.view.changes.clear();
+    }
+    this.departed.clear();
+  }
+
+  /** Ids visible to one client (tests and metrics). */
   visibleTo(id: string): ReadonlySet<string> | undefined {
-    return this.viewers.get(id)?.visible;
+    const v = this.viewers.get(id);
+    return v ? (v.transition?.members ?? v.cell.members) : undefined;
   }
 
-  private refreshViewer(id: string, viewer: Viewer) {
-    const me = this.avatars.get(id)!;
-    const { ids, reach } = this.grid.nearby(me.x, me.y, this.opts);
+  /** Distinct views encoded per patch (metrics): occupied cells plus this patch's transitions. */
+  get viewCount(): number {
+    return this.mode === "off" ? 1 : this.cells.size + this.transitions.length;
+  }
+
+  private holdsDeparted(cell: Cell): boolean {
+    if (this.departed.size === 0) return false;
+    for (const id of this.departed) if (cell.sent.has(id)) return true;
+    return false;
+  }
+
+  /** A view that takes a client holding `held` to what `to` shows, without resending what it has. */
+  private transition(held: ReadonlySet<string>, to: Cell): Transition {
+    const view = new StateView();
+    const t: Transition = { view, members: new Set(to.members), viewers: [] };
+    for (const id of to.members) {
+      const avatar = this.avatars.get(id)!;
+      if (held.has(id)) markHeld(view, avatar);
+      else view.add(avatar);
+    }
+    for (const id of held) {
+      if (to.members.has(id)) continue;
+      const avatar = this.avatars.get(id);
+      if (avatar) view.remove(avatar);
+    }
+    this.transitions.push(t);
+    to.followers.push(t);
+    return t;
+  }
+
+  private refresh(cell: Cell) {
+    const { ids, reach } = this.grid.nearby(this.centreX(cell), this.centreY(cell), this.opts);
     const next = new Set(ids);
-    next.add(id);
     // Hysteresis (IM2): someone already shown stays while within one ring past the reach, so a
     // crowd's edge does not flicker in and out as people shuffle.
-    for (const other of viewer.visible) {
+    const centre = { x: this.centreX(cell), y: this.centreY(cell) };
+    for (const other of cell.members) {
       if (next.has(other)) continue;
       const a = this.avatars.get(other);
-      if (a && tileDistance(a, me) <= Math.min(reach + 1, this.opts.radius)) next.add(other);
+      if (a && tileDistance(a, centre) <= Math.min(reach + 1, this.opts.radius)) next.add(other);
     }
-    for (const other of viewer.visible) {
-      if (!next.has(other)) viewer.view.remove(this.avatars.get(other)!);
+    for (const other of [...cell.members]) if (!next.has(other)) this.hide(cell, other, this.avatars.get(other)!);
+    for (const other of next) if (!cell.members.has(other)) this.show(cell, other);
+  }
+
+  private show(cell: Cell, id: string) {
+    const avatar = this.avatars.get(id)!;
+    cell.members.add(id);
+    cell.view.add(avatar);
+    cell.changed = true;
+    for (const t of cell.followers) {
+      if (!t.members.has(id)) { t.members.add(id); t.view.add(avatar); }
     }
-    for (const other of next) {
-      if (!viewer.visible.has(other)) viewer.view.add(this.avatars.get(other)!);
+  }
+
+  private hide(cell: Cell, id: string, avatar: Avatar) {
+    if (!cell.members.delete(id)) return;
+    cell.view.remove(avatar);
+    cell.changed = true;
+    for (const t of cell.followers) {
+      if (t.members.delete(id)) t.view.remove(avatar);
     }
-    viewer.visible = next;
+  }
+
+  private cellOrCreate(key: number): Cell {
+    let cell = this.cells.get(key);
+    if (cell) return cell;
+    const cx = key % this.cols;
+    const cy = Math.floor(key / this.cols);
+    cell = { key, cx, cy, view: new StateView(), members: new Set(), sent: new Set(), clients: new Set(), followers: [], changed: false };
+    this.cells.set(key, cell);
+    // Nobody holds anything through a fresh view: its members are marked visible without being
+    // queued (clients reach it through a transition, or a full state at join).
+    const { ids } = this.grid.nearby(this.centreX(cell), this.centreY(cell), this.opts);
+    for (const id of ids) {
+      cell.members.add(id);
+      markHeld(cell.view, this.avatars.get(id)!);
+    }
+    cell.sent = new Set(cell.members);
+    return cell;
+  }
+
+  private cellKeyAt(x: number, y: number): number {
+    return Math.floor(y / this.opts.cell) * this.cols + Math.floor(x / this.opts.cell);
+  }
+
+  private centreX(cell: Cell): number {
+    return Math.min(this.width - 1, cell.cx * this.opts.cell + (this.opts.cell >> 1));
+  }
+
+  private centreY(cell: Cell): number {
+    return Math.min(this.height - 1, cell.cy * this.opts.cell + (this.opts.cell >> 1));
+  }
+
+  /** Chebyshev distance from a tile to the cell's rectangle (0 inside). */
+  private distanceToCell(cell: Cell, x: number, y: number): number {
+    const x0 = cell.cx * this.opts.cell;
+    const y0 = cell.cy * this.opts.cell;
+    const dx = x < x0 ? x0 - x : x >= x0 + this.opts.cell ? x - (x0 + this.opts.cell - 1) : 0;
+    const dy = y < y0 ? y0 - y : y >= y0 + this.opts.cell ? y - (y0 + this.opts.cell - 1) : 0;
+    return Math.max(dx, dy);
+  }
+}
+
+/**
+ * Marks an avatar (and the path to it) visible to `view` without queueing anything to send: for
+ * a view whose client already holds the avatar, or a fresh cell view nobody holds anything through.
+ */
+function markHeld(view: StateView, avatar: Avatar) {
+  let ref: unknown = avatar;
+  while (ref) {
+    const tree = (ref as Record<symbol, { parent?: unknown; root?: unknown } | undefined>)[$changes];
+    if (!tree) break;
+    // A view learns its id (the bit it owns on every tree) on its first add(); markVisible needs
+    // it, so bind a fresh view the same way (schema 5.0: StateView#_bindRoot).
+    if (view.id === -1) (view as unknown as { _bindRoot(root: unknown): void })._bindRoot(tree.root);
+    view.markVisible(tree as never);
+    ref = tree.parent;
   }
 }
