@@ -27,6 +27,14 @@ export const STEP_REFILL_MS = 120;
  * write per client, so very large spaces trade latency for CPU with PATCH_MS=100 (BENCHMARKS.md).
  */
 export const PATCH_MS = 50;
+/**
+ * A crowded space (CROWD_SIZE people or more; back below 80 % of it) patches every CROWD_PATCH_MS
+ * and sends each mover's ack with its patch, in the same socket write (IM8): one write per client
+ * per patch instead of one per patch plus one per step. Socket writes are the largest cost of a
+ * big room (BENCHMARKS.md); avatars glide between tiles over STEP_MS anyway.
+ */
+export const CROWD_SIZE = 300;
+export const CROWD_PATCH_MS = 100;
 
 /** User text limits (characters, after trimming). */
 export const NAME_MAX = 24;

@@ -50,6 +50,8 @@ export interface SpaceRoomDeps {
   interestOptions: InterestOptions & { cell: number };
   /** Patch interval in ms (PATCH_MS by default). */
   patchMs: number;
+  /** IM8: from `size` people on, patch every `patchMs` with the acks in the patch's write. */
+  crowd: { size: number; patchMs: number };
   /** Where analytics events go (never read back, never awaited). */
   analytics?: AnalyticsPort;
   /** Last positions for failover and drain (CL3, CL4); none: no resume. */
@@ -122,6 +124,11 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private conversations!: ConversationTracker;
   private joinedAt = new Map<string, number>();
   private proximityEvery = 4;
+  private patchMs = 50;
+  /** IM8: the space is crowded: patches less often, acks held for the patch. */
+  private crowded = false;
+  private crowdTimer: NodeJS.Timeout | undefined;
+  private readonly heldAcks = new Map<Client, ServerMessages["ack"]>();
   /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
   private draining = false;
   /** TP1/TP4: reports people with a role to the team, relays the team's announcements here. */
@@ -171,14 +178,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.metadata = { spaceId: this.spaceId };
     this.state = new SpaceState();
     this.syncAllContent();
-    const patchMs = this.deps.patchMs;
     this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, {
       ...this.deps.interestOptions,
-      refreshPatches: Math.max(1, Math.round(INTEREST_REFRESH_MS / patchMs)),
+      refreshPatches: 1,
       touch: () => { this.state.viewEpoch = (this.state.viewEpoch + 1) & 255; },
     });
-    this.proximityEvery = Math.max(1, Math.round(PROXIMITY_MS / patchMs));
-    this.setPatchRate(patchMs);
+    this.pace(this.deps.patchMs);
     // Hard backstop only, above the point where the InboundGuard disconnects a flooder.
     this.maxMessagesPerSecond = 1000;
 
@@ -226,6 +231,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.conversations = new ConversationTracker(this.roomId);
     this.track({ type: "room_created" });
     this.clock.setInterval(() => this.sampleOccupancy(), PRESENCE_SAMPLE_S * 1000);
+    // A Node timer, not this.clock: Colyseus runs the room clock's timers inside the patch.
+    this.crowdTimer = setInterval(() => { if (this.crowded) this.updateConversations(); }, PROXIMITY_MS);
     if (this.deps.positions) this.clock.setInterval(() => void this.savePositions(), POSITIONS_SAVE_MS);
     this.teamLink = this.deps.team?.forRoom(this.space, (a) => { for (const c of this.clients) this.sendTo(c, "announcement", a); });
     metrics.roomCreateSeconds.observe((performance.now() - createStart) / 1000);
@@ -277,6 +284,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       }
     });
     metrics.ccu.inc();
+    this.checkCrowd();
     this.joinedAt.set(client.sessionId, Date.now());
     const who = { session: client.sessionId, user: opts.name, x: spot.x, y: spot.y };
     this.track({ type: "session_start", detail: opts.client, ...who });
@@ -461,6 +469,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
+    this.heldAcks.delete(client);
+    this.checkCrowd();
     this.teamLink?.left(client.sessionId);
     if (!this.draining) this.deps.positions?.forget(this.spaceId, client.sessionId).catch(() => {});
   }
@@ -517,10 +527,55 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       });
   }
 
+  /** Sets the patch interval and what is counted in patches (interest refresh, conversations). */
+  private pace(patchMs: number) {
+    this.patchMs = patchMs;
+    this.visibility.setRefreshPatches(Math.round(INTEREST_REFRESH_MS / patchMs));
+    this.proximityEvery = Math.max(1, Math.round(PROXIMITY_MS / patchMs));
+    this.setPatchRate(patchMs);
+  }
+
+  /** IM8: a crowded space patches less often and sends acks with the patch (hysteresis: 80 %). */
+  private checkCrowd() {
+    const n = this.seats.size;
+    const { size, patchMs } = this.deps.crowd;
+    if (!this.crowded && n >= size) {
+      this.crowded = true;
+      this.pace(Math.max(patchMs, this.deps.patchMs));
+      logger.info({ space: this.spaceId, people: n, patchMs: this.patchMs }, "crowded space: fewer patches, acks with the patch");
+    } else if (this.crowded && n < Math.floor(size * 0.8)) {
+      this.crowded = false;
+      this.pace(this.deps.patchMs);
+      this.flushAcks();
+    }
+  }
+
+  /** Corks every client's socket (ws's WebSocket keeps it as `_socket`) until uncorked. */
+  private corkAll(): { uncork(): void }[] {
+    const out: { uncork(): void }[] = [];
+    for (const c of this.clients) {
+      const socket = (c.ref as { _socket?: { cork(): void; uncork(): void } } | undefined)?._socket;
+      if (socket) { socket.cork(); out.push(socket); }
+    }
+    return out;
+  }
+
+  /** Sends the acks held for the patch that just went out (IM8). */
+  private flushAcks() {
+    for (const [client, ack] of this.heldAcks) this.sendTo(client, "ack", ack);
+    this.heldAcks.clear();
+  }
+
   /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */
   override broadcastPatch() {
     const start = performance.now();
+    // IM8: in a crowd, each client's patch and ack leave in one socket write.
+    const corked = this.crowded ? this.corkAll() : undefined;
     const sent = super.broadcastPatch();
+    if (corked) {
+      this.flushAcks();
+      for (const s of corked) s.uncork();
+    }
     this.visibility?.patched();
     metrics.patchSeconds.observe((performance.now() - start) / 1000);
     if (this.afterPatch.length > 0) for (const send of this.afterPatch.splice(0)) send();
@@ -532,7 +587,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     // Colyseus's patch timer runs from construction, i.e. also while onCreate awaits the store.
     if (!this.visibility) return;
     this.visibility.tick();
-    if (++this.patches % this.proximityEvery === 0) this.updateConversations();
+    // Conversations are recomputed at every other patch (PROXIMITY_MS), but not at a crowded
+    // space's patches: there they run on their own timer, so the patch (and the acks it carries,
+    // IM8) goes out sooner.
+    if (!this.crowded && ++this.patches % this.proximityEvery === 0) this.updateConversations();
   }
 
   /** AN1: fills in the room's fields; synchronous and O(1) (the pipeline only enqueues). */
@@ -617,6 +675,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onDispose() {
+    clearInterval(this.crowdTimer);
     this.teamLink?.close();
     // A room whose onCreate failed (e.g. the space was deleted meanwhile) never started.
     if (!this.conversations) return;
@@ -678,6 +737,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     }
     if (reason !== undefined || !outcome.ok) {
       seat.lastSeq = msg.seq;
+      this.heldAcks.delete(client); // the correction is newer
       metrics.countRejection(reason ?? MoveRejection.NOT_ADJACENT);
       this.sendTo(client, "correction", { seq: msg.seq, x: avatar.x, y: avatar.y, dir: avatar.dir as Dir, reason: reason ?? MoveRejection.NOT_ADJACENT });
       return;
@@ -686,9 +746,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     avatar.x = outcome.pose.x;
     avatar.y = outcome.pose.y;
     avatar.dir = outcome.pose.dir;
-    // MV7: the mover's ack, at once and to the mover only; everyone else gets the tile in the patch.
+    // MV7: the mover's ack, at once and to the mover only (in a crowd with the next patch, IM8);
+    // everyone else gets the tile in the patch.
     seat.lastSeq = msg.seq;
-    this.sendTo(client, "ack", [msg.seq, outcome.pose.x, outcome.pose.y, outcome.pose.dir]);
+    const ack: ServerMessages["ack"] = [msg.seq, outcome.pose.x, outcome.pose.y, outcome.pose.dir];
+    if (this.crowded) this.heldAcks.set(client, ack);
+    else this.sendTo(client, "ack", ack);
   }
 
   private sendTo<K extends keyof ServerMessages>(client: Client, type: K, msg: ServerMessages[K]) {

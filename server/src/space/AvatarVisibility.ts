@@ -82,6 +82,8 @@ export class AvatarVisibility {
   /** Avatars removed since the last patch: a client holding one waits a patch before switching. */
   private readonly departed = new Set<string>();
   private readonly transitions: Transition[] = [];
+  /** Transition views ready for reuse (see release). */
+  private readonly pool: StateView[] = [];
   private patch = 0;
   private cursor = 0;
   /** Cell switches since construction (metrics, tests). */
@@ -147,7 +149,7 @@ export class AvatarVisibility {
     // 1. Last patch's transitions are over: their clients now hold what their cell has sent.
     for (const t of this.transitions.splice(0)) {
       for (const v of t.viewers) { v.transition = undefined; v.holder.view = v.cell.view; }
-      t.view.dispose();
+      this.release(t);
     }
     for (const cell of this.cells.values()) cell.followers.length = 0;
     // 2. Clients that walked out of their cell (with one tile of slack against flicker) move.
@@ -210,6 +212,11 @@ export class AvatarVisibility {
     return v ? (v.transition?.members ?? v.cell.members) : undefined;
   }
 
+  /** The patch interval changed (a crowded space patches less often): keep the refresh period in ms. */
+  setRefreshPatches(n: number) {
+    this.opts.refreshPatches = Math.max(1, n);
+  }
+
   /** Distinct views encoded per patch (metrics): occupied cells plus this patch's transitions. */
   get viewCount(): number {
     return this.mode === "off" ? 1 : this.cells.size + this.transitions.length;
@@ -222,8 +229,25 @@ export class AvatarVisibility {
   }
 
   /** A view that takes a client holding `held` to what `to` shows, without resending what it has. */
+  /**
+   * Transition views are reused: dispose() clears the view's bit on every tree of the state (all
+   * avatars, people and content), while a used transition view is cleared by unmarking just the
+   * avatars it showed (the state root and the avatars map stay visible, as for every view).
+   */
+  private release(t: Transition) {
+    // Avatars that left meanwhile were removed from `members` by view.remove, which unmarked them.
+    for (const id of t.members) {
+      const avatar = this.avatars.get(id);
+      const tree = avatar && (avatar as unknown as Record<symbol, unknown>)[$changes];
+      if (tree) t.view.unmarkVisible(tree as never);
+    }
+    t.view.changes.clear();
+    if (this.pool.length < 64) this.pool.push(t.view);
+    else t.view.dispose();
+  }
+
   private transition(held: ReadonlySet<string>, to: Cell): Transition {
-    const view = new StateView();
+    const view = this.pool.pop() ?? new StateView();
     const t: Transition = { view, members: new Set(to.members), viewers: [] };
     for (const id of to.members) {
       const avatar = this.avatars.get(id)!;
