@@ -24,7 +24,7 @@ export const STEP_REFILL_MS = 120;
 
 /**
  * Default patch interval of a space room: 20 state patches per second. Each patch is one socket
- * write per client, so very large spaces trade latency for CPU with PATCH_MS=100 (BENCHMARKS.md).
+ * write per client; crowded spaces patch less often (CROWD_*, below).
  */
 export const PATCH_MS = 50;
 /**
@@ -35,6 +35,8 @@ export const PATCH_MS = 50;
  */
 export const CROWD_SIZE = 300;
 export const CROWD_PATCH_MS = 100;
+/** A crowded space recomputes conversations this many times less often (every 400 ms). */
+export const CROWD_PROXIMITY_FACTOR = 2;
 
 /** User text limits (characters, after trimming). */
 export const NAME_MAX = 24;

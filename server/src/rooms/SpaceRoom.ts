@@ -13,7 +13,7 @@ import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes
 import { applyMove, freshStepBudget, spendStep, type StepBudget } from "../../../shared/movement.ts";
 import { MoveRejection } from "../../../shared/codes.ts";
 import {
-  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, EMOTE_MIN_MS, EMOTE_SHOW_MS, INTEREST_REFRESH_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
+  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, CROWD_PROXIMITY_FACTOR, EMOTE_MIN_MS, EMOTE_SHOW_MS, INTEREST_REFRESH_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
 } from "../../../shared/constants.ts";
 import { EMOTES, MediaFlag, STATUSES, type ChatMessage, type SpotlightInfo } from "../../../shared/protocol.ts";
 import { areaAt, spotlightAt } from "../../../shared/map.ts";
@@ -129,6 +129,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private crowded = false;
   private crowdTimer: NodeJS.Timeout | undefined;
   private readonly heldAcks = new Map<Client, ServerMessages["ack"]>();
+  /** IM8: in a crowd, `peers` updates (a full snapshot each: the latest wins) wait for the patch write too. */
+  private readonly heldPeers = new Map<Client, ServerMessages["peers"]>();
   /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
   private draining = false;
   /** TP1/TP4: reports people with a role to the team, relays the team's announcements here. */
@@ -232,7 +234,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.track({ type: "room_created" });
     this.clock.setInterval(() => this.sampleOccupancy(), PRESENCE_SAMPLE_S * 1000);
     // A Node timer, not this.clock: Colyseus runs the room clock's timers inside the patch.
-    this.crowdTimer = setInterval(() => { if (this.crowded) this.updateConversations(); }, PROXIMITY_MS);
+    this.crowdTimer = setInterval(() => { if (this.crowded) this.updateConversations(); }, PROXIMITY_MS * CROWD_PROXIMITY_FACTOR);
     if (this.deps.positions) this.clock.setInterval(() => void this.savePositions(), POSITIONS_SAVE_MS);
     this.teamLink = this.deps.team?.forRoom(this.space, (a) => { for (const c of this.clients) this.sendTo(c, "announcement", a); });
     metrics.roomCreateSeconds.observe((performance.now() - createStart) / 1000);
@@ -470,6 +472,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
     this.heldAcks.delete(client);
+    this.heldPeers.delete(client);
     this.checkCrowd();
     this.teamLink?.left(client.sessionId);
     if (!this.draining) this.deps.positions?.forget(this.spaceId, client.sessionId).catch(() => {});
@@ -564,6 +567,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private flushAcks() {
     for (const [client, ack] of this.heldAcks) this.sendTo(client, "ack", ack);
     this.heldAcks.clear();
+    for (const [client, peers] of this.heldPeers) this.sendTo(client, "peers", peers);
+    this.heldPeers.clear();
   }
 
   /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */
@@ -635,7 +640,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       seat.listening = l.listening;
       seat.sentSpotlight = sentSpotlight;
       const client = this.clients.getById(id);
-      if (client) this.sendTo(client, "peers", { peers: l.peers, area: seat.area, spotlight, speaking: l.speaking, listening: l.listening });
+      const msg: ServerMessages["peers"] = { peers: l.peers, area: seat.area, spotlight, speaking: l.speaking, listening: l.listening };
+      if (client && this.crowded) this.heldPeers.set(client, msg);
+      else if (client) this.sendTo(client, "peers", msg);
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * Who sees whom (SPEC IM1–IM4). A tile-level occupancy grid answers "the avatars nearest to this
+ * Who sees whom (SPEC IM1, IM2). A tile-level occupancy grid answers "the avatars nearest to this
  * tile" by scanning square rings outward, so results come out nearest-first without sorting and a
  * query costs the rings it scans, not the size of the crowd. Knows nothing of Colyseus; the room
  * turns its answers into StateView add/remove calls.
