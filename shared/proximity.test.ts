@@ -65,6 +65,25 @@ describe("PX conversations", () => {
       { seed: 31337, numRuns: 300 },
     );
   });
+
+  it("PX5 each person's candidates are the nearest (distance, then id), also in a dense crowd", () => {
+    // Reference: everyone within the radius, sorted, cut to cap − 1; links kept when mutual.
+    const reference = (people: Presence[], radius: number, cap: number) => {
+      const d = (a: Presence, b: Presence) => Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
+      const chosen = new Map(people.map((me) => [me.id, new Set(people
+        .filter((o) => o !== me && d(me, o) <= radius)
+        .sort((a, b) => d(me, a) - d(me, b) || (a.id < b.id ? -1 : 1))
+        .slice(0, cap - 1).map((o) => o.id))]));
+      return new Map(people.map((p) => [p.id, [...chosen.get(p.id)!].filter((o) => chosen.get(o)!.has(p.id)).sort()]));
+    };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 6 })), { maxLength: 120 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 8 }), (spots, radius, cap) => {
+        const people: Presence[] = spots.map(([x, y], i) => ({ id: `u${i}`, x, y, status: "available" }));
+        expect(conversationPeers(people, { radius, cap })).toEqual(reference(people, radius, cap));
+      }),
+      { seed: 4242, numRuns: 200 },
+    );
+  });
 });
 
 describe("PX7–PX8 spotlight", () => {

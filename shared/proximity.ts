@@ -50,12 +50,18 @@ export function conversationPeers(people: readonly Presence[], opts: ProximityOp
   const key = (x: number, y: number) => y * 65536 + x;
   for (const p of outside) (cells.get(key(p.x, p.y)) ?? cells.set(key(p.x, p.y), []).get(key(p.x, p.y))!).push(p);
   for (const me of outside) {
+    // Square rings outward, stopping after the ring in which `keep` were found: the nearest
+    // `keep` (by distance, then id) all lie within it, so a dense crowd costs its first rings,
+    // not everyone within the radius (a 1,000-person hotspot made this quadratic).
     const near: Presence[] = [];
-    for (let dy = -opts.radius; dy <= opts.radius; dy++) {
-      for (let dx = -opts.radius; dx <= opts.radius; dx++) {
-        const c = cells.get(key(me.x + dx, me.y + dy));
-        if (c) for (const o of c) if (o !== me) near.push(o);
-      }
+    const take = (x: number, y: number) => {
+      const c = cells.get(key(x, y));
+      if (c) for (const o of c) if (o !== me) near.push(o);
+    };
+    take(me.x, me.y);
+    for (let r = 1; r <= opts.radius && near.length < keep; r++) {
+      for (let dx = -r; dx <= r; dx++) { take(me.x + dx, me.y - r); take(me.x + dx, me.y + r); }
+      for (let dy = -r + 1; dy <= r - 1; dy++) { take(me.x - r, me.y + dy); take(me.x + r, me.y + dy); }
     }
     candidates.set(me.id, near.sort(byDistanceThenId(me)).slice(0, keep));
   }
