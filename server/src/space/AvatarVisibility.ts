@@ -350,6 +350,7 @@ function markHeld(view: StateView, avatar: Avatar) {
     // A view learns its id (the bit it owns on every tree) on its first add(); markVisible needs
     // it, so bind a fresh view the same way (schema 5.0: StateView#_bindRoot).
     if (view.id === -1) (view as unknown as { _bindRoot(root: unknown): void })._bindRoot(tree.root);
+    else if (ref !== avatar && view.isVisible(tree as never)) break; // the rest of the path is too
     view.markVisible(tree as never);
     ref = tree.parent;
   }
