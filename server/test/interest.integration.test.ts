@@ -55,6 +55,24 @@ describe("IM1–IM3 who receives whom", () => {
     await near.leave();
   });
 
+  it("IM7 after a dropped connection comes back, the view still follows the person across cells", async () => {
+    const ada = await joinAs(server, "im-3", "Ada");
+    await walkRight(ada, 9); // x = 10
+    ada.reconnection.minUptime = 0; // the SDK skips reconnecting sessions younger than 5 s by default
+    let reconnected = false;
+    ada.onReconnect(() => { reconnected = true; });
+    (ada.connection.transport as unknown as { ws: { close(code: number): void } }).ws.close(4010);
+    await until(() => reconnected, "Ada reconnected", 10_000);
+    const bob = await joinAs(server, "im-3", "Bob");
+    await walkRight(bob, 19); // x = 20, far from where Ada reconnected
+    await sleep(400);
+    expect(ada.state.avatars.has(bob.sessionId)).toBe(false);
+    await walkRight(ada, 9, (ada.ack?.[0] ?? 0) + 1); // x = 19: several cells on
+    await until(() => ada.state.avatars.get(bob.sessionId)?.x === 20, "Ada sees Bob where he stands");
+    await ada.leave();
+    await bob.leave();
+  });
+
   it("positions keep flowing for avatars in view while both walk (the view follows)", async () => {
     const a = await joinAs(server, "im-2", "A");
     const b = await joinAs(server, "im-2", "B");

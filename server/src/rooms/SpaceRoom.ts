@@ -128,9 +128,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** IM8: the space is crowded: patches less often, acks held for the patch. */
   private crowded = false;
   private crowdTimer: NodeJS.Timeout | undefined;
-  private readonly heldAcks = new Map<Client, ServerMessages["ack"]>();
+  private readonly heldAcks = new Map<string, ServerMessages["ack"]>();
   /** IM8: in a crowd, `peers` updates (a full snapshot each: the latest wins) wait for the patch write too. */
-  private readonly heldPeers = new Map<Client, ServerMessages["peers"]>();
+  private readonly heldPeers = new Map<string, ServerMessages["peers"]>();
   /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
   private draining = false;
   /** TP1/TP4: reports people with a role to the team, relays the team's announcements here. */
@@ -454,6 +454,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onReconnect(client: Client) {
+    this.visibility.rebind(client.sessionId, client);
     debugRoom("%s reconnected to %s", client.sessionId, this.spaceId);
   }
 
@@ -471,8 +472,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
-    this.heldAcks.delete(client);
-    this.heldPeers.delete(client);
+    this.heldAcks.delete(client.sessionId);
+    this.heldPeers.delete(client.sessionId);
     this.checkCrowd();
     this.teamLink?.left(client.sessionId);
     if (!this.draining) this.deps.positions?.forget(this.spaceId, client.sessionId).catch(() => {});
@@ -565,9 +566,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   /** Sends the acks held for the patch that just went out (IM8). */
   private flushAcks() {
-    for (const [client, ack] of this.heldAcks) this.sendTo(client, "ack", ack);
+    // Keyed by session: a client that reconnected meanwhile is a new object.
+    for (const [id, ack] of this.heldAcks) { const c = this.clients.getById(id); if (c) this.sendTo(c, "ack", ack); }
     this.heldAcks.clear();
-    for (const [client, peers] of this.heldPeers) this.sendTo(client, "peers", peers);
+    for (const [id, peers] of this.heldPeers) { const c = this.clients.getById(id); if (c) this.sendTo(c, "peers", peers); }
     this.heldPeers.clear();
   }
 
@@ -641,7 +643,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       seat.sentSpotlight = sentSpotlight;
       const client = this.clients.getById(id);
       const msg: ServerMessages["peers"] = { peers: l.peers, area: seat.area, spotlight, speaking: l.speaking, listening: l.listening };
-      if (client && this.crowded) this.heldPeers.set(client, msg);
+      if (client && this.crowded) this.heldPeers.set(id, msg);
       else if (client) this.sendTo(client, "peers", msg);
     }
   }
@@ -744,7 +746,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     }
     if (reason !== undefined || !outcome.ok) {
       seat.lastSeq = msg.seq;
-      this.heldAcks.delete(client); // the correction is newer
+      this.heldAcks.delete(client.sessionId); // the correction is newer
       metrics.countRejection(reason ?? MoveRejection.NOT_ADJACENT);
       this.sendTo(client, "correction", { seq: msg.seq, x: avatar.x, y: avatar.y, dir: avatar.dir as Dir, reason: reason ?? MoveRejection.NOT_ADJACENT });
       return;
@@ -757,7 +759,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     // everyone else gets the tile in the patch.
     seat.lastSeq = msg.seq;
     const ack: ServerMessages["ack"] = [msg.seq, outcome.pose.x, outcome.pose.y, outcome.pose.dir];
-    if (this.crowded) this.heldAcks.set(client, ack);
+    if (this.crowded) this.heldAcks.set(client.sessionId, ack);
     else this.sendTo(client, "ack", ack);
   }
 

@@ -64,7 +64,8 @@ interface Transition {
 
 interface Viewer {
   readonly id: string;
-  readonly holder: ViewHolder;
+  /** The client object (replaced when it reconnects). */
+  holder: ViewHolder;
   cell: Cell;
   /** Set for the one patch during which the client moves between cells. */
   transition?: Transition;
@@ -110,6 +111,17 @@ export class AvatarVisibility {
     // The newcomer is shown to its own cell at once (the cell's refresh applies the crowd cap).
     this.show(cell, id);
     holder.view = cell.view;
+  }
+
+  /**
+   * The client reconnected as a new object (Colyseus copies the old one's view to it): views are
+   * assigned to this one from now on.
+   */
+  rebind(id: string, holder: ViewHolder) {
+    const v = this.viewers.get(id);
+    if (!v) return;
+    v.holder = holder;
+    holder.view = v.transition?.view ?? v.cell.view;
   }
 
   moved(id: string, x: number, y: number) {
