@@ -1,12 +1,13 @@
 /**
- * A crowded space (SPEC IM8), with the crowd threshold lowered to 3 people: moves are still
- * acknowledged one by one, but each ack now leaves with the patch that carries the move (so by the
- * time the mover reads its ack, its synced state already shows the tile), and conversations
- * still form on their own timer.
+ * A crowded space (SPEC IM8), with the crowd threshold lowered to 3 people and no load required:
+ * moves are still acknowledged one by one, but each ack now leaves with the patch that carries the
+ * move (so by the time the mover reads its ack, its synced state already shows the tile), and
+ * conversations still form on their own timer. (crowd-idle.integration.test.ts: on an idle
+ * server the same 3 people are not a crowd.)
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
-import { catalogOf, joinAs, sleep, startTestServer, until, type TestRoom } from "./harness.ts";
+import { catalogOf, joinAs, sleep, startTestServer, until, walkRightWatchingAcks, type TestRoom } from "./harness.ts";
 import { Dir, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
 import type { PlazaProcess } from "../src/app.ts";
@@ -20,7 +21,7 @@ const MAP = asciiTiledMap([
 ]);
 
 let server: PlazaProcess;
-beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), CROWD_SIZE: 3, CROWD_PATCH_MS: 100 }); });
+beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), CROWD_SIZE: 3, CROWD_PATCH_MS: 100, CROWD_ELU: 0 }); });
 afterAll(async () => { await server?.close(); });
 
 it("IM8 in a crowd every move is acknowledged with the patch that carries it, and conversations still form", async () => {
@@ -30,21 +31,9 @@ it("IM8 in a crowd every move is acknowledged with the patch that carries it, an
   const peers: ServerMessages["peers"][] = [];
   a.onMessage("peers", (m: ServerMessages["peers"]) => peers.push(m));
   // Each ack is checked against Ada's own synced avatar at the moment it arrives.
-  const seenAtAck: { seq: number; ack: [number, number]; state: [number, number] | undefined }[] = [];
-  a.onMessage("ack", ([seq, x, y]: ServerMessages["ack"]) => {
-    const me = a.state.avatars.get(a.sessionId);
-    seenAtAck.push({ seq, ack: [x, y], state: me && [me.x, me.y] });
-  });
-  const start = a.state.avatars.get(a.sessionId)!;
-  const [x0, y0] = [start.x, start.y];
-  for (let i = 1; i <= 6; i++) {
-    a.send("move", { seq: i, x: x0 + i, y: y0, dir: Dir.RIGHT });
-    await sleep(STEP_MS);
-  }
-  await until(() => a.ack?.[0] === 6, "all six moves acknowledged");
+  const { start: [x0, y0], acks: acked } = await walkRightWatchingAcks(a);
   expect(a.ack).toEqual([6, x0 + 6, y0, Dir.RIGHT]);
   expect(a.corrections).toEqual([]);
-  const acked = seenAtAck.filter((s) => s.seq > 0);
   expect(acked.length).toBeGreaterThan(0);
   for (const s of acked) expect(s.state, `ack ${s.seq}`).toEqual(s.ack); // the patch came first
   await until(() => b.state.avatars.get(a.sessionId)?.x === x0 + 6, "Bob sees Ada's last step");

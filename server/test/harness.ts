@@ -11,7 +11,8 @@ import { openPglite } from "../src/store/pglite.ts";
 import { parseTiledMap, type TiledMap } from "../../shared/map.ts";
 import type { MapCatalog } from "../src/space/MapCatalog.ts";
 import { SpaceState } from "../../shared/state.ts";
-import { PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
+import { Dir, PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
+import { STEP_MS } from "../../shared/constants.ts";
 
 export function catalogOf(tmj: TiledMap): MapCatalog {
   const loaded = { tmj, map: parseTiledMap(tmj) };
@@ -152,4 +153,24 @@ export async function freeSpots(server: PlazaProcess, spaceId: string, count: nu
   }
   if (out.length < count) throw new Error(`only ${out.length} free spots in ${spaceId}`);
   return out;
+}
+
+/**
+ * Walks six steps right at walking pace until the sixth is acknowledged (SPEC IM8 tests); returns
+ * the start tile and, per ack, the tile it names and the own synced tile at the moment it arrived.
+ */
+export async function walkRightWatchingAcks(a: TestRoom) {
+  const seenAtAck: { seq: number; ack: [number, number]; state: [number, number] | undefined }[] = [];
+  a.onMessage("ack", ([seq, x, y]: ServerMessages["ack"]) => {
+    const me = a.state.avatars.get(a.sessionId);
+    seenAtAck.push({ seq, ack: [x, y], state: me && [me.x, me.y] });
+  });
+  const me = a.state.avatars.get(a.sessionId)!; // a live object: copy the start tile
+  const [x0, y0] = [me.x, me.y];
+  for (let i = 1; i <= 6; i++) {
+    a.send("move", { seq: i, x: x0 + i, y: y0, dir: Dir.RIGHT });
+    await sleep(STEP_MS);
+  }
+  await until(() => a.ack?.[0] === 6, "all six moves acknowledged");
+  return { start: [x0, y0] as const, acks: seenAtAck.filter((s) => s.seq > 0) };
 }

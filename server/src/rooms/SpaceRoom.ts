@@ -3,6 +3,7 @@
  * plain classes beside it (InboundGuard, chooseSpawn, MapCatalog). Everyone asking for one
  * spaceId shares this room (filterBy(["spaceId"]) in app.ts).
  */
+import { performance } from "node:perf_hooks";
 import { CloseCode, Room, ServerError, type Client, type AuthContext } from "@colyseus/core";
 import { Avatar, Person, SpaceState } from "../../../shared/state.ts";
 import {
@@ -13,7 +14,7 @@ import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes
 import { applyMove, freshStepBudget, spendStep, type StepBudget } from "../../../shared/movement.ts";
 import { MoveRejection } from "../../../shared/codes.ts";
 import {
-  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, CROWD_PROXIMITY_FACTOR, EMOTE_MIN_MS, EMOTE_SHOW_MS, INTEREST_REFRESH_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
+  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, CROWD_CHECK_MS, CROWD_ELU_LEAVE, CROWD_PROXIMITY_FACTOR, EMOTE_MIN_MS, EMOTE_SHOW_MS, INTEREST_REFRESH_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
 } from "../../../shared/constants.ts";
 import { EMOTES, MediaFlag, STATUSES, type ChatMessage, type SpotlightInfo } from "../../../shared/protocol.ts";
 import { areaAt, spotlightAt } from "../../../shared/map.ts";
@@ -51,7 +52,7 @@ export interface SpaceRoomDeps {
   /** Patch interval in ms (PATCH_MS by default). */
   patchMs: number;
   /** IM8: from `size` people on, patch every `patchMs` with the acks in the patch's write. */
-  crowd: { size: number; patchMs: number };
+  crowd: { size: number; patchMs: number; elu: number };
   /** Where analytics events go (never read back, never awaited). */
   analytics?: AnalyticsPort;
   /** Last positions for failover and drain (CL3, CL4); none: no resume. */
@@ -128,6 +129,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** IM8: the space is crowded: patches less often, acks held for the patch. */
   private crowded = false;
   private crowdTimer: NodeJS.Timeout | undefined;
+  private loadTimer: NodeJS.Timeout | undefined;
+  private lastElu = performance.eventLoopUtilization();
+  /** Event-loop use of this process over the last CROWD_CHECK_MS (IM8). */
+  private elu = 0;
   private readonly heldAcks = new Map<string, ServerMessages["ack"]>();
   /** IM8: in a crowd, `peers` updates (a full snapshot each: the latest wins) wait for the patch write too. */
   private readonly heldPeers = new Map<string, ServerMessages["peers"]>();
@@ -235,6 +240,13 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.clock.setInterval(() => this.sampleOccupancy(), PRESENCE_SAMPLE_S * 1000);
     // A Node timer, not this.clock: Colyseus runs the room clock's timers inside the patch.
     this.crowdTimer = setInterval(() => { if (this.crowded) this.updateConversations(); }, PROXIMITY_MS * CROWD_PROXIMITY_FACTOR);
+    // The process's event-loop use since the last look, for IM8.
+    this.loadTimer = setInterval(() => {
+      const now = performance.eventLoopUtilization();
+      this.elu = performance.eventLoopUtilization(now, this.lastElu).utilization;
+      this.lastElu = now;
+      this.checkCrowd();
+    }, CROWD_CHECK_MS);
     if (this.deps.positions) this.clock.setInterval(() => void this.savePositions(), POSITIONS_SAVE_MS);
     this.teamLink = this.deps.team?.forRoom(this.space, (a) => { for (const c of this.clients) this.sendTo(c, "announcement", a); });
     metrics.roomCreateSeconds.observe((performance.now() - createStart) / 1000);
@@ -539,15 +551,19 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.setPatchRate(patchMs);
   }
 
-  /** IM8: a crowded space patches less often and sends acks with the patch (hysteresis: 80 %). */
+  /**
+   * IM8: a space with many people on a busy process patches less often and sends acks with the
+   * patch. Entered at CROWD_SIZE people and CROWD_ELU; left below 80 % of the people or under
+   * CROWD_ELU_LEAVE (a wide band: crowd mode itself lowers the load).
+   */
   private checkCrowd() {
     const n = this.seats.size;
-    const { size, patchMs } = this.deps.crowd;
-    if (!this.crowded && n >= size) {
+    const { size, patchMs, elu } = this.deps.crowd;
+    if (!this.crowded && n >= size && this.elu >= elu) {
       this.crowded = true;
       this.pace(Math.max(patchMs, this.deps.patchMs));
-      logger.info({ space: this.spaceId, people: n, patchMs: this.patchMs }, "crowded space: fewer patches, acks with the patch");
-    } else if (this.crowded && n < Math.floor(size * 0.8)) {
+      logger.info({ space: this.spaceId, people: n, elu: this.elu, patchMs: this.patchMs }, "crowded space: fewer patches, acks with the patch");
+    } else if (this.crowded && (n < Math.floor(size * 0.8) || this.elu < Math.min(elu, CROWD_ELU_LEAVE))) {
       this.crowded = false;
       this.pace(this.deps.patchMs);
       this.flushAcks();
@@ -685,6 +701,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   override onDispose() {
     clearInterval(this.crowdTimer);
+    clearInterval(this.loadTimer);
     this.teamLink?.close();
     // A room whose onCreate failed (e.g. the space was deleted meanwhile) never started.
     if (!this.conversations) return;

@@ -1,0 +1,32 @@
+/**
+ * SPEC IM8, the other side: three people with the crowd threshold at 3 on an idle server are not a
+ * crowd (crowd mode also needs a busy event loop), so acks go out at once, ahead of the patch.
+ * Its own file: Colyseus's matchmaker is process-wide, one space-room definition per process.
+ */
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
+import { catalogOf, joinAs, startTestServer, walkRightWatchingAcks } from "./harness.ts";
+import { Dir } from "../../shared/protocol.ts";
+import type { PlazaProcess } from "../src/app.ts";
+
+const MAP = asciiTiledMap([
+  "##################",
+  "#S...............#",
+  "#S...............#",
+  "#S...............#",
+  "##################",
+]);
+
+let server: PlazaProcess;
+beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), CROWD_SIZE: 3, CROWD_PATCH_MS: 100 }); });
+afterAll(async () => { await server?.close(); });
+
+it("IM8 on an idle server a busy space is not a crowd: acks go out at once, before the patch", async () => {
+  const rooms = [await joinAs(server, "calm", "Ada"), await joinAs(server, "calm", "Bob"), await joinAs(server, "calm", "Cy")];
+  const { start: [x0, y0], acks: acked } = await walkRightWatchingAcks(rooms[0]);
+  expect(rooms[0].ack).toEqual([6, x0 + 6, y0, Dir.RIGHT]);
+  expect(rooms[0].corrections).toEqual([]);
+  expect(acked.length).toBe(6);
+  for (const s of acked) expect(s.state, `ack ${s.seq}`).not.toEqual(s.ack); // the ack came first
+  for (const r of rooms) await r.leave();
+});
