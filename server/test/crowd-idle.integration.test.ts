@@ -4,21 +4,13 @@
  * Its own file: Colyseus's matchmaker is process-wide, one space-room definition per process.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
-import { catalogOf, joinAs, startTestServer, walkRightWatchingAcks } from "./harness.ts";
+import { THREE_LANES, catalogOf, joinAs, startTestServer, walkRightWatchingAcks } from "./harness.ts";
 import { Dir } from "../../shared/protocol.ts";
 import type { PlazaProcess } from "../src/app.ts";
 
-const MAP = asciiTiledMap([
-  "##################",
-  "#S...............#",
-  "#S...............#",
-  "#S...............#",
-  "##################",
-]);
 
 let server: PlazaProcess;
-beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), CROWD_SIZE: 3, CROWD_PATCH_MS: 100 }); });
+beforeAll(async () => { server = await startTestServer({ maps: catalogOf(THREE_LANES), CROWD_SIZE: 3, CROWD_PATCH_MS: 100 }); });
 afterAll(async () => { await server?.close(); });
 
 it("IM8 on an idle server a busy space is not a crowd: acks go out at once, before the patch", async () => {

@@ -6,22 +6,14 @@
  * server the same 3 people are not a crowd.)
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
-import { catalogOf, joinAs, sleep, startTestServer, until, walkRightWatchingAcks, type TestRoom } from "./harness.ts";
+import { THREE_LANES, catalogOf, joinAs, sleep, startTestServer, until, walkRightWatchingAcks, type TestRoom } from "./harness.ts";
 import { Dir, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
 import type { PlazaProcess } from "../src/app.ts";
 
-const MAP = asciiTiledMap([
-  "##################",
-  "#S...............#",
-  "#S...............#",
-  "#S...............#",
-  "##################",
-]);
 
 let server: PlazaProcess;
-beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), CROWD_SIZE: 3, CROWD_PATCH_MS: 100, CROWD_ELU: 0 }); });
+beforeAll(async () => { server = await startTestServer({ maps: catalogOf(THREE_LANES), CROWD_SIZE: 3, CROWD_PATCH_MS: 100, CROWD_ELU: 0 }); });
 afterAll(async () => { await server?.close(); });
 
 it("IM8 in a crowd every move is acknowledged with the patch that carries it, and conversations still form", async () => {

@@ -13,6 +13,7 @@ import type { MapCatalog } from "../src/space/MapCatalog.ts";
 import { SpaceState } from "../../shared/state.ts";
 import { Dir, PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
+import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
 
 export function catalogOf(tmj: TiledMap): MapCatalog {
   const loaded = { tmj, map: parseTiledMap(tmj) };
@@ -154,6 +155,15 @@ export async function freeSpots(server: PlazaProcess, spaceId: string, count: nu
   if (out.length < count) throw new Error(`only ${out.length} free spots in ${spaceId}`);
   return out;
 }
+
+/** Three open lanes, 16 tiles long, each with a spawn at its left end (the IM8 tests walk them). */
+export const THREE_LANES = asciiTiledMap([
+  "##################",
+  "#S...............#",
+  "#S...............#",
+  "#S...............#",
+  "##################",
+]);
 
 /**
  * Walks six steps right at walking pace until the sixth is acknowledged (SPEC IM8 tests); returns
