@@ -10,19 +10,9 @@ import { isWalkable, type Tile, type Walkable } from "../shared/map.ts";
 import { dirOfDelta, type Pose } from "../shared/movement.ts";
 import { findPath } from "../shared/pathfinding.ts";
 
-/** A seeded PRNG returning floats in [0, 1). */
-export type Rng = () => number;
-
-/** mulberry32: tiny, fast, good enough for choosing goals; same seed, same sequence. */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Bots choose goals with the project's one seeded PRNG.
+import { mulberry32, type Rng } from "../shared/random.ts";
+export { mulberry32, type Rng };
 
 /** A per-bot seed derived from a run seed, the bot's slot and its generation (churn rejoins). */
 export function botSeed(runSeed: number, slot: number, generation = 0): number {

@@ -15,6 +15,7 @@
  * client/test/objectArt.browser.test.ts). Everything is deterministic: no clock, no Math.random.
  */
 import { OBJECT_KINDS, PAINTS } from "../../../shared/world.ts";
+import { carpet, grass, hex, kitchenTiles, mix, P, Pixels, SeededTile, shade, wallTop, withAlpha, woodFloor, type RGBA } from "../../../shared/art/pixels.ts";
 
 /** Names for the build palette. */
 export const OBJECT_LABELS: Record<string, string> = {
@@ -50,43 +51,7 @@ export interface ObjectDrawOptions {
 const U = 32;
 
 // ---------------------------------------------------------------------------
-// colour helpers (as in draw-tileset.ts)
-
-type RGBA = readonly [number, number, number, number];
-
-function hex(h: string, a = 255): RGBA {
-  const n = Number.parseInt(h.replace("#", ""), 16);
-  return [(n >> 16) & 255, (n >> 8) & 255, n & 255, a];
-}
-
-const clamp = (v: number): number => Math.max(0, Math.min(255, Math.round(v)));
-
-/** f > 0 lightens towards white, f < 0 darkens towards black (|f| ≤ 1). */
-function shade(c: RGBA, f: number): RGBA {
-  if (f >= 0) return [clamp(c[0] + (255 - c[0]) * f), clamp(c[1] + (255 - c[1]) * f), clamp(c[2] + (255 - c[2]) * f), c[3]];
-  const k = 1 + f;
-  return [clamp(c[0] * k), clamp(c[1] * k), clamp(c[2] * k), c[3]];
-}
-
-function mix(a: RGBA, b: RGBA, t: number): RGBA {
-  return [clamp(a[0] + (b[0] - a[0]) * t), clamp(a[1] + (b[1] - a[1]) * t), clamp(a[2] + (b[2] - a[2]) * t), clamp(a[3] + (b[3] - a[3]) * t)];
-}
-
-function withAlpha(c: RGBA, a: number): RGBA {
-  return [c[0], c[1], c[2], a];
-}
-
-/** mulberry32, the tileset's PRNG: same seeds give the tileset's exact floor textures. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// texture noise on objects
 
 /** Position hash in [0, 1) for texture noise on objects (stable whatever the drawing order). */
 function hash01(x: number, y: number, seed: number): number {
@@ -94,104 +59,6 @@ function hash01(x: number, y: number, seed: number): number {
   h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
   h ^= h >>> 13;
   return (h >>> 0) / 4294967296;
-}
-
-const OUTLINE = hex("#2a2333");
-const SHADOW = hex("#1a1422");
-
-/** The tileset's palette (draw-tileset.ts `P`), the part the objects and floors use. */
-const P = {
-  oak: hex("#c99664"),
-  oakJoint: hex("#8f643f"),
-  carpet: hex("#7c8a9f"),
-  tileCream: hex("#ece5d3"),
-  tileSage: hex("#bdd0c4"),
-  grass: hex("#6aa653"),
-  wallTop: hex("#3d3a4e"),
-  deskTop: hex("#d8ad78"),
-  deskFront: hex("#a67648"),
-  screen: hex("#2b3040"),
-  screenGlow: hex("#5aa0d8"),
-  chair: hex("#4a5066"),
-  pot: hex("#c0664a"),
-  leaf: hex("#4d9a4e"),
-  walnut: hex("#80553a"),
-  sofa: hex("#3f8a8f"),
-  board: hex("#fbfbf8"),
-  aluminium: hex("#b9c0c8"),
-  metalDark: hex("#34343c"),
-  steel: hex("#c7ccd2"),
-};
-
-// ---------------------------------------------------------------------------
-// an RGBA drawing surface (same compositing as the tileset's Tile)
-
-class Pixels {
-  readonly data: Uint8ClampedArray<ArrayBuffer>;
-
-  constructor(readonly w: number, readonly h: number) {
-    this.data = new Uint8ClampedArray(w * h * 4);
-  }
-
-  inside(x: number, y: number): boolean {
-    return x >= 0 && y >= 0 && x < this.w && y < this.h;
-  }
-
-  alpha(x: number, y: number): number {
-    return this.inside(x, y) ? this.data[(y * this.w + x) * 4 + 3]! : 0;
-  }
-
-  /** Paints a pixel, alpha-compositing `c` over what is already there. */
-  px(x: number, y: number, c: RGBA): void {
-    x = Math.floor(x);
-    y = Math.floor(y);
-    if (!this.inside(x, y) || c[3] === 0) return;
-    const i = (y * this.w + x) * 4;
-    const sa = c[3] / 255;
-    const da = this.data[i + 3]! / 255;
-    const oa = sa + da * (1 - sa);
-    for (let k = 0; k < 3; k++) this.data[i + k] = clamp((c[k]! * sa + this.data[i + k]! * da * (1 - sa)) / oa);
-    this.data[i + 3] = clamp(oa * 255);
-  }
-
-  rect(x: number, y: number, w: number, h: number, c: RGBA): void {
-    for (let j = y; j < y + h; j++) for (let i = x; i < x + w; i++) this.px(i, j, c);
-  }
-
-  /** 1-px outline around opaque shapes, tinted from the neighbouring pixel (tileset `outline`). */
-  outline(strength = 0.55): void {
-    const src = new Uint8ClampedArray(this.data);
-    const opaque = (x: number, y: number): boolean => this.inside(x, y) && src[(y * this.w + x) * 4 + 3]! >= 200;
-    for (let y = 0; y < this.h; y++) {
-      for (let x = 0; x < this.w; x++) {
-        if (src[(y * this.w + x) * 4 + 3]! >= 200) continue;
-        const n = [
-          [x, y - 1],
-          [x - 1, y],
-          [x + 1, y],
-          [x, y + 1],
-        ].find(([nx, ny]) => opaque(nx!, ny!));
-        if (!n) continue;
-        const i = (n[1]! * this.w + n[0]!) * 4;
-        const o = mix(shade([src[i]!, src[i + 1]!, src[i + 2]!, 255], -strength), OUTLINE, 0.35);
-        this.data.set(o, (y * this.w + x) * 4);
-      }
-    }
-  }
-
-  /** Soft contact shadow falling down-right onto the floor (tileset `dropShadow`). */
-  dropShadow(dy = 2, alpha = 64): void {
-    const src = new Uint8ClampedArray(this.data);
-    const solid = (x: number, y: number): boolean => this.inside(x, y) && src[(y * this.w + x) * 4 + 3]! >= 200;
-    for (let y = 0; y < this.h; y++) {
-      for (let x = 0; x < this.w; x++) {
-        if (src[(y * this.w + x) * 4 + 3]! !== 0) continue;
-        let hit = false;
-        for (let k = 1; k <= dy && !hit; k++) hit = solid(x, y - k) || solid(x - 1, y - k);
-        if (hit) this.px(x, y, withAlpha(SHADOW, alpha));
-      }
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------
@@ -703,109 +570,14 @@ function spritePixels(model: Model, rot: number): Pixels {
 }
 
 // ---------------------------------------------------------------------------
-// floors and walls: the tileset's own texture code and seeds (draw-tileset.ts)
-
-/** The tileset's 32×32 Tile, reduced to what the floors use (same PRNG draws in the same order). */
-class TextureTile {
-  readonly p = new Pixels(U, U);
-  readonly rng: () => number;
-
-  constructor(tileId: number) {
-    this.rng = mulberry32(0x9e3779b9 ^ Math.imul(tileId + 1, 0x85ebca6b));
-  }
-
-  noisy(c: RGBA, amount: number): RGBA {
-    return amount > 0 ? shade(c, (this.rng() * 2 - 1) * amount) : c;
-  }
-
-  fill(fn: (x: number, y: number) => RGBA): void {
-    for (let y = 0; y < U; y++) for (let x = 0; x < U; x++) this.p.px(x, y, fn(x, y));
-  }
-}
-
-function woodFloor(t: TextureTile): void {
-  const joints = [5, 21, 13, 29];
-  const tones = joints.map(() => shade(P.oak, (t.rng() * 2 - 1) * 0.06));
-  t.fill((x, y) => {
-    const plank = y >> 3;
-    const row = y & 7;
-    let c = tones[plank]!;
-    const grain = Math.sin((x + plank * 11) * 0.45 + Math.sin(x * 0.21 + plank) * 2.2 + row * 1.7);
-    c = shade(c, grain * 0.025);
-    c = t.noisy(c, 0.03);
-    if (row === 0) c = mix(c, P.oakJoint, 0.55);
-    else if (row === 1) c = shade(c, 0.08);
-    else if (row === 7) c = shade(c, -0.05);
-    const jx = joints[plank]!;
-    if (x === jx && row !== 0) c = mix(c, P.oakJoint, 0.45);
-    else if (x === (jx + 1) % U && row !== 0) c = shade(c, 0.07);
-    return c;
-  });
-}
-
-function carpetFloor(t: TextureTile): void {
-  t.fill((x, y) => {
-    let c = t.noisy(P.carpet, 0.035);
-    if ((x + y) % 2 === 0) c = shade(c, 0.03);
-    if ((x * 7 + y * 13) % 4 === 0) c = shade(c, -0.025);
-    if (t.rng() < 0.04) c = shade(c, -0.09);
-    else if (t.rng() < 0.03) c = shade(c, 0.08);
-    return c;
-  });
-}
-
-function tilesFloor(t: TextureTile): void {
-  t.fill((x, y) => {
-    const checker = ((x >> 4) + (y >> 4)) % 2 === 0;
-    let c = t.noisy(checker ? P.tileCream : P.tileSage, 0.02);
-    const lx = x & 15;
-    const ly = y & 15;
-    if (lx === 0 || ly === 0) c = mix(c, hex("#a29e94"), 0.5);
-    else if (lx === 1 || ly === 1) c = shade(c, 0.1);
-    else if (lx === 15 || ly === 15) c = shade(c, -0.06);
-    if (lx >= 3 && lx <= 5 && ly >= 3 && ly <= 4) c = shade(c, 0.12);
-    return c;
-  });
-}
-
-function grassFloor(t: TextureTile): void {
-  t.fill(() => t.noisy(P.grass, 0.06));
-  for (let k = 0; k < 70; k++) {
-    const x = Math.floor(t.rng() * U);
-    const y = Math.floor(t.rng() * U);
-    const dark = shade(P.grass, -0.22);
-    t.p.px(x, y, dark);
-    t.p.px(x, (y + 1) % U, dark);
-    t.p.px(x, (y + U - 1) % U, shade(P.grass, 0.2));
-  }
-  const flowers = [hex("#fdf6e3"), hex("#f6d55c"), hex("#f29cb5")];
-  for (let k = 0; k < 3; k++) {
-    const x = 2 + Math.floor(t.rng() * 28);
-    const y = 2 + Math.floor(t.rng() * 28);
-    const c = flowers[k % flowers.length]!;
-    t.p.px(x, y, c);
-    t.p.px(x - 1, y, c);
-    t.p.px(x + 1, y, c);
-    t.p.px(x, y - 1, c);
-    t.p.px(x, y + 1, shade(P.grass, -0.3));
-    t.p.px(x, y, hex("#f2b33d"));
-  }
-}
-
-function wallTop(t: TextureTile): void {
-  t.fill((x, y) => {
-    let c = t.noisy(P.wallTop, 0.03);
-    if ((x + y * 3) % 7 === 0) c = shade(c, 0.03);
-    return c;
-  });
-}
+// floors and walls: the tileset's own texture code and seeds (shared/art/pixels.ts)
 
 /** Paint → [tileset tile id (its PRNG seed), texture]. */
-const TEXTURES: Readonly<Record<string, readonly [number, (t: TextureTile) => void]>> = {
+const TEXTURES: Readonly<Record<string, readonly [number, (t: SeededTile) => void]>> = {
   wood: [0, woodFloor],
-  carpet: [1, carpetFloor],
-  tiles: [4, tilesFloor],
-  grass: [7, grassFloor],
+  carpet: [1, (t) => carpet(t, P.carpet)],
+  tiles: [4, kitchenTiles],
+  grass: [7, grass],
   wall: [8, wallTop],
 };
 
@@ -817,9 +589,9 @@ function texturePixels(paint: string): Pixels {
     for (let y = 0; y < U; y++) for (let x = 0; x < U; x++) p.px(x, y, ((x >> 3) + (y >> 3)) % 2 ? hex("#8a8f99") : hex("#a7acb5"));
     return p;
   }
-  const t = new TextureTile(entry[0]);
+  const t = new SeededTile(entry[0]);
   entry[1](t);
-  return t.p;
+  return t;
 }
 
 // ---------------------------------------------------------------------------
