@@ -195,25 +195,26 @@ export class AvatarVisibility {
       if (cell) this.refresh(cell);
     }
     // 4. Cells nobody stands in are dropped (a fresh one is built when someone arrives).
+    let pending = this.transitions.length > 0;
     for (const [key, cell] of this.cells) {
       if (cell.clients.size === 0) {
         cell.view.dispose();
         this.cells.delete(key);
-      }
+      } else if (cell.view.changes.size > 0) pending = true;
     }
-    if (this.transitions.length > 0 || [...this.cells.values()].some((c) => c.view.changes.size > 0)) this.opts.touch?.();
+    if (pending) this.opts.touch?.();
   }
 
   /** Called once the patch went out: every cell's clients now hold its members. */
   patched() {
     if (this.mode === "off") return;
-    const direct = new Set<Cell>();
-    for (const v of this.viewers.values()) if (!v.transition) direct.add(v.cell);
     for (const cell of this.cells.values()) {
       if (cell.changed) { cell.sent = new Set(cell.members); cell.changed = false; }
       // Nobody received this view's changes (its clients all came in through transitions, which
       // carried the same membership): drop them rather than replay them later.
-      if (!direct.has(cell)) cell.view.changes.clear();
+      let arriving = 0;
+      for (const t of cell.followers) arriving += t.viewers.length;
+      if (cell.clients.size === arriving) cell.view.changes.clear();
     }
     this.departed.clear();
   }
