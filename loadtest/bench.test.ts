@@ -17,7 +17,8 @@ import {
 } from "./behaviour.ts";
 import { runBench } from "./bench.ts";
 import { histogramQuantile, parseMetrics } from "./serverProcess.ts";
-import { frameHeaderBytes, LatencyRecorder, quantile } from "./meter.ts";
+import { frameHeaderBytes, frameKind, LatencyRecorder, quantile } from "./meter.ts";
+import { getMessageBytes, Protocol } from "@colyseus/core";
 
 const office = new TemplateMapCatalog().mapFor("loadtest").map;
 
@@ -170,6 +171,9 @@ describe("runBench (20 bots, 5 s)", () => {
     }
     expect(json.downKBps.mean).toBeGreaterThan(0);
     expect(json.upKBps.mean).toBeGreaterThan(0);
+    // Walking bots receive patches and acks of their own moves; the kinds add up to the downstream.
+    expect(json.downByKind.patch).toBeGreaterThan(0);
+    expect(json.downByKind.ack).toBeGreaterThan(0);
     expect(json.server).toMatchObject({
       eluMean: expect.any(Number), eluMax: expect.any(Number), cpuPercent: expect.any(Number), rssMB: expect.any(Number),
     });
@@ -178,7 +182,19 @@ describe("runBench (20 bots, 5 s)", () => {
     expect(json.bytesPerPositionUpdate).toEqual(expect.any(Number));
     expect(json.bytesPerPositionUpdate).toBeGreaterThan(0);
     expect(json.correctionsPerClientPerMin).toEqual(expect.any(Number));
+    expect(json.settleS).toEqual(expect.any(Number));
     expect(json.compare).toBeNull();
     expect(report.ccuReached).toBe(20);
+  });
+});
+
+describe("downstream breakdown", () => {
+  it("names a frame by what the server sent: patches, full states and messages by type", () => {
+    expect(frameKind(getMessageBytes.raw(Protocol.ROOM_DATA, "ack", [3, 10, 4, 1]))).toBe("ack");
+    expect(frameKind(getMessageBytes.raw(Protocol.ROOM_DATA, "peers", { peers: [] }))).toBe("peers");
+    expect(frameKind(getMessageBytes.raw(Protocol.ROOM_DATA, 7, 1))).toBe("data#7");
+    expect(frameKind(Uint8Array.of(Protocol.ROOM_STATE_PATCH, 1, 2))).toBe("patch");
+    expect(frameKind(Uint8Array.of(Protocol.ROOM_STATE, 1, 2))).toBe("state");
+    expect(frameKind(Uint8Array.of(Protocol.PING))).toBe("other");
   });
 });

@@ -25,7 +25,7 @@ import { dirOfDelta } from "../shared/movement.ts";
 import { isWalkable } from "../shared/map.ts";
 import { botSeed, mapFacts, mulberry32, parseScenario, roleFor, ScenarioUnavailableError, type MapFacts, type RunnableScenario } from "./behaviour.ts";
 import { fetchSpaceMap, joinBot, type Bot, type BotHooks } from "./bot.ts";
-import { bytesOf, LatencyRecorder, mean, MeteredClient, quantile } from "./meter.ts";
+import { bytesOf, KindTally, LatencyRecorder, mean, MeteredClient, quantile } from "./meter.ts";
 import {
   canPin, histogramQuantile, pinSelf, scrapeMetrics, ServerStartError, sleep, startServerChild,
   type MetricsSample, type ServerChild,
@@ -71,6 +71,8 @@ export interface RunFigures {
   echoMs: LatencyFigures;
   remoteMs: LatencyFigures;
   downKBps: { mean: number | null; p99: number | null };
+  /** Downstream bytes per client per second by frame kind (patch, ack, peers…), headers included. */
+  downByKind: Record<string, number>;
   upKBps: { mean: number | null; p99: number | null };
   server: {
     eluMean: number | null; eluMax: number | null; cpuPercent: number | null; rssMB: number | null;
@@ -84,6 +86,8 @@ export interface RunFigures {
   correctionsTotal: number;
   unexpectedDisconnects: number;
   windowS: number;
+  /** Seconds between the ramp's end and the window's start: waiting for every first join's answer. */
+  settleS: number;
 }
 
 export interface BenchReport extends Omit<RunFigures, "interest"> {
@@ -269,7 +273,8 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   const sendLog = new Map<string, SendLog>();
   let attempted = 0, succeeded = 0, connected = 0, ccuReached = 0, unexpected = 0;
   let correctionsTotal = 0, correctionsInWindow = 0, clientSeconds = 0, observerBytes = 0, observerUpdates = 0;
-  let measuring = false, stopping = false;
+  let measuring = false, stopping = false, firstJoinsSettled = 0;
+  const tally = new KindTally();
 
   const slots: Slot[] = Array.from({ length: opts.bots }, (_, i) => ({
     index: i, generation: 0, bot: undefined, joining: false, observer: i < ctx.observers, lastIn: 0, lastOut: 0, baselineAt: 0,
@@ -299,6 +304,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     attempted++;
     const started = now();
     const generation = slot.generation;
+    const settle = () => { if (generation === 0) firstJoinsSettled++; };
     const hooks: BotHooks = {
       sent: (b, move, at) => {
         let log = sendLog.get(b.sessionId);
@@ -314,7 +320,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
         if (!stopping) unexpected++;
       },
     };
-    const p = joinBot(new MeteredClient(base), {
+    const p = joinBot(new MeteredClient(base, tally), {
       spaceId,
       name: `bot-${slot.index}${generation > 0 ? `.${generation}` : ""}`,
       look: slot.index % LOOK_COUNT,
@@ -342,7 +348,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
       (err: unknown) => {
         if (joinErrors.length < 5) joinErrors.push(describeError(err));
       },
-    ).finally(() => { slot.joining = false; pendingJoins.delete(p); });
+    ).finally(() => { slot.joining = false; pendingJoins.delete(p); settle(); });
     pendingJoins.add(p);
   };
 
@@ -359,7 +365,6 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   const t0 = now();
   const rampMs = opts.rampS * 1000;
   const measureStart = t0 + rampMs;
-  const measureEnd = measureStart + opts.durationS * 1000;
   let nextJoin = 0;
   const ticker = setInterval(() => {
     const t = now();
@@ -408,17 +413,26 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
 
   ctx.log(`ramping ${opts.bots} joins over ${opts.rampS} s into space ${spaceId}…`);
   await sleep(Math.max(0, measureStart - now()));
+  // The window opens once every bot's first join was answered (bounded by the join timeout): a
+  // server still sending full states to the ramp's last joiners is not yet in the steady state
+  // the figures describe; join latency is reported separately.
+  const settleFrom = now();
+  while (firstJoinsSettled < opts.bots && now() - settleFrom < JOIN_TIMEOUT_MS) await sleep(100);
+  const settleS = (now() - settleFrom) / 1000;
   sampleBandwidth(false);
   eluMark = performance.eventLoopUtilization();
   const cpuMark = process.cpuUsage();
   const windowStart = now();
   measuring = true;
-  ctx.log(`measuring for ${opts.durationS} s (${connected} connected)…`);
+  tally.on = true;
+  const measureEnd = now() + opts.durationS * 1000;
+  ctx.log(`measuring for ${opts.durationS} s (${connected} connected, ${settleS.toFixed(1)} s after the ramp)…`);
   const sampler = setInterval(() => sampleBandwidth(true), 1000);
   await sleep(Math.max(0, measureEnd - now()));
   clearInterval(sampler);
   sampleBandwidth(true);
   measuring = false;
+  tally.on = false;
   const windowEnd = now();
   const windowS = (windowEnd - windowStart) / 1000;
   const cpu = process.cpuUsage(cpuMark);
@@ -462,6 +476,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     echoMs: latency(echo),
     remoteMs: latency(remote),
     downKBps: { mean: mean(downSamples), p99: quantile(downSamples, 0.99) },
+    downByKind: Object.fromEntries([...tally.bytes].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, clientSeconds > 0 ? v / clientSeconds : 0])),
     upKBps: { mean: mean(upSamples), p99: quantile(upSamples, 0.99) },
     server: {
       eluMean: mean(elus),
@@ -480,6 +495,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     correctionsTotal,
     unexpectedDisconnects: unexpected,
     windowS,
+    settleS,
   };
 }
 
@@ -535,10 +551,12 @@ function rows(r: RunFigures): [string, string][] {
   return [
     ["ccu reached", `${r.ccuReached}`],
     ["joins ok / attempted", `${r.joins.succeeded}/${r.joins.attempted} (${f(r.joinSuccessRate * 100)} %)`],
+    ["window opened after the ramp (s)", f(r.settleS)],
     ["join ms p50 / p99", `${f(r.joinMs.p50)} / ${f(r.joinMs.p99)}`],
     ["echo ms p50 / p99 / max (n)", `${f(r.echoMs.p50)} / ${f(r.echoMs.p99)} / ${f(r.echoMs.max)} (${r.echoMs.samples})`],
     ["remote ms p50 / p99 / max (n)", `${f(r.remoteMs.p50)} / ${f(r.remoteMs.p99)} / ${f(r.remoteMs.max)} (${r.remoteMs.samples})`],
     ["down kB/s per client mean / p99", `${f(r.downKBps.mean, 2)} / ${f(r.downKBps.p99, 2)}`],
+    ["down B/s per client by kind", Object.entries(r.downByKind).slice(0, 4).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ") || "n/a"],
     ["up kB/s per client mean / p99", `${f(r.upKBps.mean, 2)} / ${f(r.upKBps.p99, 2)}`],
     ["server ELU mean / max", `${f(r.server.eluMean, 2)} / ${f(r.server.eluMax, 2)}`],
     ["server CPU %", f(r.server.cpuPercent)],

@@ -28,6 +28,36 @@ function payloadBytes(data: unknown): number {
   return 0;
 }
 
+/**
+ * What a server→client frame is, for the downstream breakdown: "patch", "state", a message's type
+ * name (schema string encoding: a 0xa0|length byte, then the name) or "data#N" for a numeric type,
+ * else "other".
+ */
+export function frameKind(bytes: Uint8Array): string {
+  const code = (bytes[0] ?? 0) & 0x1f;
+  if (code === 15) return "patch";
+  if (code === 14) return "state";
+  if (code === 13 && bytes.length > 1) {
+    const b = bytes[1];
+    if ((b & 0xe0) === 0xa0) return Buffer.from(bytes.subarray(2, 2 + (b & 0x1f))).toString("utf8");
+    if (b < 0x80) return `data#${b}`;
+  }
+  return "other";
+}
+
+/** Downstream bytes (headers included) by frameKind, summed over every connection while `on`. */
+export class KindTally {
+  on = false;
+  readonly bytes = new Map<string, number>();
+
+  add(data: unknown, n: number) {
+    if (!this.on) return;
+    const view = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
+    const kind = view ? frameKind(view) : "other";
+    this.bytes.set(kind, (this.bytes.get(kind) ?? 0) + n);
+  }
+}
+
 const counters = new WeakMap<Room<any, any>, ByteCounter>();
 
 /** The byte counter of a room created by a MeteredClient. */
@@ -41,6 +71,10 @@ export function bytesOf(room: Room<any, any>): ByteCounter | undefined {
  * frames masked; the header sizes are added to the payload sizes.
  */
 export class MeteredClient extends Client {
+  constructor(endpoint: string, private readonly tally?: KindTally) {
+    super(endpoint);
+  }
+
   protected override createRoom<T>(roomName: string, rootSchema?: SchemaConstructor<T>): Room<any, T> {
     const room = super.createRoom<T>(roomName, rootSchema);
     const counter: ByteCounter = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 };
@@ -53,6 +87,7 @@ export class MeteredClient extends Client {
       ws.addEventListener("message", (ev) => {
         const n = payloadBytes(ev.data);
         counter.bytesIn += n + frameHeaderBytes(n, false);
+        this.tally?.add(ev.data, n + frameHeaderBytes(n, false));
         counter.framesIn++;
       });
       const send = ws.send.bind(ws);

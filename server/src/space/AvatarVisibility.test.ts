@@ -148,3 +148,21 @@ describe("IM7 shared cell views", () => {
     simulate(31, 60, 30, "off");
   });
 });
+
+describe("IM2 crowd cap", () => {
+  it("in a dense crowd every cell shows exactly INTEREST_MAX avatars, not whole rings", () => {
+    const rnd = mulberry32(5);
+    const state = new SpaceState();
+    new Encoder(state); // views need the state's root
+    const vis = new AvatarVisibility("grid", W, H, { radius: 16, max: 30, cell: 8, refreshPatches: 1 });
+    for (let i = 0; i < 400; i++) {
+      const a = new Avatar();
+      a.x = Math.floor(rnd() * 20);
+      a.y = Math.floor(rnd() * 20);
+      state.avatars.set(`c${i}`, a);
+      vis.join(`c${i}`, a, {});
+    }
+    for (let p = 0; p < 3; p++) { vis.tick(); vis.patched(); }
+    for (let i = 0; i < 400; i++) expect(vis.visibleTo(`c${i}`)!.size).toBe(30);
+  });
+});

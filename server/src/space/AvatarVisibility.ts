@@ -18,7 +18,7 @@
  */
 import { $changes, StateView } from "@colyseus/schema";
 import type { Avatar } from "../../../shared/state.ts";
-import { InterestGrid, tileDistance, type InterestOptions } from "./InterestGrid.ts";
+import { capNearest, InterestGrid, tileDistance, type InterestOptions } from "./InterestGrid.ts";
 
 export type InterestMode = "grid" | "off";
 
@@ -278,16 +278,21 @@ export class AvatarVisibility {
   }
 
   private refresh(cell: Cell) {
-    const { ids, reach } = this.grid.nearby(this.centreX(cell), this.centreY(cell), this.opts);
-    const next = new Set(ids);
-    // Hysteresis (IM2): someone already shown stays while within one ring past the reach, so a
-    // crowd's edge does not flicker in and out as people shuffle.
     const centre = { x: this.centreX(cell), y: this.centreY(cell) };
+    const { ids, reach } = this.grid.nearby(centre.x, centre.y, this.opts);
+    // Candidates: the rings scanned, plus those already shown up to one ring further (IM2).
+    const limit = Math.min(reach + 1, this.opts.radius);
+    const candidates: [string, number][] = [];
+    const scanned = new Set(ids);
+    for (const id of ids) candidates.push([id, tileDistance(this.avatars.get(id)!, centre)]);
     for (const other of cell.members) {
-      if (next.has(other)) continue;
+      if (scanned.has(other)) continue;
       const a = this.avatars.get(other);
-      if (a && tileDistance(a, centre) <= Math.min(reach + 1, this.opts.radius)) next.add(other);
+      if (!a) continue;
+      const d = tileDistance(a, centre);
+      if (d <= limit) candidates.push([other, d]);
     }
+    const next = new Set(capNearest(candidates, cell.members, this.opts.max));
     for (const other of [...cell.members]) if (!next.has(other)) this.hide(cell, other, this.avatars.get(other)!);
     for (const other of next) if (!cell.members.has(other)) this.show(cell, other);
   }
@@ -321,7 +326,7 @@ export class AvatarVisibility {
     // Nobody holds anything through a fresh view: its members are marked visible without being
     // queued (clients reach it through a transition, or a full state at join).
     const { ids } = this.grid.nearby(this.centreX(cell), this.centreY(cell), this.opts);
-    for (const id of ids) {
+    for (const id of ids.slice(0, this.opts.max)) { // nearest rings first
       cell.members.add(id);
       markHeld(cell.view, this.avatars.get(id)!);
     }

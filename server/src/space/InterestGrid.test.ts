@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { InterestGrid, tileDistance } from "./InterestGrid.ts";
+import { capNearest, InterestGrid, tileDistance } from "./InterestGrid.ts";
 
 describe("IM1 nearest first, within a radius", () => {
   it("sees avatars within the radius and not beyond", () => {
@@ -42,5 +42,35 @@ describe("IM2 a crowd is cut down to the nearest", () => {
       }),
       { seed: 99, numRuns: 200 },
     );
+  });
+});
+
+describe("IM2 the cap is hard, and the crowd's edge is stable", () => {
+  it("shows at most max, nearest first; those already shown rank one ring nearer and win ties", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 99 }), fc.integer({ min: 0, max: 16 }), fc.boolean()), { selector: (c) => c[0], maxLength: 200 }),
+        fc.integer({ min: 1, max: 80 }),
+        (raw, max) => {
+          const candidates = raw.map(([n, d]) => [`a${n}`, d] as const);
+          const shown = new Set(raw.filter((c) => c[2]).map(([n]) => `a${n}`));
+          const picked = capNearest(candidates, shown, max);
+          expect(picked.length).toBe(Math.min(max, candidates.length));
+          expect(new Set(picked).size).toBe(picked.length);
+          const rank = (id: string, d: number) => (shown.has(id) ? 2 * Math.max(0, d - 1) : 2 * d + 1);
+          const chosen = new Set(picked);
+          const worstPicked = Math.max(-1, ...candidates.filter(([id]) => chosen.has(id)).map(([id, d]) => rank(id, d)));
+          for (const [id, d] of candidates) if (!chosen.has(id)) expect(rank(id, d)).toBeGreaterThanOrEqual(worstPicked);
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  it("someone already shown one ring further keeps their place over a newcomer; two rings further does not", () => {
+    const shown = new Set(["stayer"]);
+    expect(capNearest([["newcomer", 4], ["stayer", 5]], shown, 1)).toEqual(["stayer"]);
+    expect(capNearest([["newcomer", 4], ["stayer", 6]], shown, 1)).toEqual(["newcomer"]);
+    expect(capNearest([["b", 3], ["a", 2], ["c", 9]], new Set(), 2)).toEqual(["a", "b"]);
   });
 });

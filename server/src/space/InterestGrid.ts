@@ -61,6 +61,31 @@ export class InterestGrid {
   }
 }
 
+/**
+ * The set a cell shows in a crowd (IM2): at most `max` candidates, nearest first. Someone already
+ * shown ranks as if one ring nearer than they stand and, at equal rank, before newcomers, so at
+ * the crowd's edge those already shown keep their places instead of the set churning as people
+ * shuffle (every newcomer costs a full avatar; a stayer costs only its moves). Candidates are
+ * (id, Chebyshev distance) pairs; the answer is in rank order.
+ */
+export function capNearest(candidates: Iterable<readonly [id: string, distance: number]>, shown: ReadonlySet<string>, max: number): string[] {
+  const ranks: string[][] = [];
+  for (const [id, d] of candidates) {
+    const held = shown.has(id);
+    const rank = 2 * Math.max(0, held ? d - 1 : d) + (held ? 0 : 1);
+    (ranks[rank] ??= []).push(id);
+  }
+  const out: string[] = [];
+  for (const ids of ranks) {
+    if (!ids) continue;
+    for (const id of ids) {
+      if (out.length >= max) return out;
+      out.push(id);
+    }
+  }
+  return out;
+}
+
 /** Chebyshev distance in tiles. */
 export function tileDistance(a: { x: number; y: number }, b: { x: number; y: number }): number {
   return Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
