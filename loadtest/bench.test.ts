@@ -183,6 +183,8 @@ describe("runBench (20 bots, 5 s)", () => {
     expect(json.bytesPerPositionUpdate).toBeGreaterThan(0);
     expect(json.correctionsPerClientPerMin).toEqual(expect.any(Number));
     expect(json.settleS).toEqual(expect.any(Number));
+    // 20 bots on the office: observers have people within 5 tiles, and (interest radius 16) see them.
+    expect(json.viewCoverage.within5).toBeGreaterThan(0.5);
     expect(json.compare).toBeNull();
     expect(report.ccuReached).toBe(20);
   });

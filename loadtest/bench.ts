@@ -21,7 +21,7 @@ import { performance } from "node:perf_hooks";
 import { Callbacks } from "@colyseus/sdk";
 import type { Avatar } from "../shared/state.ts";
 import { LOOK_COUNT } from "../shared/looks.ts";
-import { dirOfDelta } from "../shared/movement.ts";
+import { dirOfDelta, type Pose } from "../shared/movement.ts";
 import { isWalkable } from "../shared/map.ts";
 import { botSeed, mapFacts, mulberry32, parseScenario, roleFor, ScenarioUnavailableError, type MapFacts, type RunnableScenario } from "./behaviour.ts";
 import { fetchSpaceMap, joinBot, type Bot, type BotHooks } from "./bot.ts";
@@ -86,6 +86,13 @@ export interface RunFigures {
   correctionsTotal: number;
   unexpectedDisconnects: number;
   windowS: number;
+  /**
+   * Of the people standing within 2 (and 5) tiles of an observer, the share in its decoded state,
+   * sampled once a second over the window (positions: each bot's own prediction, so someone who
+   * stepped into range a moment ago may count as missing even with interest off). Null without
+   * observers.
+   */
+  viewCoverage: { within2: number | null; within5: number | null };
   /** Seconds between the ramp's end and the window's start: waiting for every first join's answer. */
   settleS: number;
 }
@@ -275,6 +282,8 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   let correctionsTotal = 0, correctionsInWindow = 0, clientSeconds = 0, observerBytes = 0, observerUpdates = 0;
   let measuring = false, stopping = false, firstJoinsSettled = 0;
   const tally = new KindTally();
+  /** viewCoverage: people within 2 / 5 tiles of observers, and how many of them were in view. */
+  const near = [0, 0], seenNear = [0, 0];
 
   const slots: Slot[] = Array.from({ length: opts.bots }, (_, i) => ({
     index: i, generation: 0, bot: undefined, joining: false, observer: i < ctx.observers, lastIn: 0, lastOut: 0, baselineAt: 0,
@@ -402,6 +411,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
       slot.lastIn = c.bytesIn;
       slot.lastOut = c.bytesOut;
     }
+    if (push) sampleCoverage();
     if (push && dt > 0) {
       clientSeconds += live * dt;
       const e = performance.eventLoopUtilization();
@@ -410,6 +420,29 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     }
     lastSampleAt = t;
   };
+
+  function sampleCoverage() {
+    const poses: [string, Pose][] = [];
+    for (const slot of slots) {
+      const pose = slot.bot?.pose;
+      if (pose && !slot.bot!.closed) poses.push([slot.bot!.sessionId, pose]);
+    }
+    for (const slot of slots) {
+      const bot = slot.bot;
+      const me = bot?.pose;
+      if (!slot.observer || !bot || !me || bot.closed) continue;
+      const inView = bot.room.state.avatars;
+      for (const [id, p] of poses) {
+        if (id === bot.sessionId) continue;
+        const d = Math.max(Math.abs(p.x - me.x), Math.abs(p.y - me.y));
+        for (const [i, r] of [2, 5].entries()) {
+          if (d > r) continue;
+          near[i]++;
+          if (inView.has(id)) seenNear[i]++;
+        }
+      }
+    }
+  }
 
   ctx.log(`ramping ${opts.bots} joins over ${opts.rampS} s into space ${spaceId}…`);
   await sleep(Math.max(0, measureStart - now()));
@@ -496,6 +529,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     unexpectedDisconnects: unexpected,
     windowS,
     settleS,
+    viewCoverage: { within2: near[0] > 0 ? seenNear[0] / near[0] : null, within5: near[1] > 0 ? seenNear[1] / near[1] : null },
   };
 }
 
@@ -545,6 +579,7 @@ async function probeBytesPerUpdate(base: string, facts: MapFacts, spaceId: strin
 
 // --- printing --------------------------------------------------------------------------------------
 
+const pct = (v: number | null) => (v === null ? null : v * 100);
 const f = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? "n/a" : v.toFixed(digits));
 
 function rows(r: RunFigures): [string, string][] {
@@ -552,6 +587,7 @@ function rows(r: RunFigures): [string, string][] {
     ["ccu reached", `${r.ccuReached}`],
     ["joins ok / attempted", `${r.joins.succeeded}/${r.joins.attempted} (${f(r.joinSuccessRate * 100)} %)`],
     ["window opened after the ramp (s)", f(r.settleS)],
+    ["in view: people within 2 / 5 tiles (%)", `${f(pct(r.viewCoverage.within2))} / ${f(pct(r.viewCoverage.within5))}`],
     ["join ms p50 / p99", `${f(r.joinMs.p50)} / ${f(r.joinMs.p99)}`],
     ["echo ms p50 / p99 / max (n)", `${f(r.echoMs.p50)} / ${f(r.echoMs.p99)} / ${f(r.echoMs.max)} (${r.echoMs.samples})`],
     ["remote ms p50 / p99 / max (n)", `${f(r.remoteMs.p50)} / ${f(r.remoteMs.p99)} / ${f(r.remoteMs.max)} (${r.remoteMs.samples})`],
