@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Glide, SNAP_TILES } from "./motion.ts";
+import { FADE_IN_MS, FADE_OUT_MS, Glide, SNAP_TILES } from "./motion.ts";
 import { STEP_MS } from "../../../shared/constants.ts";
 
 describe("MV8 remote avatars glide, never jump", () => {
@@ -29,5 +29,36 @@ describe("MV8 remote avatars glide, never jump", () => {
     const g = new Glide(0, 0);
     g.target(SNAP_TILES + 5, 0, 0);
     expect(g.at(0)).toEqual({ x: SNAP_TILES + 5, y: 0, moving: false });
+  });
+});
+
+describe("IM4 avatars fade in and out of view", () => {
+  it("fades in after coming into view, out after leaving it, then is gone", () => {
+    const g = new Glide(1, 1, 1000);
+    expect(g.opacity(1000)).toBe(0);
+    expect(g.opacity(1000 + FADE_IN_MS / 2)).toBeCloseTo(0.5);
+    expect(g.opacity(1000 + FADE_IN_MS)).toBe(1);
+    g.leave(2000);
+    expect(g.leaving).toBe(true);
+    expect(g.opacity(2000 + FADE_OUT_MS / 2)).toBeCloseTo(0.5);
+    expect(g.gone(2000 + FADE_OUT_MS / 2)).toBe(false);
+    expect(g.gone(2000 + FADE_OUT_MS)).toBe(true);
+  });
+  it("leaving while still fading in fades out from where it was, not from full", () => {
+    const g = new Glide(1, 1, 0);
+    g.leave(FADE_IN_MS / 2);
+    expect(g.opacity(FADE_IN_MS / 2)).toBeCloseTo(0.5);
+    expect(g.opacity(FADE_IN_MS / 2 + FADE_OUT_MS / 2)).toBeCloseTo(0.25);
+  });
+  it("coming back while fading out continues from the current opacity (no flicker at a crowd's edge)", () => {
+    const g = new Glide(1, 1);
+    g.leave(0);
+    const at = FADE_OUT_MS * 0.4;
+    const before = g.opacity(at);
+    g.reenter(at);
+    expect(g.leaving).toBe(false);
+    expect(g.opacity(at)).toBeCloseTo(before);
+    expect(g.opacity(at + FADE_IN_MS)).toBe(1);
+    expect(g.gone(at + 10 * FADE_OUT_MS)).toBe(false);
   });
 });

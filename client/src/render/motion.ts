@@ -9,6 +9,8 @@ import { STEP_MS } from "../../../shared/constants.ts";
 export const SNAP_TILES = 6;
 /** An avatar that comes into view fades in over this long (IM4). */
 export const FADE_IN_MS = 300;
+/** One that leaves the view (in a crowd, often on screen: IM2) fades out over this long (IM4). */
+export const FADE_OUT_MS = 300;
 
 export class Glide {
   private fromX: number;
@@ -18,14 +20,45 @@ export class Glide {
   private start = 0;
   private duration = 0;
 
-  constructor(x: number, y: number, private readonly bornAt = -Infinity) {
+  /** When it left the view (fading out), if it did. */
+  private leftAt: number | undefined;
+  /** Opacity it had when it left. */
+  private leftFrom = 1;
+
+  constructor(x: number, y: number, private bornAt = -Infinity) {
     this.fromX = this.toX = x;
     this.fromY = this.toY = y;
   }
 
-  /** 0..1: fades in after the avatar came into view. */
+  /** 0..1: fades in after the avatar came into view, out after it left. */
   opacity(now: number): number {
+    if (this.leftAt !== undefined) return Math.max(0, this.leftFrom * (1 - (now - this.leftAt) / FADE_OUT_MS));
     return Math.min(1, Math.max(0, (now - this.bornAt) / FADE_IN_MS));
+  }
+
+  /** The avatar left the view at now: it fades out from how it is drawn. */
+  leave(now: number) {
+    if (this.leftAt !== undefined) return;
+    this.leftFrom = this.opacity(now);
+    this.leftAt = now;
+  }
+
+  get leaving(): boolean { return this.leftAt !== undefined; }
+
+  /** Faded out completely: nothing left to draw. */
+  gone(now: number): boolean {
+    return this.leftAt !== undefined && this.opacity(now) <= 0;
+  }
+
+  /**
+   * It came back into view while fading out (a crowd's edge): it fades in again from how it is
+   * drawn now, not from nothing, so it does not flicker.
+   */
+  reenter(now: number) {
+    if (this.leftAt === undefined) return;
+    const alpha = this.opacity(now);
+    this.leftAt = undefined;
+    this.bornAt = now - alpha * FADE_IN_MS;
   }
 
   /** Sets a new target tile at time now (ms). */

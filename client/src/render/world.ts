@@ -22,7 +22,7 @@ export interface DrawnAvatar {
   name: string;
   moving: boolean;
   own: boolean;
-  /** 0..1, for fading in avatars that come into view. */
+  /** 0..1, for fading avatars into and out of view (IM4). */
   alpha: number;
   /** Emote glyph shown over the head. */
   emote?: string;

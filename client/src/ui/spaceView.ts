@@ -245,11 +245,22 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     rosterDirty = true;
     if (following === id) following = undefined;
   });
+  // IM4: avatars fade in when they come into view and out when they leave it (in a dense crowd
+  // that is often on screen, IM2); one that comes back while fading continues from where it is.
+  const leaving = new Map<string, { dir: number; look: number; name: string; status: number }>();
   cb.onAdd("avatars", (a: Avatar, id: string) => {
-    glides.set(id, new Glide(a.x, a.y, performance.now()));
+    const now = performance.now();
+    const glide = glides.get(id);
+    leaving.delete(id);
+    if (glide?.leaving) { glide.reenter(now); glide.target(a.x, a.y, now); }
+    else glides.set(id, new Glide(a.x, a.y, now));
   });
-  cb.onRemove("avatars", (_a: Avatar, id: string) => {
-    glides.delete(id);
+  cb.onRemove("avatars", (a: Avatar, id: string) => {
+    const glide = glides.get(id);
+    if (!glide || id === room.sessionId) { glides.delete(id); return; }
+    const person = room.state.people.get(id);
+    leaving.set(id, { dir: a.dir, look: person?.look ?? 0, name: person?.name ?? "", status: person?.status ?? 0 });
+    glide.leave(performance.now());
   });
 
   // MV7: the own avatar comes from acks (our view may not even hold it in a dense crowd, IM2).
@@ -428,6 +439,8 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
 
   // --- frame loop ---------------------------------------------------------------------------
   let lastArea: string | undefined;
+  /** The avatars of the last frame drawn (tests: fading in and out, IM4). */
+  let lastDrawn: DrawnAvatar[] = [];
   let lastFollowAt = 0;
   let lastDistancesAt = 0;
   function frame(now: number) {
@@ -461,6 +474,15 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       });
     };
     room.state.avatars.forEach((a, id) => { if (id !== room.sessionId) draw(a, id); });
+    for (const [id, last] of leaving) {
+      const glide = glides.get(id);
+      if (!glide || glide.gone(now) || room.state.avatars.has(id)) { leaving.delete(id); if (glide?.leaving) glides.delete(id); continue; }
+      const at = glide.at(now);
+      avatars.push({
+        id, x: at.x, y: at.y, dir: last.dir, look: last.look, name: last.name, moving: at.moving, own: false,
+        alpha: glide.opacity(now), status: STATUSES[last.status], talking: false,
+      });
+    }
     // The own avatar is drawn from the prediction, held in the view or not (IM2).
     if (predictor) draw({ ...predictor.pose, emote: room.state.avatars.get(room.sessionId)?.emote ?? 0 }, room.sessionId);
     if (predictor) {
@@ -484,6 +506,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     }
     const overlay = build.frame(now);
     desk.frame();
+    lastDrawn = avatars;
     renderer.draw({
       now, focus, avatars, hover: build.active && build.tool.tool.type !== "select" ? undefined : hover,
       path: path.length ? path : locateFlash?.way, marker: locateFlash?.tile,
@@ -497,6 +520,8 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   (window as unknown as { __plaza: unknown }).__plaza = {
     sessionId: room.sessionId,
     pose: () => predictor?.pose,
+    /** What the last frame drew: avatars in view, and those fading out after leaving it. */
+    drawn: () => lastDrawn.map((a) => ({ id: a.id, x: a.x, y: a.y, alpha: a.alpha })),
     screenOf: (x: number, y: number) => renderer.screenOf({ x, y }),
     walkable: (x: number, y: number) => mirror.compiled.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
     avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, emote: a.emote, name: room.state.people.get(id)?.name ?? "" })),
