@@ -30,15 +30,17 @@ export const PATCH_MS = 50;
 /**
  * A space becomes crowded when it has CROWD_SIZE people or more and its process's event loop is
  * at least CROWD_ELU busy (measured every CROWD_CHECK_MS); it stops being crowded below 80 % of
- * CROWD_SIZE or under CROWD_ELU_LEAVE. A crowded space patches every CROWD_PATCH_MS and sends each
- * mover's ack with its patch, in the same socket write (IM8): one write per client per patch
- * instead of one per patch plus one per step. Socket writes are the largest cost of a big room
- * (BENCHMARKS.md); avatars glide between tiles over STEP_MS anyway. Gated on load, so a server
- * with room to spare keeps the quicker acks: on the 2-vCPU bench machine 500 walkers run at ELU
- * 0.64 with echo p99 74 ms uncrowded, 0.43 and 217 ms crowded.
+ * CROWD_SIZE or under CROWD_ELU_LEAVE. A crowded space patches every CROWD_PATCH_MS, with every
+ * client's socket corked while the patch is encoded and then written out CROWD_UNCORK sockets at
+ * a time, the loop handling incoming moves (and acking them at once) between slices (IM8). Socket
+ * writes are the largest cost of a big room (BENCHMARKS.md); avatars glide between tiles over
+ * STEP_MS anyway. At 1,000 walkers on the 2-vCPU bench machine, writing the patch in one go and
+ * holding acks for it gave echo p50 / p99 ≈ 120 / 270–300 ms; slices of 50 with acks at once ≈
+ * 21–26 / 120–180 ms at the same event-loop use.
  */
 export const CROWD_SIZE = 300;
 export const CROWD_PATCH_MS = 100;
+export const CROWD_UNCORK = 50;
 export const CROWD_ELU = 0.6;
 export const CROWD_ELU_LEAVE = 0.3;
 export const CROWD_CHECK_MS = 2000;

@@ -1,6 +1,6 @@
 /** Process configuration from the environment, validated once at start (see .env.example). */
 import { z } from "zod";
-import { CROWD_ELU, CROWD_PATCH_MS, CROWD_SIZE, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
+import { CROWD_ELU, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
 
 export const iceServersSchema = z.array(
   z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }).strict(),
@@ -18,11 +18,13 @@ const envSchema = z.object({
   PATCH_MS: z.coerce.number().int().min(16).max(1000).default(PATCH_MS),
   /**
    * From this many people, with the event loop at least CROWD_ELU busy, a space patches every
-   * CROWD_PATCH_MS with acks riding in the patch's write (IM8).
+   * CROWD_PATCH_MS, written out to the sockets in slices (IM8).
    */
   CROWD_SIZE: z.coerce.number().int().min(1).max(100000).default(CROWD_SIZE),
   CROWD_ELU: z.coerce.number().min(0).max(1).default(CROWD_ELU),
   CROWD_PATCH_MS: z.coerce.number().int().min(16).max(1000).default(CROWD_PATCH_MS),
+  /** A crowded space writes its patch out this many sockets at a time, moves handled between (IM8). */
+  CROWD_UNCORK: z.coerce.number().int().min(1).max(100000).default(CROWD_UNCORK),
   /** Radius (tiles) and nearest-N cap of interest management. */
   INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).default(INTEREST_RADIUS),
   INTEREST_MAX: z.coerce.number().int().min(1).max(5000).default(INTEREST_MAX),

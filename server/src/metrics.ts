@@ -10,6 +10,7 @@ collectDefaultMetrics({ register: registry, prefix: "plaza_node_" });
 
 export const ccu = new Gauge({ name: "plaza_ccu", help: "Clients connected to space rooms on this process", registers: [registry] });
 export const rooms = new Gauge({ name: "plaza_rooms", help: "Space rooms alive on this process", registers: [registry] });
+export const crowdedRooms = new Gauge({ name: "plaza_crowded_rooms", help: "Space rooms in crowd mode (IM8: fewer patches, written out in slices)", registers: [registry] });
 export const messagesDropped = new Counter({
   name: "plaza_messages_dropped_total",
   help: "Inbound room messages dropped (malformed, unknown type, throttled)",

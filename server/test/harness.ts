@@ -70,6 +70,13 @@ export async function until(cond: () => boolean, what: string, ms = 5000): Promi
   }
 }
 
+/** The value of a gauge or counter (no labels) on the server's /metrics. */
+export async function metricValue(server: { url: string }, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const line = text.split("\n").find((l) => l.startsWith(`${name} `));
+  return line === undefined ? undefined : Number(line.slice(name.length + 1));
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Walks a test client to (x, y) along a shortest path at walking pace, like a person would. */

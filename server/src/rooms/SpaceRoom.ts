@@ -37,6 +37,7 @@ import { SpawnPoint, Thing, Zone } from "../../../shared/state.ts";
 import { StaleVersionError, type SpaceRecord } from "../store/Store.ts";
 import { randomBytes } from "node:crypto";
 import * as metrics from "../metrics.ts";
+import { SlicedUncork } from "../space/SlicedUncork.ts";
 import { debugRoom, logger } from "../log.ts";
 import { POSITIONS_SAVE_MS, type PositionStore, type Tile as StoredTile } from "../cluster/PositionStore.ts";
 import type { TeamPresence, TeamRoomLink } from "../team/TeamPresence.ts";
@@ -51,8 +52,11 @@ export interface SpaceRoomDeps {
   interestOptions: InterestOptions & { cell: number };
   /** Patch interval in ms (PATCH_MS by default). */
   patchMs: number;
-  /** IM8: from `size` people on, patch every `patchMs` with the acks in the patch's write. */
-  crowd: { size: number; patchMs: number; elu: number };
+  /**
+   * IM8: from `size` people on a process at least `elu` busy, patch every `patchMs`, sockets
+   * corked for the patch and written out `uncorkSlice` at a time between the loop's I/O.
+   */
+  crowd: { size: number; patchMs: number; elu: number; uncorkSlice: number };
   /** Where analytics events go (never read back, never awaited). */
   analytics?: AnalyticsPort;
   /** Last positions for failover and drain (CL3, CL4); none: no resume. */
@@ -126,14 +130,13 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private joinedAt = new Map<string, number>();
   private proximityEvery = 4;
   private patchMs = 50;
-  /** IM8: the space is crowded: patches less often, acks held for the patch. */
+  /** IM8: the space is crowded: patches less often, written out in slices. */
   private crowded = false;
   private crowdTimer: NodeJS.Timeout | undefined;
   private loadTimer: NodeJS.Timeout | undefined;
   private lastElu = performance.eventLoopUtilization();
   /** Event-loop use of this process over the last CROWD_CHECK_MS (IM8). */
   private elu = 0;
-  private readonly heldAcks = new Map<string, ServerMessages["ack"]>();
   /** IM8: in a crowd, `peers` updates (a full snapshot each: the latest wins) wait for the patch write too. */
   private readonly heldPeers = new Map<string, ServerMessages["peers"]>();
   /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
@@ -484,7 +487,6 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
     this.seats.delete(client.sessionId);
-    this.heldAcks.delete(client.sessionId);
     this.heldPeers.delete(client.sessionId);
     this.checkCrowd();
     this.teamLink?.left(client.sessionId);
@@ -561,12 +563,14 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const { size, patchMs, elu } = this.deps.crowd;
     if (!this.crowded && n >= size && this.elu >= elu) {
       this.crowded = true;
+      metrics.crowdedRooms.inc();
       this.pace(Math.max(patchMs, this.deps.patchMs));
-      logger.info({ space: this.spaceId, people: n, elu: this.elu, patchMs: this.patchMs }, "crowded space: fewer patches, acks with the patch");
+      logger.info({ space: this.spaceId, people: n, elu: this.elu, patchMs: this.patchMs }, "crowded space: fewer patches, written out in slices");
     } else if (this.crowded && (n < Math.floor(size * 0.8) || this.elu < Math.min(elu, CROWD_ELU_LEAVE))) {
       this.crowded = false;
+      metrics.crowdedRooms.dec();
       this.pace(this.deps.patchMs);
-      this.flushAcks();
+      this.flushHeld();
     }
   }
 
@@ -580,11 +584,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     return out;
   }
 
-  /** Sends the acks held for the patch that just went out (IM8). */
-  private flushAcks() {
+  /** IM8: writes a crowded patch out to the sockets a slice at a time. */
+  private uncorker: SlicedUncork | undefined;
+
+  /** Sends the `peers` updates held for the patch that just went out (IM8). */
+  private flushHeld() {
     // Keyed by session: a client that reconnected meanwhile is a new object.
-    for (const [id, ack] of this.heldAcks) { const c = this.clients.getById(id); if (c) this.sendTo(c, "ack", ack); }
-    this.heldAcks.clear();
     for (const [id, peers] of this.heldPeers) { const c = this.clients.getById(id); if (c) this.sendTo(c, "peers", peers); }
     this.heldPeers.clear();
   }
@@ -592,12 +597,15 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */
   override broadcastPatch() {
     const start = performance.now();
-    // IM8: in a crowd, each client's patch and ack leave in one socket write.
+    // IM8: in a crowd, sockets are corked for the patch and written out in slices, so moves that
+    // arrive meanwhile are handled (and acked at once) between them.
+    this.uncorker ??= new SlicedUncork(this.deps.crowd.uncorkSlice);
+    this.uncorker.finish();
     const corked = this.crowded ? this.corkAll() : undefined;
     const sent = super.broadcastPatch();
     if (corked) {
-      this.flushAcks();
-      for (const s of corked) s.uncork();
+      this.flushHeld();
+      this.uncorker.start(corked);
     }
     this.visibility?.patched();
     metrics.patchSeconds.observe((performance.now() - start) / 1000);
@@ -700,6 +708,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onDispose() {
+    this.uncorker?.finish();
+    if (this.crowded) metrics.crowdedRooms.dec();
     clearInterval(this.crowdTimer);
     clearInterval(this.loadTimer);
     this.teamLink?.close();
@@ -763,7 +773,6 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     }
     if (reason !== undefined || !outcome.ok) {
       seat.lastSeq = msg.seq;
-      this.heldAcks.delete(client.sessionId); // the correction is newer
       metrics.countRejection(reason ?? MoveRejection.NOT_ADJACENT);
       this.sendTo(client, "correction", { seq: msg.seq, x: avatar.x, y: avatar.y, dir: avatar.dir as Dir, reason: reason ?? MoveRejection.NOT_ADJACENT });
       return;
@@ -772,12 +781,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     avatar.x = outcome.pose.x;
     avatar.y = outcome.pose.y;
     avatar.dir = outcome.pose.dir;
-    // MV7: the mover's ack, at once and to the mover only (in a crowd with the next patch, IM8);
+    // MV7: the mover's ack, at once and to the mover only (in a crowd, if its socket is still
+    // corked for the patch, in the same write, IM8);
     // everyone else gets the tile in the patch.
     seat.lastSeq = msg.seq;
     const ack: ServerMessages["ack"] = [msg.seq, outcome.pose.x, outcome.pose.y, outcome.pose.dir];
-    if (this.crowded) this.heldAcks.set(client.sessionId, ack);
-    else this.sendTo(client, "ack", ack);
+    this.sendTo(client, "ack", ack);
   }
 
   private sendTo<K extends keyof ServerMessages>(client: Client, type: K, msg: ServerMessages[K]) {
