@@ -5,8 +5,8 @@
  * (PX2/PX3, AV1–AV4). Someone on the office stage is heard across the space over a one-way
  * connection (PX7–PX8). Screenshots are saved to test-output/av-*.png and spotlight-*.png.
  */
-import { beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import { FAKE_MEDIA_ARGS, OUT, useBrowserWorld } from "./browserHarness.ts";
 import { parseTiledMap, areaAt, spotlightAt, type SpaceMap, type Tile } from "../../shared/map.ts";
 import { findPath } from "../../shared/pathfinding.ts";
@@ -35,8 +35,13 @@ beforeAll(async () => {
   map = parseTiledMap(await res.json());
 });
 
+/** Each test's browser contexts: closed after it, so its calls and fake cameras stop loading the machine. */
+const contexts: BrowserContext[] = [];
+afterEach(async () => { await Promise.all(contexts.splice(0).map((c) => c.close().catch(() => {}))); });
+
 async function enter(name: string, space = SPACE, opts: { denyMedia?: boolean } = {}): Promise<Page> {
   const ctx = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  contexts.push(ctx);
   const page = await ctx.newPage();
   page.on("pageerror", (e) => console.error(`${name}: page error:`, e.message));
   if (opts.denyMedia) {

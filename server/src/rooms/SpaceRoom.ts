@@ -139,6 +139,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private elu = 0;
   /** IM8: in a crowd, `peers` updates (a full snapshot each: the latest wins) wait for the patch write too. */
   private readonly heldPeers = new Map<string, ServerMessages["peers"]>();
+  /** IM8: writes a crowded patch out to the sockets a slice at a time (made at the first patch). */
+  private uncorker: SlicedUncork | undefined;
   /** Set when the process drains: people leaving now are moving, so keep their positions (CL4). */
   private draining = false;
   /** TP1/TP4: reports people with a role to the team, relays the team's announcements here. */
@@ -584,9 +586,6 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     return out;
   }
 
-  /** IM8: writes a crowded patch out to the sockets a slice at a time. */
-  private uncorker: SlicedUncork | undefined;
-
   /** Sends the `peers` updates held for the patch that just went out (IM8). */
   private flushHeld() {
     // Keyed by session: a client that reconnected meanwhile is a new object.
@@ -785,8 +784,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     // corked for the patch, in the same write, IM8);
     // everyone else gets the tile in the patch.
     seat.lastSeq = msg.seq;
-    const ack: ServerMessages["ack"] = [msg.seq, outcome.pose.x, outcome.pose.y, outcome.pose.dir];
-    this.sendTo(client, "ack", ack);
+    this.sendTo(client, "ack", [msg.seq, outcome.pose.x, outcome.pose.y, outcome.pose.dir]);
   }
 
   private sendTo<K extends keyof ServerMessages>(client: Client, type: K, msg: ServerMessages[K]) {
