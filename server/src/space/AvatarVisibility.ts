@@ -279,18 +279,16 @@ export class AvatarVisibility {
 
   private refresh(cell: Cell) {
     const centre = { x: this.centreX(cell), y: this.centreY(cell) };
-    const { ids, reach } = this.grid.nearby(centre.x, centre.y, this.opts);
-    // Candidates: the rings scanned, plus those already shown up to one ring further (IM2).
+    const { ids, rings, reach } = this.grid.nearby(centre.x, centre.y, this.opts);
+    // Candidates: the rings scanned (each id at its ring), plus those already shown one ring
+    // further (IM2); those shown within the reach were scanned already.
     const limit = Math.min(reach + 1, this.opts.radius);
-    const candidates: [string, number][] = [];
-    const scanned = new Set(ids);
-    for (const id of ids) candidates.push([id, tileDistance(this.avatars.get(id)!, centre)]);
+    const candidates: [string, number][] = ids.map((id, i) => [id, rings[i]]);
     for (const other of cell.members) {
-      if (scanned.has(other)) continue;
       const a = this.avatars.get(other);
       if (!a) continue;
       const d = tileDistance(a, centre);
-      if (d <= limit) candidates.push([other, d]);
+      if (d > reach && d <= limit) candidates.push([other, d]);
     }
     const next = new Set(capNearest(candidates, cell.members, this.opts.max));
     for (const other of [...cell.members]) if (!next.has(other)) this.hide(cell, other, this.avatars.get(other)!);

@@ -30,9 +30,10 @@ describe("IM2 a crowd is cut down to the nearest", () => {
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 39 }), fc.integer({ min: 0, max: 39 })), { minLength: 1, maxLength: 400 }), fc.integer({ min: 1, max: 60 }), (spots, max) => {
         const g = new InterestGrid(40, 40);
         spots.forEach(([x, y], i) => g.place(`a${i}`, x, y));
-        const { ids, reach } = g.nearby(20, 20, { radius: 15, max });
+        const { ids, rings, reach } = g.nearby(20, 20, { radius: 15, max });
         const seen = new Set(ids);
         expect(seen.size).toBe(ids.length);
+        ids.forEach((id, i) => { const [x, y] = spots[Number(id.slice(1))]; expect(rings[i]).toBe(tileDistance({ x, y }, { x: 20, y: 20 })); });
         spots.forEach(([x, y], i) => {
           const d = tileDistance({ x, y }, { x: 20, y: 20 });
           if (d < reach) expect(seen.has(`a${i}`)).toBe(true); // whole rings inside the reach are in

@@ -40,24 +40,26 @@ export class InterestGrid {
 
   /**
    * Ids around (x, y), nearest rings first, including whoever stands on (x, y). Stops after the
-   * first ring at which at least `max` ids were collected, or at `radius`. Returns the ids and the
-   * ring reached, which callers use for hysteresis.
+   * first ring at which at least `max` ids were collected, or at `radius`. Returns the ids, the
+   * ring (Chebyshev distance) each was found at, and the ring reached: every id within `reach`
+   * is in `ids`.
    */
-  nearby(x: number, y: number, opts: InterestOptions): { ids: string[]; reach: number } {
+  nearby(x: number, y: number, opts: InterestOptions): { ids: string[]; rings: number[]; reach: number } {
     const ids: string[] = [];
+    const rings: number[] = [];
+    let r = 0;
     const push = (tx: number, ty: number) => {
       if (tx < 0 || ty < 0 || tx >= this.width || ty >= this.height) return;
       const set = this.tiles[ty * this.width + tx];
-      if (set) for (const id of set) ids.push(id);
+      if (set) for (const id of set) { ids.push(id); rings.push(r); }
     };
-    let r = 0;
     push(x, y);
     while (ids.length < opts.max && r < opts.radius) {
       r++;
       for (let dx = -r; dx <= r; dx++) { push(x + dx, y - r); push(x + dx, y + r); }
       for (let dy = -r + 1; dy <= r - 1; dy++) { push(x - r, y + dy); push(x + r, y + dy); }
     }
-    return { ids, reach: r };
+    return { ids, rings, reach: r };
   }
 }
 
