@@ -281,7 +281,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   let attempted = 0, succeeded = 0, connected = 0, ccuReached = 0, unexpected = 0;
   let correctionsTotal = 0, correctionsInWindow = 0, clientSeconds = 0, observerBytes = 0, observerUpdates = 0;
   let measuring = false, stopping = false, firstJoinsSettled = 0;
-  const tally = new KindTally();
+  const tally = new KindTally(() => measuring);
   /** viewCoverage: people within 2 / 5 tiles of observers, and how many of them were in view. */
   const near = [0, 0], seenNear = [0, 0];
 
@@ -457,7 +457,6 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   const cpuMark = process.cpuUsage();
   const windowStart = now();
   measuring = true;
-  tally.on = true;
   const measureEnd = now() + opts.durationS * 1000;
   ctx.log(`measuring for ${opts.durationS} s (${connected} connected, ${settleS.toFixed(1)} s after the ramp)…`);
   const sampler = setInterval(() => sampleBandwidth(true), 1000);
@@ -465,7 +464,6 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   clearInterval(sampler);
   sampleBandwidth(true);
   measuring = false;
-  tally.on = false;
   const windowEnd = now();
   const windowS = (windowEnd - windowStart) / 1000;
   const cpu = process.cpuUsage(cpuMark);

@@ -45,13 +45,14 @@ export function frameKind(bytes: Uint8Array): string {
   return "other";
 }
 
-/** Downstream bytes (headers included) by frameKind, summed over every connection while `on`. */
+/** Downstream bytes (headers included) by frameKind, summed over every connection while `counting()`. */
 export class KindTally {
-  on = false;
   readonly bytes = new Map<string, number>();
 
+  constructor(private readonly counting: () => boolean) {}
+
   add(data: unknown, n: number) {
-    if (!this.on) return;
+    if (!this.counting()) return;
     const view = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : undefined;
     const kind = view ? frameKind(view) : "other";
     this.bytes.set(kind, (this.bytes.get(kind) ?? 0) + n);
