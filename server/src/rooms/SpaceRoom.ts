@@ -556,8 +556,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   /**
-   * IM8: a space with many people on a busy process patches less often and sends acks with the
-   * patch. Entered at CROWD_SIZE people and CROWD_ELU; left below 80 % of the people or under
+   * IM8: a space with many people on a busy process patches less often and writes each patch out
+   * in slices. Entered at CROWD_SIZE people and CROWD_ELU; left below 80 % of the people or under
    * CROWD_ELU_LEAVE (a wide band: crowd mode itself lowers the load).
    */
   private checkCrowd() {
@@ -618,8 +618,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     if (!this.visibility) return;
     this.visibility.tick();
     // Conversations are recomputed at every other patch (PROXIMITY_MS), but not at a crowded
-    // space's patches: there they run on their own timer, so the patch (and the acks it carries,
-    // IM8) goes out sooner.
+    // space's patches: there they run on their own timer, so the patch goes out sooner (IM8).
     if (!this.crowded && ++this.patches % this.proximityEvery === 0) this.updateConversations();
   }
 
