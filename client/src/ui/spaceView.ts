@@ -247,7 +247,9 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   });
   // IM4: avatars fade in when they come into view and out when they leave it (in a dense crowd
   // that is often on screen, IM2); one that comes back while fading continues from where it is.
-  const leaving = new Map<string, { dir: number; look: number; name: string; status: number }>();
+  // What the last frame drew (and the tests' hook reads); a leaving avatar is drawn as it was there.
+  let lastDrawn: DrawnAvatar[] = [];
+  const leaving = new Map<string, DrawnAvatar>();
   cb.onAdd("avatars", (a: Avatar, id: string) => {
     const now = performance.now();
     const glide = glides.get(id);
@@ -255,11 +257,11 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     if (glide?.leaving) { glide.reenter(now); glide.target(a.x, a.y, now); }
     else glides.set(id, new Glide(a.x, a.y, now));
   });
-  cb.onRemove("avatars", (a: Avatar, id: string) => {
+  cb.onRemove("avatars", (_a: Avatar, id: string) => {
     const glide = glides.get(id);
-    if (!glide || id === room.sessionId) { glides.delete(id); return; }
-    const person = room.state.people.get(id);
-    leaving.set(id, { dir: a.dir, look: person?.look ?? 0, name: person?.name ?? "", status: person?.status ?? 0 });
+    const last = lastDrawn.find((d) => d.id === id);
+    if (!glide || !last || id === room.sessionId) { glides.delete(id); return; }
+    leaving.set(id, last);
     glide.leave(performance.now());
   });
 
@@ -439,8 +441,6 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
 
   // --- frame loop ---------------------------------------------------------------------------
   let lastArea: string | undefined;
-  /** The avatars of the last frame drawn (tests: fading in and out, IM4). */
-  let lastDrawn: DrawnAvatar[] = [];
   let lastFollowAt = 0;
   let lastDistancesAt = 0;
   function frame(now: number) {
@@ -478,10 +478,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       const glide = glides.get(id);
       if (!glide || glide.gone(now) || room.state.avatars.has(id)) { leaving.delete(id); if (glide?.leaving) glides.delete(id); continue; }
       const at = glide.at(now);
-      avatars.push({
-        id, x: at.x, y: at.y, dir: last.dir, look: last.look, name: last.name, moving: at.moving, own: false,
-        alpha: glide.opacity(now), status: STATUSES[last.status], talking: false,
-      });
+      avatars.push({ ...last, x: at.x, y: at.y, moving: at.moving, alpha: glide.opacity(now), talking: false });
     }
     // The own avatar is drawn from the prediction, held in the view or not (IM2).
     if (predictor) draw({ ...predictor.pose, emote: room.state.avatars.get(room.sessionId)?.emote ?? 0 }, room.sessionId);
