@@ -185,6 +185,7 @@ describe("runBench (20 bots, 5 s)", () => {
     expect(json.settleS).toEqual(expect.any(Number));
     // 20 bots on the office: observers have people within 5 tiles, and (interest radius 16) see them.
     expect(json.viewCoverage.within5).toBeGreaterThan(0.5);
+    expect(json.viewChurn).toEqual({ enteredPerS: expect.any(Number), leftPerS: expect.any(Number) });
     expect(json.compare).toBeNull();
     expect(report.ccuReached).toBe(20);
   });

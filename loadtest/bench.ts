@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { cpus, availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import { Callbacks } from "@colyseus/sdk";
-import type { Avatar } from "../shared/state.ts";
+import { avatarTile, type Avatar } from "../shared/state.ts";
 import { LOOK_COUNT } from "../shared/looks.ts";
 import { dirOfDelta, type Pose } from "../shared/movement.ts";
 import { isWalkable } from "../shared/map.ts";
@@ -93,6 +93,11 @@ export interface RunFigures {
    * observers.
    */
   viewCoverage: { within2: number | null; within5: number | null };
+  /**
+   * Avatars entering and leaving an observer's decoded view per second (mean over observers in the
+   * window): the churn that interest management adds, each entry a whole avatar on the wire.
+   */
+  viewChurn: { enteredPerS: number | null; leftPerS: number | null };
   /** Seconds between the ramp's end and the window's start: waiting for every first join's answer. */
   settleS: number;
 }
@@ -280,6 +285,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
   const sendLog = new Map<string, SendLog>();
   let attempted = 0, succeeded = 0, connected = 0, ccuReached = 0, unexpected = 0;
   let correctionsTotal = 0, correctionsInWindow = 0, clientSeconds = 0, observerBytes = 0, observerUpdates = 0;
+  let observerSeconds = 0, observerEntered = 0, observerLeft = 0;
   let measuring = false, stopping = false, firstJoinsSettled = 0;
   const tally = new KindTally(() => measuring);
   /** viewCoverage: people within 2 / 5 tiles of observers, and how many of them were in view. */
@@ -294,17 +300,23 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     const cb = Callbacks.get(bot.room);
     cb.onAdd("avatars", (avatar: Avatar, key: string) => {
       if (key === bot.sessionId) return;
-      let lx = avatar.x, ly = avatar.y;
+      if (measuring) observerEntered++;
+      let last = avatarTile(avatar);
       cb.onChange(avatar, () => {
-        if (avatar.x === lx && avatar.y === ly) return;
+        const tile = avatarTile(avatar);
+        if (!tile || (tile.x === last?.x && tile.y === last.y)) return;
         const at = now();
-        lx = avatar.x; ly = avatar.y;
+        last = tile;
         if (!measuring) return;
         observerUpdates++;
         const me = bot.pose;
-        const sentAt = sendLog.get(key)?.take(avatar.x, avatar.y);
-        if (me && sentAt !== undefined && (avatar.x - me.x) ** 2 + (avatar.y - me.y) ** 2 <= REMOTE_RADIUS_TILES ** 2) remote.add(at - sentAt);
+        // Remote latency: tiles sent every step only (a coarse tile is late by design, IM9).
+        const sentAt = tile.coarse ? undefined : sendLog.get(key)?.take(tile.x, tile.y);
+        if (me && sentAt !== undefined && (tile.x - me.x) ** 2 + (tile.y - me.y) ** 2 <= REMOTE_RADIUS_TILES ** 2) remote.add(at - sentAt);
       });
+    });
+    cb.onRemove("avatars", (_avatar: Avatar, key: string) => {
+      if (measuring && key !== bot.sessionId) observerLeft++;
     });
   };
 
@@ -406,7 +418,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
       if (push && full && dt > 0) {
         downSamples.push((c.bytesIn - slot.lastIn) / KB / dt);
         upSamples.push((c.bytesOut - slot.lastOut) / KB / dt);
-        if (slot.observer) observerBytes += c.bytesIn - slot.lastIn;
+        if (slot.observer) { observerBytes += c.bytesIn - slot.lastIn; observerSeconds += dt; }
       }
       slot.lastIn = c.bytesIn;
       slot.lastOut = c.bytesOut;
@@ -528,6 +540,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
     windowS,
     settleS,
     viewCoverage: { within2: near[0] > 0 ? seenNear[0] / near[0] : null, within5: near[1] > 0 ? seenNear[1] / near[1] : null },
+    viewChurn: { enteredPerS: observerSeconds > 0 ? observerEntered / observerSeconds : null, leftPerS: observerSeconds > 0 ? observerLeft / observerSeconds : null },
   };
 }
 
@@ -586,6 +599,7 @@ function rows(r: RunFigures): [string, string][] {
     ["joins ok / attempted", `${r.joins.succeeded}/${r.joins.attempted} (${f(r.joinSuccessRate * 100)} %)`],
     ["window opened after the ramp (s)", f(r.settleS)],
     ["in view: people within 2 / 5 tiles (%)", `${f(pct(r.viewCoverage.within2))} / ${f(pct(r.viewCoverage.within5))}`],
+    ["view churn: entered / left per s", `${f(r.viewChurn.enteredPerS)} / ${f(r.viewChurn.leftPerS)}`],
     ["join ms p50 / p99", `${f(r.joinMs.p50)} / ${f(r.joinMs.p99)}`],
     ["echo ms p50 / p99 / max (n)", `${f(r.echoMs.p50)} / ${f(r.echoMs.p99)} / ${f(r.echoMs.max)} (${r.echoMs.samples})`],
     ["remote ms p50 / p99 / max (n)", `${f(r.remoteMs.p50)} / ${f(r.remoteMs.p99)} / ${f(r.remoteMs.max)} (${r.remoteMs.samples})`],

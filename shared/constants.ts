@@ -90,6 +90,14 @@ export const SEQ_MODULO = 65536;
 export const INTEREST_RADIUS = 16;
 export const INTEREST_MAX = 90;
 export const INTEREST_CELL = 8;
+/**
+ * IM9: in a crowded space (IM8) a cell sends only its CROWD_FINE nearest avatars every step; the
+ * rest of its INTEREST_MAX go as a coarse tile, refreshed when the avatar is COARSE_STEP tiles from
+ * it, or every COARSE_MS if it moved at all (the client glides between them at walking pace).
+ */
+export const CROWD_FINE = 30;
+export const COARSE_STEP = 3;
+export const COARSE_MS = 1000;
 /** Each cell's visible set is recomputed every INTEREST_REFRESH_MS (spread over the patches). */
 export const INTEREST_REFRESH_MS = 250;
 

@@ -10,7 +10,7 @@ import type { MoveRejection } from "./codes.ts";
 import { buildOpSchema, type EditRefusal } from "./world.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** Colyseus room type name for spaces. */
 export const SPACE_ROOM = "space";

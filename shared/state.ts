@@ -5,20 +5,43 @@
  */
 import { schema, t, type SchemaType } from "@colyseus/schema";
 
+/**
+ * View tags of an avatar's position (IM9). A view holds each avatar with exactly one of them: FINE
+ * (its tile and facing, every step) or COARSE (a tile refreshed every COARSE_STEP tiles or
+ * COARSE_MS). Custom view tags are bits.
+ */
+export const FINE = 1;
+export const COARSE = 2;
+export type PositionTag = typeof FINE | typeof COARSE;
+
 /** Where someone is: what changes per step. Each client only receives the avatars near it (IM1). */
 export const Avatar = schema(
   {
-    /** Tile coordinates (MV1). uint16: 8 bytes for an x,y patch. */
-    x: t.uint16(),
-    y: t.uint16(),
-    /** Facing direction (Dir). */
-    dir: t.uint8(),
+    /** Tile coordinates (MV1), sent to views holding the avatar FINE. uint16: 8 bytes for an x,y patch. */
+    x: t.uint16().view(FINE),
+    y: t.uint16().view(FINE),
+    /** Facing direction (Dir), FINE only. */
+    dir: t.uint8().view(FINE),
+    /** The coarse tile (IM9), sent to views holding the avatar COARSE: the farthest of a crowd. */
+    cx: t.uint16().view(COARSE),
+    cy: t.uint16().view(COARSE),
     /** Emote shown over the avatar: 0 none, else 1 + index into EMOTES; cleared after EMOTE_SHOW_MS. */
     emote: t.uint8(),
   },
   "Avatar",
 );
 export type Avatar = SchemaType<typeof Avatar>;
+
+/**
+ * Where a decoded avatar stands (IM9): its tile when this client's view holds it FINE, else its
+ * coarse tile (the fields of the other tag are deleted when a view switches). Undefined before
+ * either arrived.
+ */
+export function avatarTile(a: Avatar): { x: number; y: number; coarse: boolean } | undefined {
+  if (a.x !== undefined && a.y !== undefined) return { x: a.x, y: a.y, coarse: false };
+  if (a.cx !== undefined && a.cy !== undefined) return { x: a.cx, y: a.cy, coarse: true };
+  return undefined;
+}
 
 /** Who is here: set once on join, never changes per tick, sent to everyone (IM3). */
 export const Person = schema(

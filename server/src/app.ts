@@ -9,7 +9,7 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Encoder } from "@colyseus/schema";
 import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
-import { CROWD_ELU, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
+import { CROWD_ELU, CROWD_FINE, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
 import { spaceRoomWith } from "./rooms/SpaceRoom.ts";
 import type { MapCatalog } from "./space/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
@@ -92,7 +92,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     interest: opts.PLAZA_INTEREST ?? "grid",
     interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX, cell: opts.INTEREST_CELL ?? INTEREST_CELL },
     patchMs: opts.PATCH_MS ?? PATCH_MS,
-    crowd: { size: opts.CROWD_SIZE ?? CROWD_SIZE, patchMs: opts.CROWD_PATCH_MS ?? CROWD_PATCH_MS, elu: opts.CROWD_ELU ?? CROWD_ELU, uncorkSlice: opts.CROWD_UNCORK ?? CROWD_UNCORK },
+    crowd: { size: opts.CROWD_SIZE ?? CROWD_SIZE, patchMs: opts.CROWD_PATCH_MS ?? CROWD_PATCH_MS, elu: opts.CROWD_ELU ?? CROWD_ELU, uncorkSlice: opts.CROWD_UNCORK ?? CROWD_UNCORK, fine: opts.CROWD_FINE ?? CROWD_FINE },
     analytics: opts.analytics ?? analytics.pipeline,
     positions: opts.positions ?? new PresencePositionStore(presence),
     team,

@@ -1,6 +1,6 @@
 /** Process configuration from the environment, validated once at start (see .env.example). */
 import { z } from "zod";
-import { CROWD_ELU, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
+import { CROWD_ELU, CROWD_FINE, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
 
 export const iceServersSchema = z.array(
   z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }).strict(),
@@ -25,6 +25,8 @@ const envSchema = z.object({
   CROWD_PATCH_MS: z.coerce.number().int().min(16).max(1000).default(CROWD_PATCH_MS),
   /** A crowded space writes its patch out this many sockets at a time, moves handled between (IM8). */
   CROWD_UNCORK: z.coerce.number().int().min(1).max(100000).default(CROWD_UNCORK),
+  /** A crowded space sends each cell's CROWD_FINE nearest avatars every step, the rest coarse (IM9). */
+  CROWD_FINE: z.coerce.number().int().min(1).max(5000).default(CROWD_FINE),
   /** Radius (tiles) and nearest-N cap of interest management. */
   INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).default(INTEREST_RADIUS),
   INTEREST_MAX: z.coerce.number().int().min(1).max(5000).default(INTEREST_MAX),

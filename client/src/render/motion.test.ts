@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FADE_IN_MS, FADE_OUT_MS, Glide, SNAP_TILES } from "./motion.ts";
 import { STEP_MS } from "../../../shared/constants.ts";
+import { Dir } from "../../../shared/protocol.ts";
 
 describe("MV8 remote avatars glide, never jump", () => {
   it("moves from one tile to the next over one step's time", () => {
@@ -60,5 +61,18 @@ describe("IM4 avatars fade in and out of view", () => {
     expect(g.opacity(at)).toBeCloseTo(before);
     expect(g.opacity(at + FADE_IN_MS)).toBe(1);
     expect(g.gone(at + 10 * FADE_OUT_MS)).toBe(false);
+  });
+});
+
+describe("IM9 coarse avatars (the far part of a crowd)", () => {
+  it("walk to a coarse tile at walking pace, facing the way they go", () => {
+    const g = new Glide(0, 0);
+    g.target(0, 3, 0, true);
+    expect(g.at(STEP_MS).y).toBeCloseTo(1);
+    expect(g.at(2 * STEP_MS)).toMatchObject({ moving: true });
+    expect(g.at(3 * STEP_MS)).toEqual({ x: 0, y: 3, moving: false });
+    expect(g.heading).toBe(Dir.DOWN);
+    g.target(-2, 4, 3 * STEP_MS, true);
+    expect(g.heading).toBe(Dir.LEFT);
   });
 });

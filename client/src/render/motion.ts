@@ -1,10 +1,13 @@
 /**
  * Smooth on-screen motion between tile positions (SPEC MV8): a new tile starts a glide from where
  * the avatar is drawn now; several tiles behind (a late patch) glide faster to catch up; a jump
- * larger than SNAP_TILES (a spawn or a reconnect) is shown at once. Pure apart from the time the
- * caller passes in.
+ * larger than SNAP_TILES (a spawn or a reconnect) is shown at once. A coarse tile (IM9: the far
+ * part of a crowd, refreshed every few tiles) is walked to at walking pace instead, facing the way
+ * it goes. Pure apart from the time the caller passes in.
  */
 import { STEP_MS } from "../../../shared/constants.ts";
+import { dirOfDelta } from "../../../shared/movement.ts";
+import { Dir } from "../../../shared/protocol.ts";
 
 export const SNAP_TILES = 6;
 /** An avatar that comes into view fades in over this long (IM4). */
@@ -19,6 +22,8 @@ export class Glide {
   private toY: number;
   private start = 0;
   private duration = 0;
+  /** The way its last glide went (a coarse avatar has no facing of its own, IM9). */
+  heading: Dir = Dir.DOWN;
 
   /** When it left the view (fading out), if it did. */
   private leftAt: number | undefined;
@@ -61,18 +66,20 @@ export class Glide {
     this.bornAt = now - alpha * FADE_IN_MS;
   }
 
-  /** Sets a new target tile at time now (ms). */
-  target(x: number, y: number, now: number) {
+  /** Sets a new target tile at time now (ms); a coarse one is walked to at walking pace (IM9). */
+  target(x: number, y: number, now: number, coarse = false) {
     if (x === this.toX && y === this.toY) return;
     const cur = this.at(now);
     const dist = Math.abs(x - cur.x) + Math.abs(y - cur.y);
+    const dx = x - this.toX, dy = y - this.toY;
+    this.heading = (Math.abs(dx) >= Math.abs(dy) ? dirOfDelta(Math.sign(dx), 0) : dirOfDelta(0, Math.sign(dy))) ?? this.heading;
     this.fromX = cur.x;
     this.fromY = cur.y;
     this.toX = x;
     this.toY = y;
     this.start = now;
     // One tile takes STEP_MS; a backlog of n tiles is covered in at most 2 steps' time.
-    this.duration = dist > SNAP_TILES ? 0 : STEP_MS * Math.min(Math.max(dist, 0.35), 2);
+    this.duration = dist > SNAP_TILES ? 0 : STEP_MS * (coarse ? dist : Math.min(Math.max(dist, 0.35), 2));
   }
 
   /** Drawn position (in tiles, fractional) at time now. */

@@ -11,7 +11,7 @@ import { AUTO_AWAY_S, STEP_MS } from "../../../shared/constants.ts";
 import { Dir, EMOTES, MediaFlag, STATUSES, type ChatScope, type ServerMessages, type Status } from "../../../shared/protocol.ts";
 import { dirOfDelta, type Pose } from "../../../shared/movement.ts";
 import { findPath, walkTarget } from "../../../shared/pathfinding.ts";
-import type { Avatar } from "../../../shared/state.ts";
+import { avatarTile, type Avatar } from "../../../shared/state.ts";
 import type { BuildOp, Editor } from "../../../shared/world.ts";
 import { MovementPredictor } from "../net/predictor.ts";
 import { describeJoinError, describeLeave, joinSpace, type SpaceRoom } from "../net/connection.ts";
@@ -254,8 +254,10 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     const now = performance.now();
     const glide = glides.get(id);
     leaving.delete(id);
-    if (glide?.leaving) { glide.reenter(now); glide.target(a.x, a.y, now); }
-    else glides.set(id, new Glide(a.x, a.y, now));
+    const tile = avatarTile(a);
+    if (!tile) return;
+    if (glide?.leaving) { glide.reenter(now); glide.target(tile.x, tile.y, now); }
+    else glides.set(id, new Glide(tile.x, tile.y, now));
   });
   cb.onRemove("avatars", (_a: Avatar, id: string) => {
     const glide = glides.get(id);
@@ -428,7 +430,8 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   // LO2 follow: keep heading for the followed person (their avatar is in view while we are near).
   function follow() {
     if (!following || !predictor) return;
-    const them = room.state.avatars.get(following);
+    const held = room.state.avatars.get(following);
+    const them = held && avatarTile(held);
     if (!them) { room.send("locate", { id: following }); return; }
     const pose = predictor.pose;
     if (Math.max(Math.abs(them.x - pose.x), Math.abs(them.y - pose.y)) <= 1) { path = []; return; }
@@ -456,12 +459,13 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     if (rosterDirty) { rosterDirty = false; renderPeople(list, peopleTitle, room.state.people.entries(), room.sessionId, following, actions); }
     const avatars: DrawnAvatar[] = [];
     let focus = { x: mirror.compiled.spawns[0].x, y: mirror.compiled.spawns[0].y };
-    const draw = (a: { x: number; y: number; dir: number; emote: number }, id: string) => {
+    const draw = (a: { x: number; y: number; dir: number; emote: number; coarse?: boolean }, id: string) => {
       const own = id === room.sessionId;
       const pose = own && predictor ? predictor.pose : { x: a.x, y: a.y, dir: a.dir };
       let glide = glides.get(id);
       if (!glide) { glide = new Glide(pose.x, pose.y, now); glides.set(id, glide); }
-      glide.target(pose.x, pose.y, now);
+      glide.target(pose.x, pose.y, now, a.coarse);
+      if (a.coarse) pose.dir = glide.heading;
       const at = glide.at(now);
       if (own) focus = at;
       const person = room.state.people.get(id);
@@ -473,7 +477,10 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
         talking: peers.includes(id),
       });
     };
-    room.state.avatars.forEach((a, id) => { if (id !== room.sessionId) draw(a, id); });
+    room.state.avatars.forEach((a, id) => {
+      const tile = id !== room.sessionId && avatarTile(a);
+      if (tile) draw({ ...tile, dir: a.dir, emote: a.emote }, id);
+    });
     for (const [id, last] of leaving) {
       const glide = glides.get(id);
       if (!glide || glide.gone(now) || room.state.avatars.has(id)) { leaving.delete(id); if (glide?.leaving) glides.delete(id); continue; }
@@ -491,7 +498,11 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
       lastDistancesAt = now;
       const me = predictor.pose;
       const d = new Map<string, number>();
-      for (const id of peers) { const a = room.state.avatars.get(id); if (a) d.set(id, Math.max(Math.abs(a.x - me.x), Math.abs(a.y - me.y))); }
+      for (const id of peers) {
+        const held = room.state.avatars.get(id);
+        const a = held && avatarTile(held);
+        if (a) d.set(id, Math.max(Math.abs(a.x - me.x), Math.abs(a.y - me.y)));
+      }
       conversation.setDistances(d);
     }
     if (locateFlash && now > locateFlash.until) locateFlash = undefined;
@@ -521,7 +532,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     drawn: () => lastDrawn.map((a) => ({ id: a.id, x: a.x, y: a.y, alpha: a.alpha })),
     screenOf: (x: number, y: number) => renderer.screenOf({ x, y }),
     walkable: (x: number, y: number) => mirror.compiled.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
-    avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, x: a.x, y: a.y, dir: a.dir, emote: a.emote, name: room.state.people.get(id)?.name ?? "" })),
+    avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, ...avatarTile(a), dir: a.dir, emote: a.emote, name: room.state.people.get(id)?.name ?? "" })),
     people: () => [...room.state.people.values()].map((p) => p.name),
     peers: () => [...peers],
     av: conversation,

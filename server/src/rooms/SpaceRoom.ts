@@ -14,7 +14,7 @@ import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes
 import { applyMove, freshStepBudget, spendStep, type StepBudget } from "../../../shared/movement.ts";
 import { MoveRejection } from "../../../shared/codes.ts";
 import {
-  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, CROWD_CHECK_MS, CROWD_ELU_LEAVE, CROWD_PROXIMITY_FACTOR, EMOTE_MIN_MS, EMOTE_SHOW_MS, INTEREST_REFRESH_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
+  CHAT_BURST, CHAT_HISTORY, CHAT_REFILL_MS, CROWD_CHECK_MS, CROWD_ELU_LEAVE, CROWD_PROXIMITY_FACTOR, EMOTE_MIN_MS, EMOTE_SHOW_MS, PROXIMITY_MS, RECONNECT_GRACE_S,
 } from "../../../shared/constants.ts";
 import { EMOTES, MediaFlag, STATUSES, type ChatMessage, type SpotlightInfo } from "../../../shared/protocol.ts";
 import { areaAt, spotlightAt } from "../../../shared/map.ts";
@@ -56,7 +56,8 @@ export interface SpaceRoomDeps {
    * IM8: from `size` people on a process at least `elu` busy, patch every `patchMs`, sockets
    * corked for the patch and written out `uncorkSlice` at a time between the loop's I/O.
    */
-  crowd: { size: number; patchMs: number; elu: number; uncorkSlice: number };
+  /** IM8, IM9: when a space is crowded, and what changes then. */
+  crowd: { size: number; patchMs: number; elu: number; uncorkSlice: number; fine: number };
   /** Where analytics events go (never read back, never awaited). */
   analytics?: AnalyticsPort;
   /** Last positions for failover and drain (CL3, CL4); none: no resume. */
@@ -193,6 +194,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.visibility = new AvatarVisibility(this.deps.interest, this.map.width, this.map.height, {
       ...this.deps.interestOptions,
       refreshPatches: 1,
+      coarsePatches: 1,
+      fine: this.deps.interestOptions.max, // all of them, until the space is crowded (IM9)
       touch: () => { this.state.viewEpoch = (this.state.viewEpoch + 1) & 255; },
     });
     this.pace(this.deps.patchMs);
@@ -550,7 +553,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   /** Sets the patch interval and what is counted in patches (interest refresh, conversations). */
   private pace(patchMs: number) {
     this.patchMs = patchMs;
-    this.visibility.setRefreshPatches(Math.round(INTEREST_REFRESH_MS / patchMs));
+    this.visibility.setPatchMs(patchMs);
     this.proximityEvery = Math.max(1, Math.round(PROXIMITY_MS / patchMs));
     this.setPatchRate(patchMs);
   }
@@ -567,11 +570,13 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       this.crowded = true;
       metrics.crowdedRooms.inc();
       this.pace(Math.max(patchMs, this.deps.patchMs));
+      this.visibility.setFine(this.deps.crowd.fine);
       logger.info({ space: this.spaceId, people: n, elu: this.elu, patchMs: this.patchMs }, "crowded space: fewer patches, written out in slices");
     } else if (this.crowded && (n < Math.floor(size * 0.8) || this.elu < Math.min(elu, CROWD_ELU_LEAVE))) {
       this.crowded = false;
       metrics.crowdedRooms.dec();
       this.pace(this.deps.patchMs);
+      this.visibility.setFine(this.deps.interestOptions.max);
       this.flushHeld();
     }
   }

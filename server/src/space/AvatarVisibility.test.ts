@@ -4,10 +4,13 @@
  * what Colyseus would send it (the same encode calls as its SchemaSerializer, shared views
  * encoded once). After every patch each joined client's decoded avatars must be exactly the set
  * its view shows, at the right tiles: nothing missing after a cell change, no ghost left behind.
+ * With a crowd's fine count (IM9) each avatar must hold exactly the position fields of its tag:
+ * the tile for FINE, the coarse tile for COARSE, the other pair deleted.
  */
 import { describe, expect, it } from "vitest";
+import { ClientState } from "@colyseus/core";
 import { Decoder, Encoder, StateView } from "@colyseus/schema";
-import { Avatar, SpaceState } from "../../../shared/state.ts";
+import { Avatar, avatarTile, FINE, SpaceState } from "../../../shared/state.ts";
 import { mulberry32 } from "../../../loadtest/behaviour.ts";
 import { AvatarVisibility, type InterestMode } from "./AvatarVisibility.ts";
 
@@ -18,26 +21,35 @@ const H = 34;
 
 interface Sim {
   id: string;
-  holder: { view?: StateView };
+  holder: { view?: StateView; state: ClientState };
   decoder: Decoder<SpaceState>;
   /** Patches until it acknowledges the join and gets its full state (like Colyseus's JOIN_ROOM round trip). */
   joinedIn: number;
 }
 
 /** One run: `patches` patches of a crowd of up to `crowd`, with the given randomness. */
-function simulate(seed: number, patches: number, crowd: number, mode: InterestMode = "grid", joinsPerPatch = 1) {
+function simulate(seed: number, patches: number, crowd: number, mode: InterestMode = "grid", joinsPerPatch = 1, fine = 12) {
   const rnd = mulberry32(seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const state = new SpaceState();
   const encoder = new Encoder(state);
   let touches = 0;
   const vis = new AvatarVisibility(mode, W, H, {
-    radius: 10, max: 12, cell: 8, refreshPatches: 3,
+    radius: 10, max: 12, cell: 8, refreshPatches: 3, coarsePatches: 4, fine,
     touch: () => { state.contentVersion = (state.contentVersion + 1) % 1000; touches++; },
   });
   const sims = new Map<string, Sim>();
   let next = 0;
   let checked = 0;
+  let coarseSeen = 0, retags = 0;
+  const lastTag = new Map<string, number>();
+  const log: string[] = [];
+  (globalThis as any).dbgRetag = (view: unknown, a: Avatar, had: number, tag: number, why: string) => {
+    const id = [...state.avatars].find(([, v]) => v === a)?.[0];
+    const holders = [...sims.values()].filter((x) => x.holder.view === view).map((x) => x.id);
+    log.push(`${why} ${id} ${had}->${tag} holders ${holders.join(",")}`);
+  };
+  (globalThis as any).dbgLog = log;
 
   const join = () => {
     const id = `c${next++}`;
@@ -45,11 +57,12 @@ function simulate(seed: number, patches: number, crowd: number, mode: InterestMo
     a.x = int(W);
     a.y = int(H);
     state.avatars.set(id, a);
-    const sim: Sim = { id, holder: {}, decoder: new Decoder(new SpaceState()), joinedIn: int(3) };
+    const sim: Sim = { id, holder: { state: ClientState.JOINING }, decoder: new Decoder(new SpaceState()), joinedIn: int(3) };
     vis.join(id, a, sim.holder);
     sims.set(id, sim);
   };
   const fullState = (sim: Sim) => {
+    sim.holder.state = ClientState.JOINED;
     const shared = { offset: 1 };
     const buf = encoder.encodeAll(shared);
     const bytes = encoder.encodeAllView(sim.holder.view!, shared.offset, { ...shared }, buf);
@@ -111,21 +124,29 @@ function simulate(seed: number, patches: number, crowd: number, mode: InterestMo
     for (const s of sims.values()) {
       if (s.joinedIn >= 0) continue;
       const got = s.decoder.state.avatars;
-      const want = vis.mode === "off" ? new Set(state.avatars.keys()) : vis.visibleTo(s.id)!;
-      expect([...got.keys()].sort(), `patch ${p}, ${s.id}`).toEqual([...want].sort());
-      for (const id of want) {
+      const want = vis.mode === "off" ? new Map([...state.avatars.keys()].map((id) => [id, FINE])) : vis.visibleTo(s.id)!;
+      expect([...got.keys()].sort(), `patch ${p}, ${s.id}`).toEqual([...want.keys()].sort());
+      for (const [id, tag] of want) {
         const a = state.avatars.get(id)!;
-        expect({ x: got.get(id)!.x, y: got.get(id)!.y }, `patch ${p}, ${s.id} sees ${id}`).toEqual({ x: a.x, y: a.y });
+        const fine = tag === FINE;
+        const expected = fine ? { x: a.x, y: a.y, coarse: false } : { x: a.cx, y: a.cy, coarse: true };
+        if (JSON.stringify(avatarTile(got.get(id)!)) !== JSON.stringify(expected)) console.log("DBG", (globalThis as any).dbgLog.filter((l: string) => l.includes(` ${id} `) || l.includes(` ${s.id} `)).slice(-8), p, s.id, id, "last", lastTag.get(`${s.id}>${id}`), "hist", (globalThis as any).hist?.get(`${s.id}>${id}`));
+        expect(avatarTile(got.get(id)!), `patch ${p}, ${s.id} sees ${id}`).toEqual(expected);
+        if (!fine) coarseSeen++;
+        const key = `${s.id}>${id}`;
+        if (lastTag.has(key) && lastTag.get(key) !== tag) retags++;
+        lastTag.set(key, tag);
+        const H = ((globalThis as any).hist ??= new Map()); (H.get(key) ?? H.set(key, []).get(key)).push(`${p}:${tag}:${vis.visibleTo(s.id) === undefined ? "?" : ""}`);
       }
       checked++;
     }
   }
-  return { checked, switches: vis.switches, touches, views: vis.viewCount, clients: sims.size };
+  return { checked, switches: vis.switches, touches, views: vis.viewCount, clients: sims.size, coarseSeen, retags };
 }
 
 describe("IM7 shared cell views", () => {
   it("every client decodes exactly its cell's avatars through joins, walks across cells, jumps and leaves (seeded)", () => {
-    for (const seed of [1, 2, 3, 4, 5, 6]) {
+    for (const seed of [1, 2, 3, 4, 5, 6, 51]) { // 51: a full state two patches after the join, then a cell change
       const r = simulate(seed, 160, 60);
       expect(r.switches).toBeGreaterThan(20); // the run did exercise cell changes
       expect(r.checked).toBeGreaterThan(1000);
@@ -144,6 +165,15 @@ describe("IM7 shared cell views", () => {
     expect(r.touches).toBeGreaterThan(0);
   });
 
+  it("IM9 in a crowd: the nearest are held FINE and the rest COARSE, switching both ways without a stale pair (seeded)", () => {
+    for (const seed of [41, 42, 43]) {
+      const r = simulate(seed, 160, 60, "grid", 1, 4);
+      expect(r.coarseSeen).toBeGreaterThan(1000);
+      expect(r.retags).toBeGreaterThan(50); // avatars did cross between the two
+      expect(r.switches).toBeGreaterThan(20);
+    }
+  });
+
   it("IM5 off: everyone decodes everyone", () => {
     simulate(31, 60, 30, "off");
   });
@@ -154,7 +184,7 @@ describe("IM2 crowd cap", () => {
     const rnd = mulberry32(5);
     const state = new SpaceState();
     new Encoder(state); // views need the state's root
-    const vis = new AvatarVisibility("grid", W, H, { radius: 16, max: 30, cell: 8, refreshPatches: 1 });
+    const vis = new AvatarVisibility("grid", W, H, { radius: 16, max: 30, cell: 8, refreshPatches: 1, coarsePatches: 1, fine: 30 });
     for (let i = 0; i < 400; i++) {
       const a = new Avatar();
       a.x = Math.floor(rnd() * 20);

@@ -14,10 +14,17 @@
  * follows the new cell's membership changes during that patch, so after it the client holds
  * exactly what the new cell's view has sent and is moved onto that view (IM7).
  *
+ * In a crowd each view holds its farthest avatars COARSE (IM9): a schema view tag selects which of
+ * an avatar's position fields the view receives, the tile of every step or a coarse tile refreshed
+ * every few tiles. Switching an avatar between the two deletes the old fields on the client, so a
+ * decoder knows which one it holds (`avatarTile`).
+ *
  * "off" mode gives everyone one shared view holding every avatar (the comparison baseline).
  */
-import { $changes, StateView } from "@colyseus/schema";
-import type { Avatar } from "../../../shared/state.ts";
+import { ClientState } from "@colyseus/core";
+import { $changes, StateView, type ChangeTree } from "@colyseus/schema";
+import { COARSE_MS, COARSE_STEP, INTEREST_REFRESH_MS } from "../../../shared/constants.ts";
+import { COARSE, FINE, type Avatar, type PositionTag } from "../../../shared/state.ts";
 import { capNearest, InterestGrid, tileDistance, type InterestOptions } from "./InterestGrid.ts";
 
 export type InterestMode = "grid" | "off";
@@ -25,6 +32,8 @@ export type InterestMode = "grid" | "off";
 /** What the room gives for each client: the object whose `view` Colyseus encodes for. */
 export interface ViewHolder {
   view?: StateView;
+  /** Colyseus's client state: JOINING until it asked for (and got) its full state. */
+  readonly state?: ClientState;
 }
 
 export interface VisibilityOptions extends InterestOptions {
@@ -32,6 +41,10 @@ export interface VisibilityOptions extends InterestOptions {
   cell: number;
   /** Each cell's membership is recomputed once per this many patches (spread evenly). */
   refreshPatches: number;
+  /** Patches between sweeps that bring the coarse tile of everyone who moved up to date (IM9). */
+  coarsePatches: number;
+  /** Of a cell's avatars, this many nearest are held FINE, the rest COARSE (IM9; ≥ max: all fine). */
+  fine: number;
   /**
    * Called when a patch would otherwise carry no state change although views have pending
    * membership changes: Colyseus only sends a shared view's own changes to its first client on
@@ -45,10 +58,10 @@ interface Cell {
   readonly cx: number;
   readonly cy: number;
   readonly view: StateView;
-  /** Avatars in the view now (changes of this patch included). */
-  members: Set<string>;
+  /** Avatars in the view now, with the tag each is held with (changes of this patch included). */
+  members: Map<string, PositionTag>;
   /** Avatars in the view as of the last patch sent: what its clients hold. */
-  sent: Set<string>;
+  sent: Map<string, PositionTag>;
   /** Clients on this cell (on its view, or on a transition into it). */
   readonly clients: Set<string>;
   /** Transition views into this cell created this patch: they follow its membership changes. */
@@ -58,7 +71,9 @@ interface Cell {
 
 interface Transition {
   readonly view: StateView;
-  readonly members: Set<string>;
+  readonly members: Map<string, PositionTag>;
+  /** What its clients held before it (their old cell's last patch). */
+  readonly held: ReadonlyMap<string, PositionTag>;
   readonly viewers: Viewer[];
 }
 
@@ -69,8 +84,12 @@ interface Viewer {
   cell: Cell;
   /** Set for the one patch during which the client moves between cells. */
   transition?: Transition;
-  /** The patch number at which the client joined: it cannot change cells in that patch. */
-  joinedAt: number;
+  /**
+   * The first patch at whose tick the client had its full state. The full state holds the view's
+   * pending changes too, so only after that patch does the client hold just what its cell sent,
+   * which a transition starts from: until then it does not change cells.
+   */
+  readyAt?: number;
 }
 
 export class AvatarVisibility {
@@ -98,18 +117,20 @@ export class AvatarVisibility {
   /** Registers a newcomer (its avatar already in the state's map) and gives its client a view. */
   join(id: string, avatar: Avatar, holder: ViewHolder) {
     this.avatars.set(id, avatar);
+    avatar.cx = avatar.x;
+    avatar.cy = avatar.y;
     if (this.mode === "off") {
-      this.everyone.add(avatar);
+      this.everyone.add(avatar, FINE);
       holder.view = this.everyone;
       return;
     }
     this.grid.place(id, avatar.x, avatar.y);
     const cell = this.cellOrCreate(this.cellKeyAt(avatar.x, avatar.y));
-    const viewer: Viewer = { id, holder, cell, joinedAt: this.patch };
+    const viewer: Viewer = { id, holder, cell };
     this.viewers.set(id, viewer);
     cell.clients.add(id);
     // The newcomer is shown to its own cell at once (the cell's refresh applies the crowd cap).
-    this.show(cell, id);
+    this.show(cell, id, FINE);
     holder.view = cell.view;
   }
 
@@ -121,11 +142,15 @@ export class AvatarVisibility {
     const v = this.viewers.get(id);
     if (!v) return;
     v.holder = holder;
+    v.readyAt = undefined; // it gets a new full state
     holder.view = v.transition?.view ?? v.cell.view;
   }
 
   moved(id: string, x: number, y: number) {
-    if (this.mode === "grid" && this.avatars.has(id)) this.grid.place(id, x, y);
+    const avatar = this.avatars.get(id);
+    if (this.mode !== "grid" || !avatar) return;
+    this.grid.place(id, x, y);
+    if (Math.max(Math.abs(x - avatar.cx), Math.abs(y - avatar.cy)) >= COARSE_STEP) { avatar.cx = x; avatar.cy = y; }
   }
 
   /** Call before the avatar is deleted from the state's map (a view can only delete an attached entry). */
@@ -149,7 +174,7 @@ export class AvatarVisibility {
     }
     for (const cell of this.cells.values()) this.hide(cell, id, avatar);
     for (const t of this.transitions) {
-      if (t.members.delete(id)) t.view.remove(avatar);
+      if (t.members.delete(id)) unshow(t.view, avatar);
     }
     this.departed.add(id);
   }
@@ -167,9 +192,10 @@ export class AvatarVisibility {
     // 2. Clients that walked out of their cell (with one tile of slack against flicker) move.
     const pairs = new Map<string, Transition>();
     for (const v of this.viewers.values()) {
+      if (v.readyAt === undefined && v.holder.state !== ClientState.JOINING) v.readyAt = this.patch;
       const a = this.avatars.get(v.id)!;
       if (this.distanceToCell(v.cell, a.x, a.y) <= 1) continue;
-      if (v.joinedAt === this.patch - 1 || v.joinedAt === this.patch) continue; // its full state may not reflect the cell's last patch yet
+      if (v.readyAt === undefined || v.readyAt === this.patch) continue;
       if (this.holdsDeparted(v.cell)) continue; // stay a patch longer: the old view deletes it
       const to = this.cellOrCreate(this.cellKeyAt(a.x, a.y));
       const key = `${v.cell.key}>${to.key}`;
@@ -186,7 +212,11 @@ export class AvatarVisibility {
       v.holder.view = t.view;
       this.switches++;
     }
-    // 3. Refresh a slice of the cells (every cell once per refreshPatches patches).
+    // 3. Coarse tiles of those that moved catch up (IM9), then a slice of the cells is refreshed
+    // (every cell once per refreshPatches patches).
+    if (this.patch % this.opts.coarsePatches === 0) {
+      for (const a of this.avatars.values()) if (a.cx !== a.x || a.cy !== a.y) { a.cx = a.x; a.cy = a.y; }
+    }
     const keys = [...this.cells.keys()];
     const slice = Math.ceil(keys.length / this.opts.refreshPatches);
     for (let i = 0; i < slice && keys.length > 0; i++) {
@@ -209,7 +239,7 @@ export class AvatarVisibility {
   patched() {
     if (this.mode === "off") return;
     for (const cell of this.cells.values()) {
-      if (cell.changed) { cell.sent = new Set(cell.members); cell.changed = false; }
+      if (cell.changed) { cell.sent = new Map(cell.members); cell.changed = false; }
       // Nobody received this view's changes (its clients all came in through transitions, which
       // carried the same membership): drop them rather than replay them later.
       let arriving = 0;
@@ -219,15 +249,21 @@ export class AvatarVisibility {
     this.departed.clear();
   }
 
-  /** Ids visible to one client (tests and metrics). */
-  visibleTo(id: string): ReadonlySet<string> | undefined {
+  /** Ids visible to one client, each with the tag it holds it with (tests and metrics). */
+  visibleTo(id: string): ReadonlyMap<string, PositionTag> | undefined {
     const v = this.viewers.get(id);
     return v ? (v.transition?.members ?? v.cell.members) : undefined;
   }
 
-  /** The patch interval changed (a crowded space patches less often): keep the refresh period in ms. */
-  setRefreshPatches(n: number) {
-    this.opts.refreshPatches = Math.max(1, n);
+  /** The patch interval changed (a crowded space patches less often): keep the periods in ms. */
+  setPatchMs(patchMs: number) {
+    this.opts.refreshPatches = Math.max(1, Math.round(INTEREST_REFRESH_MS / patchMs));
+    this.opts.coarsePatches = Math.max(1, Math.round(COARSE_MS / patchMs));
+  }
+
+  /** How many of each cell's avatars are held FINE (IM9: fewer in a crowd); cells follow at their next refresh. */
+  setFine(n: number) {
+    this.opts.fine = n;
   }
 
   /** Distinct views encoded per patch (metrics): occupied cells plus this patch's transitions. */
@@ -249,25 +285,28 @@ export class AvatarVisibility {
    */
   private release(t: Transition) {
     // Avatars that left meanwhile were removed from `members` by view.remove, which unmarked them.
-    for (const id of t.members) {
+    for (const id of t.members.keys()) {
       const avatar = this.avatars.get(id);
-      const tree = avatar && (avatar as unknown as Record<symbol, unknown>)[$changes];
-      if (tree) t.view.unmarkVisible(tree as never);
+      const tree = avatar && treeOf(avatar);
+      if (tree) { t.view.unmarkVisible(tree); t.view.removeTag(tree, FINE | COARSE); }
     }
     t.view.changes.clear();
     if (this.pool.length < 64) this.pool.push(t.view);
     else t.view.dispose();
   }
 
-  private transition(held: ReadonlySet<string>, to: Cell): Transition {
+  private transition(held: ReadonlyMap<string, PositionTag>, to: Cell): Transition {
     const view = this.pool.pop() ?? new StateView();
-    const t: Transition = { view, members: new Set(to.members), viewers: [] };
-    for (const id of to.members) {
+    const t: Transition = { view, members: new Map(to.members), held, viewers: [] };
+    for (const [id, tag] of to.members) {
       const avatar = this.avatars.get(id)!;
-      if (held.has(id)) markHeld(view, avatar);
-      else view.add(avatar);
+      const had = held.get(id);
+      if (had === undefined) { view.add(avatar, tag); continue; }
+      markHeld(view, avatar);
+      view.addTag(treeOf(avatar), had);
+      if (had !== tag) retag(view, avatar, had, tag);
     }
-    for (const id of held) {
+    for (const id of held.keys()) {
       if (to.members.has(id)) continue;
       const avatar = this.avatars.get(id);
       if (avatar) view.remove(avatar);
@@ -284,33 +323,69 @@ export class AvatarVisibility {
     // further (IM2); those shown within the reach were scanned already.
     const limit = Math.min(reach + 1, this.opts.radius);
     const candidates: [string, number][] = ids.map((id, i) => [id, rings[i]]);
-    for (const other of cell.members) {
+    for (const other of cell.members.keys()) {
       const a = this.avatars.get(other);
       if (!a) continue;
       const d = tileDistance(a, centre);
       if (d > reach && d <= limit) candidates.push([other, d]);
     }
-    const next = new Set(capNearest(candidates, cell.members, this.opts.max));
-    for (const other of [...cell.members]) if (!next.has(other)) this.hide(cell, other, this.avatars.get(other)!);
-    for (const other of next) if (!cell.members.has(other)) this.show(cell, other);
+    const chosen = capNearest(candidates, cell.members, this.opts.max);
+    // IM9: of those, the nearest `fine` are held FINE; those held FINE already rank two rings
+    // nearer, since each switch costs bytes both ways (one ring: 3.94 KB/s at 1,000 walkers, two:
+    // 3.79).
+    let fine: ReadonlySet<string> | undefined;
+    if (chosen.length > this.opts.fine) {
+      const ring = new Map(candidates);
+      const heldFine = { has: (id: string) => cell.members.get(id) === FINE };
+      fine = new Set(capNearest(chosen.map((id) => [id, ring.get(id)!] as const), heldFine, this.opts.fine, 2));
+    }
+    const next = new Set(chosen);
+    for (const other of [...cell.members.keys()]) if (!next.has(other)) this.hide(cell, other, this.avatars.get(other)!);
+    for (const other of chosen) {
+      const tag = !fine || fine.has(other) ? FINE : COARSE;
+      const had = cell.members.get(other);
+      if (had === undefined) this.show(cell, other, tag);
+      else if (had !== tag) this.retag(cell, other, had, tag);
+    }
   }
 
-  private show(cell: Cell, id: string) {
+  private show(cell: Cell, id: string, tag: PositionTag) {
     const avatar = this.avatars.get(id)!;
-    cell.members.add(id);
-    cell.view.add(avatar);
+    cell.members.set(id, tag);
+    cell.view.add(avatar, tag);
     cell.changed = true;
     for (const t of cell.followers) {
-      if (!t.members.has(id)) { t.members.add(id); t.view.add(avatar); }
+      const had = t.members.get(id);
+      t.members.set(id, tag);
+      if (had !== undefined) {
+        if (had !== tag) retag(t.view, avatar, had, tag);
+        continue;
+      }
+      // Its clients may have held it with the other tag until the transition deleted it in this
+      // same patch: then they keep their decoded object, so the other tag's fields go too.
+      const before = t.held.get(id);
+      if (before !== undefined && before !== tag) t.view.remove(avatar, before);
+      t.view.add(avatar, tag);
+    }
+  }
+
+  private retag(cell: Cell, id: string, had: PositionTag, tag: PositionTag) {
+    const avatar = this.avatars.get(id)!;
+    cell.members.set(id, tag);
+    retag(cell.view, avatar, had, tag);
+    cell.changed = true;
+    for (const t of cell.followers) {
+      const held = t.members.get(id);
+      if (held !== undefined && held !== tag) { t.members.set(id, tag); retag(t.view, avatar, held, tag); }
     }
   }
 
   private hide(cell: Cell, id: string, avatar: Avatar) {
     if (!cell.members.delete(id)) return;
-    cell.view.remove(avatar);
+    unshow(cell.view, avatar);
     cell.changed = true;
     for (const t of cell.followers) {
-      if (t.members.delete(id)) t.view.remove(avatar);
+      if (t.members.delete(id)) unshow(t.view, avatar);
     }
   }
 
@@ -319,16 +394,19 @@ export class AvatarVisibility {
     if (cell) return cell;
     const cx = key % this.cols;
     const cy = Math.floor(key / this.cols);
-    cell = { key, cx, cy, view: new StateView(), members: new Set(), sent: new Set(), clients: new Set(), followers: [], changed: false };
+    cell = { key, cx, cy, view: new StateView(), members: new Map(), sent: new Map(), clients: new Set(), followers: [], changed: false };
     this.cells.set(key, cell);
     // Nobody holds anything through a fresh view: its members are marked visible without being
     // queued (clients reach it through a transition, or a full state at join).
     const { ids } = this.grid.nearby(this.centreX(cell), this.centreY(cell), this.opts);
-    for (const id of ids.slice(0, this.opts.max)) { // nearest rings first
-      cell.members.add(id);
-      markHeld(cell.view, this.avatars.get(id)!);
-    }
-    cell.sent = new Set(cell.members);
+    ids.slice(0, this.opts.max).forEach((id, i) => { // nearest rings first
+      const avatar = this.avatars.get(id)!;
+      const tag = i < this.opts.fine ? FINE : COARSE;
+      cell.members.set(id, tag);
+      markHeld(cell.view, avatar);
+      cell.view.addTag(treeOf(avatar), tag);
+    });
+    cell.sent = new Map(cell.members);
     return cell;
   }
 
@@ -352,6 +430,25 @@ export class AvatarVisibility {
     const dy = y < y0 ? y0 - y : y >= y0 + this.opts.cell ? y - (y0 + this.opts.cell - 1) : 0;
     return Math.max(dx, dy);
   }
+}
+
+function treeOf(avatar: Avatar): ChangeTree {
+  return (avatar as unknown as Record<symbol, ChangeTree>)[$changes]!;
+}
+
+/**
+ * Switches the position fields a view holds an avatar with (IM9): deletes the old tag's fields on
+ * its clients, then sends the new tag's, without re-adding the avatar to the map.
+ */
+function retag(view: StateView, avatar: Avatar, had: PositionTag, tag: PositionTag) {
+  view.remove(avatar, had);
+  view.add(avatar, tag, false);
+}
+
+/** Deletes an avatar from a view and clears its tag (a later add may bring it with the other tag). */
+function unshow(view: StateView, avatar: Avatar) {
+  view.remove(avatar);
+  view.removeTag(treeOf(avatar), FINE | COARSE);
 }
 
 /**

@@ -65,16 +65,16 @@ export class InterestGrid {
 
 /**
  * The set a cell shows in a crowd (IM2): at most `max` candidates, nearest first. Someone already
- * shown ranks as if one ring nearer than they stand and, at equal rank, before newcomers, so at
+ * shown ranks as if `advantage` rings (one) nearer than they stand and, at equal rank, before newcomers, so at
  * the crowd's edge those already shown keep their places instead of the set churning as people
  * shuffle (every newcomer costs a full avatar; a stayer costs only its moves). Candidates are
  * (id, Chebyshev distance) pairs; the answer is in rank order.
  */
-export function capNearest(candidates: Iterable<readonly [id: string, distance: number]>, shown: ReadonlySet<string>, max: number): string[] {
+export function capNearest(candidates: Iterable<readonly [id: string, distance: number]>, shown: { has(id: string): boolean }, max: number, advantage = 1): string[] {
   const ranks: string[][] = [];
   for (const [id, d] of candidates) {
     const held = shown.has(id);
-    const rank = 2 * Math.max(0, held ? d - 1 : d) + (held ? 0 : 1);
+    const rank = 2 * Math.max(0, held ? d - advantage : d) + (held ? 0 : 1);
     (ranks[rank] ??= []).push(id);
   }
   const out: string[] = [];
