@@ -6,6 +6,19 @@ import { STATUSES } from "./protocol.ts";
 const P = (id: string, x: number, y: number, extra: Partial<Presence> = {}): Presence => ({ id, x, y, status: "available", ...extra });
 const opts = { radius: 3, cap: 4 };
 
+/** PX4/PX5/PX9 by brute force: within the radius (or one tile past it if linked), by rank then id, cut, mutual. */
+function nearestWithHistory(people: Presence[], radius: number, cap: number, previous: ReadonlyMap<string, readonly string[]>) {
+  const d = (a: Presence, b: Presence) => Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
+  const chosen = new Map(people.map((me) => {
+    const linked = previous.get(me.id) ?? [];
+    const rank = (o: Presence) => (linked.includes(o.id) ? 2 * Math.max(0, d(me, o) - 1) : 2 * d(me, o) + 1);
+    const list = people.filter((o) => o !== me && (d(me, o) <= radius || (linked.includes(o.id) && d(me, o) <= radius + 1)))
+      .sort((a, b) => rank(a) - rank(b) || (a.id < b.id ? -1 : 1)).slice(0, cap - 1);
+    return [me.id, new Set(list.map((o) => o.id))];
+  }));
+  return new Map(people.map((p) => [p.id, [...chosen.get(p.id)!].filter((o) => chosen.get(o)!.has(p.id)).sort()]));
+}
+
 describe("PX conversations", () => {
   it("PX4 connects people within the radius and not beyond", () => {
     const peers = conversationPeers([P("a", 0, 0), P("b", 3, 0), P("c", 7, 0)], opts);
@@ -63,6 +76,61 @@ describe("PX conversations", () => {
         expect(conversationPeers([...people].reverse(), { radius, cap })).toEqual(peers);
       }),
       { seed: 31337, numRuns: 300 },
+    );
+  });
+
+  it("PX9 a link holds one tile past the radius, but is not made there", () => {
+    const before = conversationPeers([P("a", 0, 0), P("b", 3, 0)], opts);
+    expect(before.get("a")).toEqual(["b"]);
+    // b steps to 4 tiles: still talking (it would flap at the edge otherwise); a fresh pair at 4 is not.
+    expect(conversationPeers([P("a", 0, 0), P("b", 4, 0)], { ...opts, previous: before }).get("a")).toEqual(["b"]);
+    expect(conversationPeers([P("a", 0, 0), P("b", 4, 0)], opts).get("a")).toEqual([]);
+    // At 5 tiles the link ends.
+    expect(conversationPeers([P("a", 0, 0), P("b", 5, 0)], { ...opts, previous: before }).get("a")).toEqual([]);
+  });
+  it("PX9 at the cap, someone already talking keeps the place against a newcomer as near", () => {
+    // cap 4: each keeps 3. a talks with b, c, d; e arrives as near as d: d stays.
+    const was = new Map([["a", ["b", "c", "d"]], ["b", ["a"]], ["c", ["a"]], ["d", ["a"]]]);
+    const now = conversationPeers([P("a", 5, 5), P("b", 4, 5), P("c", 6, 5), P("d", 5, 7), P("e", 5, 3)], { ...opts, previous: was });
+    expect(now.get("a")).toEqual(["b", "c", "d"]);
+    expect(now.get("e")).toEqual([]);
+    // Without the history the smaller id wins the tie at 2 tiles (d vs e: d), so check the other way round too.
+    const was2 = new Map([["a", ["b", "c", "e"]], ["b", ["a"]], ["c", ["a"]], ["e", ["a"]]]);
+    expect(conversationPeers([P("a", 5, 5), P("b", 4, 5), P("c", 6, 5), P("d", 5, 7), P("e", 5, 3)], { ...opts, previous: was2 }).get("a")).toEqual(["b", "c", "e"]);
+  });
+  it("PX9 a link does not hold into a private area (PX3)", () => {
+    const before = conversationPeers([P("a", 0, 0), P("b", 2, 0)], opts);
+    expect(conversationPeers([P("a", 0, 0), P("b", 3, 0, { area: "Room" })], { ...opts, previous: before }).get("a")).toEqual([]);
+  });
+  it("PX1–PX9 hold over seeded walks: symmetric, capped, a link beyond the radius only if held before, never beyond radius + 1", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.integer({ min: 0, max: 12 })), { minLength: 2, maxLength: 60 }),
+        fc.array(fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 60, maxLength: 60 }), { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 2, max: 8 }),
+        (spots, steps, radius, cap) => {
+          let people: Presence[] = spots.map(([x, y], i) => ({ id: `u${i}`, x, y, status: "available" }));
+          let previous = conversationPeers(people, { radius, cap });
+          for (const moves of steps) {
+            people = people.map((p, i) => {
+              const m = moves[i];
+              return { ...p, x: Math.max(0, p.x + (m === 1 ? 1 : m === 2 ? -1 : 0)), y: Math.max(0, p.y + (m === 3 ? 1 : m === 4 ? -1 : 0)) };
+            });
+            const byIdMap = new Map(people.map((p) => [p.id, p]));
+            const peers = conversationPeers(people, { radius, cap, previous });
+            expect(peers).toEqual(nearestWithHistory(people, radius, cap, previous)); // the ring scan finds what brute force does
+            for (const [id, list] of peers) {
+              expect(list.length).toBeLessThanOrEqual(cap - 1);
+              for (const o of list) {
+                expect(peers.get(o)).toContain(id);
+                const d = Math.max(Math.abs(byIdMap.get(id)!.x - byIdMap.get(o)!.x), Math.abs(byIdMap.get(id)!.y - byIdMap.get(o)!.y));
+                expect(d).toBeLessThanOrEqual(radius + 1);
+                if (d > radius) expect(previous.get(id)).toContain(o);
+              }
+            }
+            expect(conversationPeers([...people].reverse(), { radius, cap, previous })).toEqual(peers); // PX6
+            previous = peers;
+          }
+        }),
+      { seed: 9090, numRuns: 150 },
     );
   });
 

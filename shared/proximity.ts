@@ -21,12 +21,24 @@ export interface Presence {
 export interface ProximityOptions {
   radius: number;
   cap: number;
+  /**
+   * Each person's peers from the previous run (PX9): a link holds one tile past the radius, and a
+   * linked person ranks one tile nearer (winning ties), so people at the edge do not flap in and
+   * out of a call as they shuffle.
+   */
+  previous?: ReadonlyMap<string, readonly string[]>;
 }
 
 const DEFAULTS: ProximityOptions = { radius: TALK_RADIUS, cap: CONVERSATION_CAP };
 
 const dist = (a: Presence, b: Presence) => Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
-const byDistanceThenId = (me: Presence) => (a: Presence, b: Presence) => dist(me, a) - dist(me, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byId = (a: Presence, b: Presence) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const byDistanceThenId = (me: Presence) => (a: Presence, b: Presence) => dist(me, a) - dist(me, b) || byId(a, b);
+/** PX9: someone already linked ranks one tile nearer and before a newcomer at the same rank. */
+const byRankThenId = (me: Presence, linked: readonly string[]) => {
+  const rank = (o: Presence) => (linked.includes(o.id) ? 2 * Math.max(0, dist(me, o) - 1) : 2 * dist(me, o) + 1);
+  return (a: Presence, b: Presence) => rank(a) - rank(b) || byId(a, b);
+};
 
 /**
  * Each person's peers, sorted by id. Links are symmetric: a appears in b's peers iff b appears in
@@ -53,17 +65,23 @@ export function conversationPeers(people: readonly Presence[], opts: ProximityOp
     // Square rings outward, stopping after the ring in which `keep` were found: the nearest
     // `keep` (by distance, then id) all lie within it, so a dense crowd costs its first rings,
     // not everyone within the radius (a 1,000-person hotspot made this quadratic).
+    const linked = opts.previous?.get(me.id);
     const near: Presence[] = [];
+    let onlyLinked = false;
     const take = (x: number, y: number) => {
       const c = cells.get(key(x, y));
-      if (c) for (const o of c) if (o !== me) near.push(o);
+      if (c) for (const o of c) if (o !== me && (!onlyLinked || linked!.includes(o.id))) near.push(o);
     };
-    take(me.x, me.y);
-    for (let r = 1; r <= opts.radius && near.length < keep; r++) {
+    const ring = (r: number) => {
       for (let dx = -r; dx <= r; dx++) { take(me.x + dx, me.y - r); take(me.x + dx, me.y + r); }
       for (let dy = -r + 1; dy <= r - 1; dy++) { take(me.x - r, me.y + dy); take(me.x + r, me.y + dy); }
-    }
-    candidates.set(me.id, near.sort(byDistanceThenId(me)).slice(0, keep));
+    };
+    take(me.x, me.y);
+    let r = 1;
+    for (; r <= opts.radius && near.length < keep; r++) ring(r);
+    // PX9: a linked person one ring further ranks with this ring (and wins its ties), so scan it.
+    if (linked?.length && r <= opts.radius + 1) { onlyLinked = true; ring(r); }
+    candidates.set(me.id, linked?.length ? near.sort(byRankThenId(me, linked)).slice(0, keep) : near.sort(byDistanceThenId(me)).slice(0, keep));
   }
 
   // PX5: keep a link only when both sides chose each other, so links are symmetric and capped.
