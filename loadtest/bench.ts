@@ -306,12 +306,14 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
         const tile = avatarTile(avatar);
         if (!tile || (tile.x === last?.x && tile.y === last.y)) return;
         const at = now();
+        const stepped = !tile.coarse && last?.coarse === false;
         last = tile;
         if (!measuring) return;
         observerUpdates++;
         const me = bot.pose;
-        // Remote latency: tiles sent every step only (a coarse tile is late by design, IM9).
-        const sentAt = tile.coarse ? undefined : sendLog.get(key)?.take(tile.x, tile.y);
+        // Remote latency: steps between fine tiles only (a coarse tile is late by design, IM9, and
+        // one turning fine shows where the avatar has stood, maybe for a while).
+        const sentAt = stepped ? sendLog.get(key)?.take(tile.x, tile.y) : undefined;
         if (me && sentAt !== undefined && (tile.x - me.x) ** 2 + (tile.y - me.y) ** 2 <= REMOTE_RADIUS_TILES ** 2) remote.add(at - sentAt);
       });
     });
