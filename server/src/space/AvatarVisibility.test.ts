@@ -33,6 +33,7 @@ function simulate(seed: number, patches: number, crowd: number, mode: InterestMo
   const int = (n: number) => Math.floor(rnd() * n);
   const state = new SpaceState();
   const encoder = new Encoder(state);
+  const fullBuffer = new Uint8Array(Encoder.BUFFER_SIZE);
   let touches = 0;
   const vis = new AvatarVisibility(mode, W, H, {
     radius: 10, max: 12, cell: 8, refreshPatches: 3, coarsePatches: 4, fine,
@@ -63,9 +64,10 @@ function simulate(seed: number, patches: number, crowd: number, mode: InterestMo
   };
   const fullState = (sim: Sim) => {
     sim.holder.state = ClientState.JOINED;
+    // As SchemaSerializer.getFullState: the shared part, then the view's, into one full-size buffer.
     const shared = { offset: 1 };
-    const buf = encoder.encodeAll(shared);
-    const bytes = encoder.encodeAllView(sim.holder.view!, shared.offset, { ...shared }, buf);
+    encoder.encodeAll(shared, fullBuffer);
+    const bytes = encoder.encodeAllView(sim.holder.view!, shared.offset, { ...shared }, fullBuffer);
     sim.decoder.decode(bytes, { offset: 1 });
   };
   // SchemaSerializer.applyPatches, step for step (both branches).
