@@ -54,9 +54,9 @@ export interface SpaceRoomDeps {
   patchMs: number;
   /**
    * IM8: from `size` people on a process at least `elu` busy, patch every `patchMs`, sockets
-   * corked for the patch and written out `uncorkSlice` at a time between the loop's I/O.
+   * corked for the patch and written out `uncorkSlice` at a time between the loop's I/O; each
+   * cell's `fine` nearest avatars sent every step, the rest as a coarse tile (IM9).
    */
-  /** IM8, IM9: when a space is crowded, and what changes then. */
   crowd: { size: number; patchMs: number; elu: number; uncorkSlice: number; fine: number };
   /** Where analytics events go (never read back, never awaited). */
   analytics?: AnalyticsPort;
