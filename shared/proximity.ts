@@ -6,6 +6,7 @@
  */
 import { CONVERSATION_CAP, SPOTLIGHT_MAX, SPOTLIGHT_VIDEO_MAX, TALK_RADIUS } from "./constants.ts";
 import type { SpotlightInfo, Status } from "./protocol.ts";
+import { holdRank } from "./hysteresis.ts";
 
 export interface Presence {
   id: string;
@@ -36,7 +37,7 @@ const byId = (a: Presence, b: Presence) => (a.id < b.id ? -1 : a.id > b.id ? 1 :
 const byDistanceThenId = (me: Presence) => (a: Presence, b: Presence) => dist(me, a) - dist(me, b) || byId(a, b);
 /** PX9: someone already linked ranks one tile nearer and before a newcomer at the same rank. */
 const byRankThenId = (me: Presence, linked: readonly string[]) => {
-  const rank = (o: Presence) => (linked.includes(o.id) ? 2 * Math.max(0, dist(me, o) - 1) : 2 * dist(me, o) + 1);
+  const rank = (o: Presence) => holdRank(dist(me, o), linked.includes(o.id));
   return (a: Presence, b: Presence) => rank(a) - rank(b) || byId(a, b);
 };
 

@@ -4,6 +4,8 @@
  * query costs the rings it scans, not the size of the crowd. Knows nothing of Colyseus; the room
  * turns its answers into StateView add/remove calls.
  */
+import { holdRank } from "../../../shared/hysteresis.ts";
+
 export interface InterestOptions {
   /** Farthest Chebyshev distance (tiles) at which anyone is visible. */
   radius: number;
@@ -73,9 +75,7 @@ export class InterestGrid {
 export function capNearest(candidates: Iterable<readonly [id: string, distance: number]>, shown: { has(id: string): boolean }, max: number, advantage = 1): string[] {
   const ranks: string[][] = [];
   for (const [id, d] of candidates) {
-    const held = shown.has(id);
-    const rank = 2 * Math.max(0, held ? d - advantage : d) + (held ? 0 : 1);
-    (ranks[rank] ??= []).push(id);
+    (ranks[holdRank(d, shown.has(id), advantage)] ??= []).push(id);
   }
   const out: string[] = [];
   for (const ids of ranks) {
