@@ -27,7 +27,7 @@ export interface ProximityOptions {
    * linked person ranks one tile nearer (winning ties), so people at the edge do not flap in and
    * out of a call as they shuffle.
    */
-  previous?: ReadonlyMap<string, readonly string[]>;
+  previous?: { get(id: string): readonly string[] | undefined };
 }
 
 const DEFAULTS: ProximityOptions = { radius: TALK_RADIUS, cap: CONVERSATION_CAP };

@@ -652,10 +652,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       if (incumbent === undefined && seat.sentSpotlight !== "null") incumbent = (JSON.parse(seat.sentSpotlight) as SpotlightInfo).speaker;
       people.push({ id, x: a.x, y: a.y, status: STATUSES[p.status] ?? "available", area: seat.area ?? undefined, spotlight: spotlightAt(this.map, a.x, a.y)?.name });
     }
-    const previous = new Map<string, readonly string[]>();
-    for (const [id, seat] of this.seats) if (seat.peers.length > 0) previous.set(id, seat.peers);
     const { links, spotlight } = spaceLinks(people, {
-      radius: TALK_RADIUS, cap: CONVERSATION_CAP, spotlightMax: SPOTLIGHT_MAX, videoMax: SPOTLIGHT_VIDEO_MAX, incumbent, previous,
+      radius: TALK_RADIUS, cap: CONVERSATION_CAP, spotlightMax: SPOTLIGHT_MAX, videoMax: SPOTLIGHT_VIDEO_MAX, incumbent,
+      previous: { get: (id) => this.seats.get(id)?.peers }, // PX9: each seat holds its last links
     });
     const change = this.conversations.update(new Map([...links].map(([id, l]) => [id, l.peers])), Date.now());
     for (const c of change.started) this.track({ type: "conversation_start", n: c.people, detail: c.id });
