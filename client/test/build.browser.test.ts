@@ -22,7 +22,7 @@ interface Content {
 }
 interface BuildHooks {
   pose(): { x: number; y: number; dir: number } | undefined;
-  avatars(): { id: string; x: number; y: number }[];
+  avatars(): { id: string; x: number; y: number; dir: number }[];
   sessionId: string;
   screenOf(x: number, y: number): { x: number; y: number };
   walkable(x: number, y: number): boolean;
@@ -157,16 +157,17 @@ describe("build mode (browser)", () => {
 
     // Paint a wall stroke by dragging, next to Ada, then try to walk into it.
     const me = (await pa.evaluate(() => (window as unknown as { __plaza: BuildHooks }).__plaza.pose()))!;
-    const dirs: [string, number, number][] = [["ArrowRight", 1, 0], ["ArrowLeft", -1, 0], ["ArrowUp", 0, -1], ["ArrowDown", 0, 1]];
-    let wall: { key: string; x: number; y: number; dx: number; dy: number } | undefined;
+    // Key, step, and the way she faces after pressing it (Dir in shared/protocol.ts).
+    const dirs: [string, number, number, number][] = [["ArrowRight", 1, 0, 3], ["ArrowLeft", -1, 0, 2], ["ArrowUp", 0, -1, 1], ["ArrowDown", 0, 1, 0]];
+    let wall: { key: string; x: number; y: number; dx: number; dy: number; dir: number } | undefined;
     // Nobody (Bob) on the stroke: a drag that starts on another person is not what this checks.
     const others = (await pa.evaluate(() => (window as unknown as { __plaza: BuildHooks }).__plaza.avatars())).filter((a) => a.x !== me.x || a.y !== me.y);
-    for (const [key, dx, dy] of dirs) {
+    for (const [key, dx, dy, dir] of dirs) {
       const t = { x: me.x + dx, y: me.y + dy };
       const stroke = [-1, 0, 1].map((k) => ({ x: t.x + k * Math.abs(dy), y: t.y + k * Math.abs(dx) }));
       if (stroke.some((c) => others.some((a) => Math.abs(a.x - c.x) + Math.abs(a.y - c.y) <= 1))) continue;
       const free = await pa.evaluate(([x, y]) => (window as unknown as { __plaza: BuildHooks }).__plaza.walkable(x, y), [t.x, t.y]);
-      if (free && onOpenCanvas(await screenOf(pa, t.x, t.y))) { wall = { key, ...t, dx, dy }; break; }
+      if (free && onOpenCanvas(await screenOf(pa, t.x, t.y))) { wall = { key, ...t, dx, dy, dir }; break; }
     }
     expect(wall, "a free tile next to Ada").toBeDefined();
     await pa.click(".topbar .build-toggle"); // a reload starts outside build mode
@@ -192,7 +193,9 @@ describe("build mode (browser)", () => {
     await pa.mouse.down();
     await pa.mouse.move(s1.x, s1.y, { steps: 6 });
     await pa.mouse.up();
-    await until(pa, `(p, t) => !p.walkable(t.x, t.y)`, wall);
+    // The whole stroke, not only its middle: a drag may go out in more than one batch.
+    const stroke = [ends[0], wall!, ends[1]].map((t) => ({ x: t.x, y: t.y }));
+    await until(pa, `(p, ts) => ts.every((t) => !p.walkable(t.x, t.y))`, stroke);
     await pa.waitForSelector(".build-saved:not(.pending)");
     await shot(pa, "6-wall-painted");
     // Leave build mode and walk into the wall: she only turns.
@@ -201,7 +204,8 @@ describe("build mode (browser)", () => {
     await pa.keyboard.down(wall!.key);
     await pa.waitForTimeout(600);
     await pa.keyboard.up(wall!.key);
-    await pa.waitForTimeout(300);
+    // The room has taken the bump (she faces the wall there too) before we read where she is.
+    await until(pa, `(p, w) => p.pose().dir === w.dir && p.avatars().some((a) => a.id === p.sessionId && a.dir === w.dir)`, wall);
     const after = (await pa.evaluate(() => (window as unknown as { __plaza: BuildHooks }).__plaza.pose()))!;
     expect({ x: after.x, y: after.y }).toEqual({ x: me.x, y: me.y });
     const server = await pa.evaluate(() => { const p = (window as unknown as { __plaza: BuildHooks }).__plaza; return p.avatars().find((a) => a.id === p.sessionId); });

@@ -111,6 +111,19 @@ describe("build tool (BM1, BM3, BM4)", () => {
     expect(sends(s.tool.up(undefined, PAINT_BATCH_MS + 30))).toEqual([{ op: "paint", paint: "wall", tiles: [[4, 3]] }]);
   });
 
+  it("a release when a batch is due still sends the stroke's last tiles", () => {
+    const s = setup();
+    s.tool.setTool({ type: "paint", paint: "wall" });
+    const sent = [...s.tool.down({ x: 3, y: 1 }, 0), ...s.tool.move({ x: 3, y: 2 }, 10)];
+    // Released on a new tile exactly when the next batch is due (a slow frame, a busy machine).
+    sent.push(...s.tool.up({ x: 3, y: 3 }, PAINT_BATCH_MS));
+    expect(sends(sent)).toEqual([{ op: "paint", paint: "wall", tiles: [[3, 1], [3, 2], [3, 3]] }]);
+    // Released where the last move was, with that move's tiles still unsent: sent too.
+    s.tool.down({ x: 5, y: 1 }, 1000);
+    s.tool.move({ x: 5, y: 2 }, 1010);
+    expect(sends(s.tool.up({ x: 5, y: 2 }, 1000 + PAINT_BATCH_MS))).toEqual([{ op: "paint", paint: "wall", tiles: [[5, 1], [5, 2]] }]);
+  });
+
   it("splits a stroke into ops of at most the per-edit limit and skips tiles already painted so", () => {
     const big = parseTiledMap(asciiTiledMap(Array.from({ length: 40 }, () => ".".repeat(40))));
     let w = emptyWorld();

@@ -153,19 +153,13 @@ export class BuildTool {
   }
 
   move(t: Tile | undefined, now: number): BuildAction[] {
-    this.hovered = t;
-    if (!t || !this.drag) return this.tick(now);
-    if (this.drag.type === "paint") {
-      if (!sameTile(t, this.drag.last)) this.addStroke(lineTiles(this.drag.last, t));
-      this.drag.last = t;
-    } else {
-      this.drag.to = t;
-    }
+    this.extend(t);
     return this.tick(now);
   }
 
   up(t: Tile | undefined, now: number): BuildAction[] {
-    if (t) this.move(t, now);
+    // Not `move`: its batch tick could flush the stroke's tail into actions nobody returns.
+    if (t) this.extend(t);
     const drag = this.drag;
     this.drag = undefined;
     if (!drag) return [];
@@ -247,6 +241,18 @@ export class BuildTool {
   }
 
   // ---- internals -------------------------------------------------------------------------------
+
+  /** The pointer is over `t` (or off the map): the drag follows it, a stroke gathers the tiles. */
+  private extend(t: Tile | undefined) {
+    this.hovered = t;
+    if (!t || !this.drag) return;
+    if (this.drag.type === "paint") {
+      if (!sameTile(t, this.drag.last)) this.addStroke(lineTiles(this.drag.last, t));
+      this.drag.last = t;
+    } else {
+      this.drag.to = t;
+    }
+  }
 
   private origin(id: string): { id: string; rev: number; x: number; y: number; rot: Rot } | undefined {
     const w = this.content();
