@@ -58,7 +58,13 @@ export async function startServerChild(opts: { pinCpu?: number; port?: number; e
   // Spaces are created on first join (bots name their own), data in a fresh directory removed on
   // stop() — unless the caller passes PLAZA_DATA_DIR (then it is theirs, e.g. to restart on it).
   const ownDataDir = opts.env?.PLAZA_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "plaza-child-")) : null;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PLAZA_AUTO_SPACES: "1", ...(ownDataDir ? { PLAZA_DATA_DIR: ownDataDir } : {}) };
+  // Bots and test clients all come from 127.0.0.1: the per-address limits (AC5, SE7) are lifted
+  // unless the caller sets them.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PLAZA_AUTO_SPACES: "1",
+    SEATS_PER_ADDRESS: "100000", SIGNUPS_PER_ADDRESS: "100000", SIGNIN_MAX_FAILS_PER_ADDRESS: "100000",
+    ...(ownDataDir ? { PLAZA_DATA_DIR: ownDataDir } : {}),
+  };
   delete env.PLAZA_INTEREST;
   for (const [k, v] of Object.entries(opts.env ?? {})) {
     if (v === undefined) delete env[k];

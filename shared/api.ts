@@ -17,7 +17,7 @@
  *   PATCH  /api/spaces/:id                 UpdateSpaceBody               → SpaceInfo           admin+
  *   DELETE /api/spaces/:id                                               → 204                 owner
  *   GET    /api/spaces/:id/map                                           → Tiled JSON          (same access as GET space)
- *   GET    /api/spaces/:id/members                                       → MemberInfo[]        member+
+ *   GET    /api/spaces/:id/members                                       → MemberInfo[]        member+ (emails: admin+, AZ7)
  *   PATCH  /api/spaces/:id/members/:userId {role}                        → MemberInfo          admin+ (rank rules, AZ2)
  *   DELETE /api/spaces/:id/members/:userId                               → 204                 admin+ (AZ3) or yourself
  *   GET    /api/spaces/:id/invites                                       → InviteInfo[]        admin+
@@ -110,7 +110,7 @@ export interface SpaceInfo {
   teamName: string;
   visibility: Visibility;
   template: string;
-  /** The caller's role in the space's team; null for visitors of a public space. */
+  /** The caller's role in this space (the team role; a guest's only where a guest link admitted them, AZ6); null for visitors. */
   role: Role | null;
   /** What the caller may do here (from shared/authz.ts), for the UI. */
   can: { build: boolean; claimDesk: boolean; rename: boolean; delete: boolean; insights: boolean; manageMembers: boolean; manageInvites: boolean };
@@ -118,7 +118,14 @@ export interface SpaceInfo {
 }
 export interface MeResponse { user: UserInfo; teams: TeamInfo[]; spaces: SpaceInfo[] }
 export interface TemplateInfo { id: string; name: string; description: string; width: number; height: number }
-export interface MemberInfo { userId: string; name: string; email: string | null; role: Role }
+export interface MemberInfo {
+  userId: string;
+  name: string;
+  /** Only admins and owners are told (AZ7); null for everyone else, and for guests without an account. */
+  email: string | null;
+  /** The team role; a guest's admits only to the spaces their guest links were for (AZ6). */
+  role: Role;
+}
 export interface InviteInfo { code: string; url: string; role: Role; createdAt: string; expiresAt: string | null; revoked: boolean; uses: number }
 export interface InvitePreview { spaceId: string; spaceName: string; teamName: string; role: Role; expiresAt: string | null }
 export interface AcceptInviteResponse { spaceId: string; role: Role; token?: string; user?: UserInfo }

@@ -14,6 +14,11 @@ export const PlazaCloseCode = {
    * `resume` (the old sessionId) and continue on another process (CL4).
    */
   MOVED: 4103,
+  /**
+   * Access was taken away while seated (SE4): removed from the team, the space made private, the
+   * guest invite revoked, or the space deleted. Do not re-join; the reason comes as a `notice`.
+   */
+  ACCESS_REVOKED: 4104,
 } as const;
 export type PlazaCloseCode = (typeof PlazaCloseCode)[keyof typeof PlazaCloseCode];
 
@@ -37,6 +42,8 @@ export const JoinErrorCode = {
   UNKNOWN_SPACE: 404,
   /** The space is full. */
   SPACE_FULL: 503,
+  /** Too many visitors and guests from one network address are in this space already (SE7). */
+  TOO_MANY_FROM_ADDRESS: 429,
 } as const;
 export type JoinErrorCode = (typeof JoinErrorCode)[keyof typeof JoinErrorCode];
 
@@ -60,5 +67,7 @@ export const DropReason = {
   NOT_PEER: "not_peer",
   /** Chat or emote over its budget (CH3). */
   CHAT_LIMIT: "chat_limit",
+  /** A frame kind Plaza does not use (requests, raw bytes, inputs, unknown protocol codes) (SE1). */
+  UNSUPPORTED: "unsupported",
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];

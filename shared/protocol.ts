@@ -10,7 +10,7 @@ import type { MoveRejection } from "./codes.ts";
 import { buildOpSchema, type EditRefusal } from "./world.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Colyseus room type name for spaces. */
 export const SPACE_ROOM = "space";
@@ -44,10 +44,13 @@ export const joinOptionsSchema = z.object({
   /** What is connecting, for analytics: the browser client or a load-test bot. */
   client: z.enum(["web", "bot"]).optional().default("web"),
   /**
-   * The sessionId this client had before its process died or drained (CL3). Only used to look up
-   * the position the server stored for it; a client never sends a position.
+   * The resume token `welcome` gave this tab for its previous session, `<sessionId>.<mac>` (CL3,
+   * SE6): continue it after a reload, a drop or a failover. Only a token the server signed for
+   * this space is honoured (a bare session id is accepted but means nothing); it is used to free
+   * that session's held seat and to look up the position the server stored for it. A client never
+   * sends a position.
    */
-  resume: z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/).optional(),
+  resume: z.string().min(1).max(80).regex(/^[A-Za-z0-9_-]{1,32}(\.[A-Za-z0-9_-]{1,43})?$/).optional(),
 });
 export type JoinOptions = z.infer<typeof joinOptionsSchema>;
 /** What a client passes to join (client kind optional). */
@@ -132,8 +135,12 @@ export interface ServerMessages {
    * the synced content); else a stable refusal code and a message for the author.
    */
   built: { ref: number; ok: true; version: number; created?: string } | { ref: number; ok: false; code: EditRefusal; message: string };
-  /** Who you are in this space, sent once after joining: what the UI may offer (AZ1). */
-  welcome: { userId: string | null; role: string | null; canBuild: boolean; canClaim: boolean };
+  /** Who you are in this space, sent after joining and whenever your role changes: what the UI may offer (AZ1, SE4). */
+  welcome: {
+    userId: string | null; role: string | null; canBuild: boolean; canClaim: boolean;
+    /** This session's resume token (SE6): kept by this tab only, sent back as `resume` to continue it. */
+    resume: string;
+  };
   /** A team admin's announcement, sent to everyone in every space of the team (TP4); plain text. */
   announcement: { from: string; text: string; at: number };
 }

@@ -26,9 +26,13 @@ import * as metrics from "./metrics.ts";
 import type { Store } from "./store/Store.ts";
 import { openStore } from "./store/open.ts";
 import { loadSecret, Tokens } from "./auth/tokens.ts";
+import { ResumeTokens } from "./auth/resumeTokens.ts";
+import { compileTrustProxy, pinClientAddress } from "./net/clientAddress.ts";
 import { loadTemplates } from "./space/templates.ts";
 import { SpaceDirectory } from "./spaces/directory.ts";
+import { AccessEvents } from "./spaces/AccessEvents.ts";
 import { TeamPresence } from "./team/TeamPresence.ts";
+import { authLimitSettings, createAuthLimits } from "./http/limits.ts";
 
 export interface PlazaProcess {
   port: number;
@@ -36,6 +40,10 @@ export interface PlazaProcess {
   url: string;
   server: Server;
   directory: SpaceDirectory;
+  /** Access changes (SE4): the HTTP tier publishes them, rooms on every process hear them; tests await `access.ready()`. */
+  access: AccessEvents;
+  /** Signs the resume tokens rooms hand out (SE6); tests sign their own with it. */
+  resumeTokens: ResumeTokens;
   /** Colyseus's id of this process (matchmaking, heartbeats). */
   processId: string;
   close(): Promise<void>;
@@ -65,7 +73,9 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const dataDir = opts.PLAZA_DATA_DIR ?? ".data";
   const store = opts.store ?? (await openStore({ DATABASE_URL: opts.DATABASE_URL, PLAZA_DATA_DIR: dataDir }));
   const ownsStore = opts.store === undefined;
-  const tokens = new Tokens(loadSecret(opts.PLAZA_SECRET, `${dataDir}/secret`));
+  const secret = loadSecret(opts.PLAZA_SECRET, `${dataDir}/secret`);
+  const tokens = new Tokens(secret);
+  const resumeTokens = new ResumeTokens(secret);
   const directory = new SpaceDirectory(store, tokens, loadTemplates(), { autoSpaces: opts.PLAZA_AUTO_SPACES ?? false, autoMap: opts.maps });
   const analytics = startAnalytics(opts);
   const port = opts.PORT ?? 2567;
@@ -86,6 +96,10 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   let draining = false;
   // TP: the team's online list and announcements, through the same presence (Redis in a cluster).
   const team = new TeamPresence(presence, { processId: () => matchMaker.processId });
+  // AC3/AC5: sign-in and sign-up limits, shared through Redis in a cluster.
+  const limits = createAuthLimits(authLimitSettings(opts), opts.REDIS_URL);
+  // SE4: one per process; HTTP actions that take access away publish, rooms re-check their seats.
+  const access = new AccessEvents(presence);
   const SpaceRoom = spaceRoomWith({
     directory,
     maxClients: opts.SPACE_MAX_CLIENTS ?? 1000,
@@ -96,7 +110,12 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     analytics: opts.analytics ?? analytics.pipeline,
     positions: opts.positions ?? new PresencePositionStore(presence),
     team,
+    access,
+    resumeTokens,
+    seatsPerAddress: opts.SEATS_PER_ADDRESS ?? 20,
   });
+  // SE3: clients join spaces; they never create rooms. joinOrCreate opens a space's one room.
+  matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
 
   const transport = new WebSocketTransport({ maxPayload: MAX_MESSAGE_BYTES });
   const server = defineServer({
@@ -114,12 +133,13 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
         res.status(draining ? 503 : 200).json({ ok: !draining, draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
       });
       mountInsights(app, { insights: analytics.insights, token: opts.INSIGHTS_TOKEN, directory });
-      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind, authBurst: opts.AUTH_RATE_BURST ?? 10, team });
+      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind, config: opts, limits, team, access });
     },
   });
   // After the rooms are disposed (their last events tracked): flush analytics, then close.
   server.onShutdown(async () => {
     await analytics.close();
+    await limits.close();
     if (ownsStore) await store.close();
   });
   // CL4: first leave placement, then Colyseus locks the rooms and calls their onBeforeShutdown.
@@ -127,6 +147,15 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     draining = true;
     metrics.draining.set(1);
     logger.info({ processId: matchMaker.processId }, "draining");
+    // SE1: a process that decided to stop exits within its drain time, whatever is still pending
+    // (a hung store or Redis call must not leave it holding its port and ignoring signals).
+    if (opts.handleSignals) {
+      const limit = opts.SHUTDOWN_TIMEOUT_MS ?? 15_000;
+      setTimeout(() => {
+        logger.error({ processId: matchMaker.processId, limitMs: limit }, "shutdown did not finish in time: exiting");
+        process.exit(1);
+      }, limit).unref();
+    }
     await reporter.stop();
   });
 
@@ -134,9 +163,15 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     await server.listen(port, host);
   } catch (err) {
     await analytics.close();
+    await limits.close();
     if (ownsStore) await store.close();
     throw err;
   }
+  // SE8: the client's address as TRUST_PROXY says, pinned before Colyseus reads it (it believes
+  // X-Real-IP / X-Forwarded-For from anyone); Express reads the same rule through `trust proxy`.
+  const trust = compileTrustProxy(opts.TRUST_PROXY);
+  transport.server!.prependListener("request", (req) => { pinClientAddress(req, trust); });
+  transport.server!.prependListener("upgrade", (req) => { pinClientAddress(req, trust); });
   const address = transport.server!.address() as AddressInfo;
   const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${address.port}`;
   reporter.start();
@@ -147,6 +182,8 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     url,
     server,
     directory,
+    access,
+    resumeTokens,
     processId: matchMaker.processId,
     close: () => server.gracefullyShutdown(false),
   };

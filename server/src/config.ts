@@ -1,5 +1,6 @@
 /** Process configuration from the environment, validated once at start (see .env.example). */
 import { z } from "zod";
+import { compileTrustProxy } from "./net/clientAddress.ts";
 import { CROWD_ELU, CROWD_FINE, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
 
 export const iceServersSchema = z.array(
@@ -56,8 +57,37 @@ const envSchema = z.object({
   PLAZA_DATA_DIR: z.string().min(1).default(".data"),
   /** Signs session tokens; every process of a cluster needs the same. Unset: generated once into PLAZA_DATA_DIR/secret. */
   PLAZA_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(32, "at least 32 characters").optional()),
-  /** Sign-up/sign-in attempts per address at once, then one per 6 s (AC3). */
-  AUTH_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  /** AC3: this many failed sign-ins in a row lock an account's sign-in for SIGNIN_LOCK_S (a success clears the count). */
+  SIGNIN_MAX_FAILS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  SIGNIN_LOCK_S: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** AC3: failed sign-ins one address may make per SIGNIN_ADDRESS_WINDOW_S (successes never count). */
+  SIGNIN_MAX_FAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  SIGNIN_ADDRESS_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900),
+  /** AC5: accounts (sign-ups, guest invites accepted signed out) one address may make per SIGNUP_WINDOW_S. */
+  SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  SIGNUP_WINDOW_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe (SE8): unset trusts nobody (the socket's
+   * peer is the client); "loopback", "uniquelocal", CIDRs or addresses, comma-separated; or a hop
+   * count. "true" is refused. Rate limits count per the address this yields.
+   */
+  TRUST_PROXY: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().optional().superRefine((s, ctx) => {
+      try {
+        compileTrustProxy(s);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
+  ),
+  /**
+   * SE7: seats that visitors and guests from one address may hold in one space (members and up
+   * are never counted). Raise it for events where many anonymous people share one address.
+   */
+  SEATS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** SE1: a process that starts shutting down (SIGTERM, a fatal error) exits after at most this long, whatever is pending. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
   /** Load tests and demos: a valid but unknown space id is created (public, default office) on first join. */
   PLAZA_AUTO_SPACES: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1", "true", "false"]).default("false").transform((v) => v === "1" || v === "true")),
   // ---- Cluster (README "Operations") ----

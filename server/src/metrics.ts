@@ -29,6 +29,23 @@ export const clientsKicked = new Counter({
   labelNames: ["code"] as const,
   registers: [registry],
 });
+export const roomErrors = new Counter({
+  name: "plaza_room_errors_total",
+  help: "Exceptions caught inside a space room (handler, lifecycle hook, timer, patch), by where; the room keeps running (SE1)",
+  labelNames: ["where"] as const,
+  registers: [registry],
+});
+export const joinsRefused = new Counter({
+  name: "plaza_joins_refused_total",
+  help: "Joins refused by the room itself, by reason (wrong_space, address_limit, space_full) (SE2, SE7)",
+  labelNames: ["reason"] as const,
+  registers: [registry],
+});
+export const accessRevoked = new Counter({
+  name: "plaza_access_revoked_total",
+  help: "Seated people closed because their access was taken away (SE4)",
+  registers: [registry],
+});
 export const editsStored = new Counter({
   name: "plaza_edits_stored_total",
   help: "Build-mode edits durably stored and applied",

@@ -62,6 +62,16 @@ describe("AZ1 HTTP routes × roles", () => {
     await matrix("GET members", MEMBERS, 200, (s) => api(server, "GET", "/api/spaces/az-private/members", undefined, token(s)));
   });
 
+  it("AZ7 members' email addresses: admins and owners only; members and builders get the list without them", async () => {
+    const seen: Record<string, string> = {};
+    for (const s of MEMBERS) {
+      const list = (await api<Array<{ userId: string; email: string | null }>>(server, "GET", "/api/spaces/az-private/members", undefined, token(s))).body;
+      const emails = list.filter((m) => m.userId !== users[s as Exclude<Subject, "anonymous">].id).map((m) => m.email);
+      seen[s] = emails.every((e) => e === null) ? "none" : emails.some((e) => e?.endsWith("@example.test")) ? "shown" : "mixed";
+    }
+    expect(seen).toEqual({ member: "none", builder: "none", admin: "shown", owner: "shown" });
+  });
+
   it("rename and visibility: admins and owners", async () => {
     await matrix("PATCH space", ADMINS, 200, (s) => api(server, "PATCH", "/api/spaces/az-private", { name: `renamed by ${s}` }, token(s)));
   });

@@ -48,7 +48,8 @@ async function joinVia(entry: ServerChild, spaceId: string, name: string, resume
   prepareForFailover(room);
   // As for a session older than the SDK's 5 s minimum: a drop goes through its reconnection first.
   room.reconnection.minUptime = 0;
-  for (const type of ["peers", "chatHistory", "notice", "correction", "located", "chat", "welcome"]) room.onMessage(type, () => {});
+  for (const type of ["peers", "chatHistory", "notice", "correction", "located", "chat"]) room.onMessage(type, () => {});
+  room.onMessage("welcome", (w: TestRoom["welcome"]) => { room.welcome = w; });
   await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`, 10_000);
   return room;
 }
@@ -80,7 +81,7 @@ class Member {
       void rejoinSpace((resume) => {
         if (process.env.PLAZA_DEBUG_CLUSTER) console.log(`${this.name}: rejoin attempt at ${Date.now()}`);
         return joinVia(pick(alive), this.spaceId, this.name, resume, this.token);
-      }, room.sessionId, { deadlineMs: 40_000 }).then((r) => {
+      }, room.welcome?.resume ?? room.sessionId, { deadlineMs: 40_000 }).then((r) => {
         this.movedAt = Date.now();
         this.attach(r);
       });

@@ -24,20 +24,30 @@ class MemoryPositions implements PositionStore {
 const servers: PlazaProcess[] = [];
 afterAll(async () => { await Promise.all(servers.map((s) => s.close().catch(() => {}))); });
 
-it("CL3 resume places a re-joining client at the position stored for its old session, only if walkable and only once", async () => {
+it("CL3 SE6 resume places a re-joining client at the position stored for its old session, only with its token, only if walkable and only once", async () => {
   const positions = new MemoryPositions();
   const server = await startTestServer({ maps: catalogOf(TMJ), positions });
   servers.push(server);
   positions.data.set("resume/old1", { x: 5, y: 1 });
   positions.data.set("resume/wall", { x: 4, y: 2 });
   positions.data.set("other/old2", { x: 6, y: 1 });
+  const token = (session: string) => server.resumeTokens.sign("resume", session);
 
-  const a = await joinAs(server, "resume", "Ada", { resume: "old1" });
+  // SE6: session ids are public; a bare one (or another space's token) neither moves you there nor uses the entry up.
+  const thief = await joinAs(server, "resume", "Eve", { resume: "old1" });
+  expect(thief.state.avatars.get(thief.sessionId)).toMatchObject({ x: 1, y: 1 });
+  const thief2 = await joinAs(server, "resume", "Eve", { resume: server.resumeTokens.sign("other", "old1") });
+  expect(thief2.state.avatars.get(thief2.sessionId)).toMatchObject({ x: 1, y: 1 });
+  expect(positions.data.has("resume/old1")).toBe(true);
+  await thief.leave();
+  await thief2.leave();
+
+  const a = await joinAs(server, "resume", "Ada", { resume: token("old1") });
   expect(a.state.avatars.get(a.sessionId)).toMatchObject({ x: 5, y: 1 });
   expect(positions.data.has("resume/old1")).toBe(false); // used once
-  const b = await joinAs(server, "resume", "Bob", { resume: "wall" });
+  const b = await joinAs(server, "resume", "Bob", { resume: token("wall") });
   expect(b.state.avatars.get(b.sessionId)).toMatchObject({ x: 1, y: 1 }); // blocked: spawn
-  const c = await joinAs(server, "resume", "Cy", { resume: "old2" });
+  const c = await joinAs(server, "resume", "Cy", { resume: token("old2") });
   expect(c.state.avatars.get(c.sessionId)).toMatchObject({ x: 1, y: 1 }); // another space's entry: ignored
   // A client-sent position is not an option at all; a malformed resume is refused (PR*).
   await expect(joinAs(server, "resume", "Eve", { resume: "../../x" })).rejects.toMatchObject({ code: 400 });

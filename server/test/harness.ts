@@ -29,8 +29,9 @@ export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> 
   const dataDir = mkdtempSync(join(tmpdir(), "plaza-test-data-"));
   const store = opts.store ?? (await openPglite(undefined));
   const p = await startPlaza({
-    // Tests sign up many accounts from one address: the rate limit is tested on its own (AC3).
-    PORT: 0, HOST: "127.0.0.1", PLAZA_AUTO_SPACES: true, AUTH_RATE_BURST: 100_000, PLAZA_DATA_DIR: dataDir, ANALYTICS_SPOOL_DIR: join(dataDir, "spool"), store, ...opts,
+    // Tests sign up many accounts and seat many visitors from one address: those limits are
+    // tested on their own (AC3, AC5, SE7).
+    PORT: 0, HOST: "127.0.0.1", PLAZA_AUTO_SPACES: true, SIGNUPS_PER_ADDRESS: 100_000, SIGNIN_MAX_FAILS_PER_ADDRESS: 100_000, SEATS_PER_ADDRESS: 100_000, PLAZA_DATA_DIR: dataDir, ANALYTICS_SPOOL_DIR: join(dataDir, "spool"), store, ...opts,
   });
   const close = p.close;
   p.close = async () => {

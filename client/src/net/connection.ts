@@ -33,6 +33,7 @@ export function describeJoinError(err: unknown): string {
     case JoinErrorCode.UNAUTHENTICATED: return "This space is private. Sign in to enter.";
     case JoinErrorCode.FORBIDDEN: return "You are not a member of this space. Ask an admin for an invite link.";
     case JoinErrorCode.UNKNOWN_SPACE: return "There is no space at this address. It may have been deleted.";
+    case JoinErrorCode.TOO_MANY_FROM_ADDRESS: return "Too many people from your network are in this space. Sign in as a member of its team, or try again later.";
   }
   return `Could not reach the space (${e?.message ?? "network error"}). Check your connection and try again.`;
 }
@@ -42,6 +43,7 @@ export function describeLeave(code: number): string {
   switch (code) {
     case PlazaCloseCode.FLOODING: return "Disconnected: too many messages were sent.";
     case PlazaCloseCode.PROTOCOL_VIOLATION: return "Disconnected: the server could not understand this client. Reload the page.";
+    case PlazaCloseCode.ACCESS_REVOKED: return "You no longer have access to this space.";
     case 1000: case 4000: return "You left the space.";
   }
   return "Disconnected from the space.";

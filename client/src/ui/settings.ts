@@ -122,7 +122,7 @@ function generalPanel(space: SpaceInfo, onSaved: (s: SpaceInfo) => void): HTMLEl
 function membersPanel(space: SpaceInfo): HTMLElement {
   const box = panel("Members", "members");
   const note = el("p", "muted");
-  note.textContent = `Members of ${space.teamName}. Their role applies to every space of the team.`;
+  note.textContent = `Members of ${space.teamName}. Their role applies to every space of the team; guests enter only the spaces they were invited to.`;
   const list = el("ul", "member-list");
   const error = errorLine();
   box.append(note, list, error);
@@ -148,7 +148,8 @@ function membersPanel(space: SpaceInfo): HTMLElement {
     const who = el("div", "who");
     const name = el("strong"); name.textContent = m.name;
     if (self) { const you = el("span", "muted"); you.textContent = " (you)"; name.append(you); }
-    const email = el("span", "muted email"); email.textContent = m.email ?? "guest";
+    // Emails are shown to admins and owners only (AZ7): others get null and see just the names.
+    const email = el("span", "muted email"); email.textContent = m.email ?? (m.role === "guest" ? "guest" : "");
     who.append(name, email);
     li.append(who);
 

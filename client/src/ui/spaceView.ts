@@ -61,7 +61,7 @@ async function loadIceServers(): Promise<RTCIceServer[]> {
   }
 }
 
-/** `resume`: the sessionId of a session whose process died or drained; continue it (CL3, CL4). */
+/** `resume`: the resume token of a session whose process died or drained; continue it (CL3, CL4, SE6). */
 export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile, resume?: string) {
   root.innerHTML = "";
   const view = el("div", "space");
@@ -122,6 +122,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     status.textContent = message;
   }
 
+  const lastKey = `plaza.lastSession.${spaceId}`;
   let map: SpaceMap;
   let tileset: HTMLImageElement;
   let room: SpaceRoom;
@@ -129,12 +130,11 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   try {
     [{ map, tileset }, iceServers] = await Promise.all([loadMap(spaceId), loadIceServers()]);
     const join = (r?: string) => joinSpace({ spaceId, name: profile.name, look: profile.look, resume: r });
-    // A reload continues this tab's last session here: same place, and (signed in) the seat the
-    // server still holds for it is freed instead of showing a duplicate (SPEC CL3, RC1).
-    const lastKey = `plaza.lastSession.${spaceId}`;
+    // A reload continues this tab's last session here: the seat the server may still hold for it
+    // is replaced, never duplicated, and it continues where that avatar stands (SPEC CL3, RC1,
+    // SE6, SE9). The resume token is this tab's own (sessionStorage), given in `welcome`.
     const previous = resume ?? sessionStorage.getItem(lastKey) ?? undefined;
     room = resume ? await rejoinSpace(join, resume) : await join(previous).catch(() => join());
-    sessionStorage.setItem(lastKey, room.sessionId);
     prepareForFailover(room);
   } catch (err) {
     fail(err instanceof Error && err.message.startsWith("map") ? `Could not load the map: ${err.message}` : describeJoinError(err));
@@ -149,7 +149,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   const mirror = new ContentMirror(map);
   const stopWatching = mirror.watch(room);
   const walk = { width: map.width, height: map.height, get blocked() { return mirror.compiled.blocked; } };
-  let welcome: ServerMessages["welcome"] = { userId: null, role: null, canBuild: false, canClaim: false };
+  let welcome: ServerMessages["welcome"] = { userId: null, role: null, canBuild: false, canClaim: false, resume: "" };
   const editor = (): Editor => ({ userId: welcome.userId, name: profile.name, canBuild: welcome.canBuild, canClaim: welcome.canClaim });
   const glides = new Map<string, Glide>();
   const nameOf = (id: string) => room.state.people.get(id)?.name ?? "someone";
@@ -280,6 +280,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
   room.onMessage("notice", (n: ServerMessages["notice"]) => toast(n.message));
   room.onMessage("welcome", (w: ServerMessages["welcome"]) => {
     welcome = w;
+    sessionStorage.setItem(lastKey, w.resume);
     buildButton.hidden = !w.canBuild;
     const admin = w.role === "owner" || w.role === "admin";
     insightsLink.hidden = !admin;
@@ -320,6 +321,11 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     locateFlash = { until: performance.now() + 4000, tile: { x: m.x, y: m.y }, way };
   });
   room.send("history", {});
+  // SE9: closing or leaving the page leaves the space at once (no avatar left behind); a page
+  // restored from the back/forward cache joins again.
+  const onPageHide = () => { if (!stopped) void room.leave(true).catch(() => {}); };
+  window.addEventListener("pagehide", onPageHide);
+  window.addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); }, { once: true });
   room.onDrop(() => { status.hidden = false; status.className = "chip status"; status.textContent = "Reconnecting…"; });
   room.onReconnect(() => { status.hidden = true; toast("Reconnected"); });
   room.onLeave((code: number) => {
@@ -331,8 +337,9 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
     window.removeEventListener("keyup", onKeyUp);
     window.removeEventListener("blur", onBlur);
     document.removeEventListener("visibilitychange", onVisibility);
+    window.removeEventListener("pagehide", onPageHide);
     // The process hosting the space drained or died: continue on another one, same place (CL3, CL4).
-    if (isMoveCode(code)) void renderSpace(root, spaceId, profile, room.sessionId);
+    if (isMoveCode(code) && welcome.resume) void renderSpace(root, spaceId, profile, welcome.resume);
     else fail(describeLeave(code));
   });
 

@@ -14,6 +14,7 @@
  * computed from epoch seconds, so the answers do not depend on the ClickHouse server's timezone.
  */
 import { PRESENCE_SAMPLE_S } from "./events.ts";
+import { toCsv, type CsvCell } from "./csv.ts";
 import { sqlString, type ClickHouseSink } from "./clickhouse.ts";
 import type { InsightsBucket, InsightsReport } from "../../../shared/insights.ts";
 
@@ -97,9 +98,9 @@ export class Insights {
 export const CHARTS = ["activity", "visits", "conversations", "hours", "heatmap"] as const;
 export type Chart = (typeof CHARTS)[number];
 
-/** One chart of a report as CSV (header line, then rows; RFC 4180 line ends). */
+/** One chart of a report as CSV (header line, then rows): RFC 4180, every cell quoted, formulas neutralised (csv.ts). */
 export function chartCsv(r: InsightsReport, chart: Chart): string {
-  const lines: (string | number)[][] = [];
+  const lines: CsvCell[][] = [];
   switch (chart) {
     case "activity":
       lines.push(["t", "people"], ...r.activity.map((a) => [a.t, a.people]));
@@ -121,5 +122,5 @@ export function chartCsv(r: InsightsReport, chart: Chart): string {
       throw new Error(`unknown chart ${String(never)}`);
     }
   }
-  return lines.map((l) => l.join(",")).join("\r\n") + "\r\n";
+  return toCsv(lines);
 }

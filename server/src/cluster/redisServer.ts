@@ -9,6 +9,8 @@ import { freePort } from "../net/freePort.ts";
 export interface LocalRedis {
   url: string;
   port: number;
+  /** The redis-server process (tests pause it with SIGSTOP to make Redis hang). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,7 @@ export async function startLocalRedis(opts: { startTimeoutMs?: number } = {}): P
   const deadline = Date.now() + (opts.startTimeoutMs ?? 10_000);
   while (Date.now() < deadline) {
     if (exited) throw new Error(`redis-server exited during startup:\n${tail}`);
-    if (await pingRedis(port, 500)) return { url: `redis://127.0.0.1:${port}`, port, stop };
+    if (await pingRedis(port, 500)) return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid, stop };
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop();

@@ -1,19 +1,17 @@
 /**
- * Accounts (AU1–AU4): sign up, sign in, who am I, templates. Passwords are scrypt-hashed; sessions
- * are signed tokens (auth/tokens.ts). Sign-in attempts are rate limited per address (429).
+ * Accounts (AC1–AC5): sign up, sign in, who am I, templates. Passwords are argon2id-hashed
+ * (auth/passwords.ts); sessions are signed tokens (auth/tokens.ts). Failed sign-ins are limited
+ * per account and per address, new accounts per address (limits.ts: 429 with Retry-After).
  */
-import type { Application, Request } from "express";
+import type { Application } from "express";
 import { ApiErrorCode, loginBody, signupBody, type AuthResponse, type MeResponse, type SpaceInfo, type TemplateInfo, type UserInfo } from "../../../shared/api.ts";
 import { can, type Role } from "../../../shared/authz.ts";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "../auth/passwords.ts";
+import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from "../auth/passwords.ts";
+import { logger } from "../log.ts";
 import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
-import { ConflictError, type SpaceRecord, type User } from "../store/Store.ts";
-import { TokenBucket } from "../space/TokenBucket.ts";
-import { apiError, parseBody, route, signedIn } from "./respond.ts";
-
-/** AC3: AUTH_RATE_BURST attempts at once per address (10), then one every 6 s. */
-const AUTH_REFILL_MS = 6000;
-const MAX_TRACKED = 10_000;
+import { ConflictError, type SpaceRecord, type User, type UserWithSecret } from "../store/Store.ts";
+import { answerRateLimited, limitsOf, newAccountLimited, RateLimited, type SignInAttempt } from "./limits.ts";
+import { parseBody, route, signedIn } from "./respond.ts";
 
 export function userInfo(u: User): UserInfo {
   return { id: u.id, email: u.email, name: u.name, guest: u.email === null };
@@ -32,22 +30,10 @@ export function spaceInfo(s: SpaceRecord, role: Role | null, teamName: string): 
   };
 }
 
-export function mountAccounts(app: Application, dir: SpaceDirectory, authBurst: number) {
-  const buckets = new Map<string, TokenBucket>();
-  const limited = (req: Request) => {
-    const key = req.ip ?? "unknown";
-    let b = buckets.get(key);
-    if (!b) {
-      if (buckets.size >= MAX_TRACKED) buckets.clear();
-      b = new TokenBucket(authBurst, AUTH_REFILL_MS, Date.now());
-      buckets.set(key, b);
-    }
-    return !b.take(Date.now());
-  };
-
+export function mountAccounts(app: Application, dir: SpaceDirectory) {
   app.post("/api/auth/signup", route(async (req, res) => {
-    if (limited(req)) return apiError(res, 429, ApiErrorCode.RATE_LIMITED, "too many attempts: wait a minute and try again");
     const body = parseBody(signupBody, req.body);
+    if (await newAccountLimited(req, res)) return;
     let user: User;
     try {
       user = await dir.store.createUser({ email: body.email, name: body.name, passwordHash: await hashPassword(body.password) });
@@ -62,12 +48,34 @@ export function mountAccounts(app: Application, dir: SpaceDirectory, authBurst: 
   }));
 
   app.post("/api/auth/login", route(async (req, res) => {
-    if (limited(req)) return apiError(res, 429, ApiErrorCode.RATE_LIMITED, "too many attempts: wait a minute and try again");
     const body = parseBody(loginBody, req.body);
-    const user = await dir.store.userByEmail(body.email);
-    // Verify against a dummy hash for unknown emails: same time, same answer, no account probing.
-    const ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
+    let attempt: SignInAttempt;
+    try {
+      attempt = await limitsOf(req).signInAttempt(req.ip ?? "unknown", body.email);
+    } catch (err) {
+      if (err instanceof RateLimited) return answerRateLimited(res, err);
+      throw err;
+    }
+    let user: UserWithSecret | null;
+    let ok: boolean;
+    try {
+      user = await dir.store.userByEmail(body.email);
+      // Verify against a dummy hash for unknown emails: same work, same answer, no account probing.
+      ok = await verifyPassword(body.password, user?.passwordHash ?? DUMMY_HASH);
+    } catch (err) {
+      await attempt.undecided(); // a store outage is nobody's failed sign-in
+      throw err;
+    }
     if (!user || !user.passwordHash || !ok) throw new AccessError(401, ApiErrorCode.UNAUTHENTICATED, "wrong email or password");
+    await attempt.succeeded();
+    // An account from before argon2id (or weaker parameters) moves to today's hash now that we know the password.
+    if (needsRehash(user.passwordHash)) {
+      try {
+        await dir.store.setPasswordHash(user.id, await hashPassword(body.password));
+      } catch (err) {
+        logger.error({ err, userId: user.id }, "could not upgrade a password hash: kept the old one");
+      }
+    }
     const answer: AuthResponse = { token: await dir.tokens.sign({ userId: user.id, name: user.name, guest: false }), user: userInfo(user) };
     res.json(answer);
   }));

@@ -8,9 +8,12 @@ import { fileURLToPath } from "node:url";
 import { ApiErrorCode } from "../../../shared/api.ts";
 import { MAPS_DIR } from "../space/MapCatalog.ts";
 import { registry } from "../metrics.ts";
-import type { IceServers } from "../config.ts";
+import type { IceServers, PlazaConfig } from "../config.ts";
+import { compileTrustProxy } from "../net/clientAddress.ts";
 import type { SpaceDirectory } from "../spaces/directory.ts";
+import type { AccessEvents } from "../spaces/AccessEvents.ts";
 import { mountAccounts } from "./accounts.ts";
+import { attachLimits, type AuthLimits } from "./limits.ts";
 import { mountSpaces } from "./spaces.ts";
 import { mountTeams } from "./teams.ts";
 import type { TeamPresence } from "../team/TeamPresence.ts";
@@ -22,8 +25,11 @@ export const CLIENT_DIST = fileURLToPath(new URL("../../../client/dist/", import
 
 export { ApiErrorCode };
 
-export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string; authBurst: number; team: TeamPresence }) {
+export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string; config: Pick<Partial<PlazaConfig>, "TRUST_PROXY">; limits: AuthLimits; team: TeamPresence; access: AccessEvents }) {
   app.disable("x-powered-by");
+  // req.ip is the client, not a proxy, only behind the proxies TRUST_PROXY names (SE8); rate limits key on it.
+  app.set("trust proxy", compileTrustProxy(deps.config.TRUST_PROXY));
+  attachLimits(app, deps.limits, deps.directory);
   // Tiled imports carry a map and a tileset: a bigger limit on that route only (body-parser skips parsed bodies).
   app.use("/api/spaces/import", express.json({ limit: "8mb" }));
   app.use("/api", express.json({ limit: "64kb" }));
@@ -37,7 +43,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
     res.json({ iceServers: deps.iceServers });
   });
 
-  mountAccounts(app, deps.directory, deps.authBurst);
+  mountAccounts(app, deps.directory);
 
   app.get("/metrics", async (_req, res) => {
     res.set("Content-Type", registry.contentType);
@@ -47,7 +53,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
   // Tilesets referenced by maps ("image": "office-tiles.png") resolve next to the map URL:
   // the templates' shared tileset from disk, an imported one from the store (spaces.ts).
   app.use("/api/spaces/:spaceId", (req, res, next) => (req.method === "GET" && /^\/[a-z0-9-]+\.png$/.test(req.path) ? staticMaps(req, res, next) : next()));
-  mountSpaces(app, deps.directory);
+  mountSpaces(app, deps.directory, deps.access);
   mountTeams(app, deps.directory, deps.team);
   app.use("/api", (_req, res) => apiError(res, 404, ApiErrorCode.NOT_FOUND, "no such endpoint"));
   app.use("/maps", express.static(MAPS_DIR, { index: false }));

@@ -9,12 +9,14 @@ import {
   ApiErrorCode, IMPORT_MAX_TILESET_BYTES, acceptInviteBody, createInviteBody, createSpaceBody, importSpaceBody, setRoleBody, updateSpaceBody,
   type AcceptInviteResponse, type InviteInfo, type InvitePreview, type MemberInfo,
 } from "../../../shared/api.ts";
-import { RANK, canRemove, canSetRole, type Role } from "../../../shared/authz.ts";
+import { RANK, can, canRemove, canSetRole, type Role } from "../../../shared/authz.ts";
 import { MapFormatError, parseTiledMap } from "../../../shared/map.ts";
 import { SPACE_ROOM, spaceIdSchema } from "../../../shared/protocol.ts";
+import type { AccessEvents } from "../spaces/AccessEvents.ts";
 import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
 import type { Invite, SpaceRecord } from "../store/Store.ts";
 import { spaceInfo, userInfo } from "./accounts.ts";
+import { inviteAcceptLimited } from "./limits.ts";
 import { apiError, bearer, BadRequest, parseBody, route, signedIn } from "./respond.ts";
 import { logger } from "../log.ts";
 
@@ -53,7 +55,12 @@ async function closeLiveRoom(spaceId: string) {
   }
 }
 
-export function mountSpaces(app: Application, dir: SpaceDirectory) {
+/**
+ * `access` hears about every change that can take access away or lower it (a role changed, a
+ * member gone, a space renamed or made private, an invite revoked, a space deleted), published
+ * after the store has it, so live rooms re-check their people (SPEC SE4).
+ */
+export function mountSpaces(app: Application, dir: SpaceDirectory, access: AccessEvents) {
   const store = dir.store;
   const teamName = async (teamId: string) => (await store.team(teamId))?.name ?? "";
 
@@ -73,7 +80,7 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     const teamId = await targetTeam(who.userId, body.teamId);
     const space = await dir.createSpace(body.id ?? slugOf(body.name), body.id !== undefined, (id) =>
       dir.newSpace({ id, teamId, name: body.name, visibility: body.visibility, template: template.id, tmj: template.tmj, tileset: null }));
-    res.status(201).json(spaceInfo(space, await store.roleIn(teamId, who.userId), await teamName(teamId)));
+    res.status(201).json(spaceInfo(space, await dir.roleIn(space, who), await teamName(teamId)));
   }));
 
   // Tiled import (BM9); api.ts gives this route a bigger body limit (8 MB) than the rest of /api (64 KB).
@@ -100,7 +107,7 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     const space = await dir.createSpace(body.id ?? slugOf(body.name), body.id !== undefined, (id) =>
       dir.newSpace({ id, teamId, name: body.name, visibility: body.visibility, template: "import", tmj, tileset: png }));
     logger.info({ space: space.id, width: map.width, height: map.height }, "map imported");
-    res.status(201).json(spaceInfo(space, await store.roleIn(teamId, who.userId), await teamName(teamId)));
+    res.status(201).json(spaceInfo(space, await dir.roleIn(space, who), await teamName(teamId)));
   }));
 
   app.get("/api/spaces/:spaceId", route(async (req, res) => {
@@ -114,6 +121,7 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     const { space, role } = await dir.authorize(spaceIdParam(req), who, "space.rename");
     const body = parseBody(updateSpaceBody, req.body);
     const updated = (await store.updateSpace(space.id, body)) as SpaceRecord;
+    access.changed({ spaceId: space.id });
     res.json(spaceInfo(updated, role, await teamName(space.teamId)));
   }));
 
@@ -123,6 +131,7 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     await store.deleteSpace(space.id);
     dir.forget(space.id);
     await closeLiveRoom(space.id);
+    access.changed({ spaceId: space.id });
     res.status(204).end();
   }));
 
@@ -139,8 +148,10 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
 
   app.get("/api/spaces/:spaceId/members", route(async (req, res) => {
     const who = await signedIn(dir, req);
-    const { space } = await dir.authorize(spaceIdParam(req), who, "members.list");
-    const list: MemberInfo[] = await store.members(space.teamId);
+    const { space, role } = await dir.authorize(spaceIdParam(req), who, "members.list");
+    // AZ7: email addresses are for those who manage members (admins and owners), not every member.
+    const emails = can(role, "members.manage");
+    const list: MemberInfo[] = (await store.members(space.teamId)).map((m) => (emails ? m : { ...m, email: null }));
     res.json(list);
   }));
 
@@ -154,6 +165,7 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     if (!canSetRole(role, current, body.role, target === who.userId)) throw new AccessError(403, ApiErrorCode.FORBIDDEN, `a ${role} cannot make a ${current} a ${body.role}`);
     if (current === "owner" && body.role !== "owner") await keepAnOwner(space.teamId);
     await store.setRole(space.teamId, target, body.role);
+    if (body.role !== current) access.changed({ teamId: space.teamId });
     const m = (await store.members(space.teamId)).find((x) => x.userId === target)!;
     res.json(m satisfies MemberInfo);
   }));
@@ -169,6 +181,7 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     if (!current) throw new AccessError(404, ApiErrorCode.NOT_FOUND, "that person is not a member");
     if (!canRemove(role, current, self)) throw new AccessError(403, ApiErrorCode.FORBIDDEN, self ? "an owner cannot leave: hand ownership to someone first" : `a ${role} cannot remove a ${current}`);
     await store.removeMember(space.teamId, target);
+    access.changed({ teamId: space.teamId });
     res.status(204).end();
   }));
 
@@ -201,7 +214,9 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
     const { space } = await dir.authorize(spaceIdParam(req), who, "invites.manage");
     const invite = await store.invite(String(req.params.code));
     if (!invite || invite.spaceId !== space.id) throw new AccessError(404, ApiErrorCode.NOT_FOUND, "no such invite");
+    // Takes back the grants its guests hold too (AZ6).
     await store.revokeInvite(invite.code);
+    access.changed({ spaceId: space.id });
     res.status(204).end();
   }));
 
@@ -223,6 +238,7 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
   }));
 
   app.post("/api/invites/:code/accept", route(async (req, res) => {
+    if (await inviteAcceptLimited(req, res)) return; // AC5: a signed-out accept makes an account
     const { invite, space } = await liveInvite(String(req.params.code));
     const body = parseBody(acceptInviteBody, req.body);
     const who = await dir.identify(bearer(req));
@@ -231,13 +247,15 @@ export function mountSpaces(app: Application, dir: SpaceDirectory) {
       const current = await store.roleIn(space.teamId, who.userId);
       // Accepting never lowers a role someone already has.
       const role: Role = current && RANK[current] >= RANK[invite.role] ? current : invite.role;
-      if (role !== current) await store.setRole(space.teamId, who.userId, role);
+      // A guest link admits to its space only (AZ6): a grant for it, never a team-wide role.
+      if (role === "guest") await store.grantGuest(invite.code, who.userId);
+      else if (role !== current) await store.setRole(space.teamId, who.userId, role);
       answer = { spaceId: space.id, role };
     } else {
       if (invite.role !== "guest") throw new AccessError(401, ApiErrorCode.UNAUTHENTICATED, `this link makes you a ${invite.role}: sign up or sign in to accept it`);
       if (!body.name) throw new BadRequest("name: enter the name others will see");
       const guest = await store.createGuest(body.name);
-      await store.setRole(space.teamId, guest.id, "guest");
+      await store.grantGuest(invite.code, guest.id);
       answer = { spaceId: space.id, role: "guest", token: await dir.tokens.sign({ userId: guest.id, name: guest.name, guest: true }), user: userInfo(guest) };
     }
     await store.useInvite(invite.code);

@@ -9,7 +9,7 @@ import { can, type Action, type Role } from "../../../shared/authz.ts";
 import type { Identity } from "../auth/tokens.ts";
 import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
 import type { Team } from "../store/Store.ts";
-import type { TeamPresence } from "../team/TeamPresence.ts";
+import type { TeamEntry, TeamPresence } from "../team/TeamPresence.ts";
 import { apiError, parseBody, route, signedIn } from "./respond.ts";
 
 /** Team ids are the store's (UUIDs, "auto"); anything else is no team (and never reaches a presence key). */
@@ -30,14 +30,32 @@ export function mountTeams(app: Application, dir: SpaceDirectory, team: TeamPres
     return { who, team: t, role };
   }
 
+  /**
+   * AZ6: a guest sees who is where only in the spaces they may enter (their granted ones, and the
+   * team's public ones), as the directory answers for each; never the team's other private spaces.
+   */
+  async function enterableBy(who: Identity, entries: TeamEntry[]): Promise<TeamEntry[]> {
+    const ids = [...new Set(entries.map((e) => e.spaceId))];
+    const open = new Set<string>();
+    await Promise.all(ids.map(async (id) => {
+      const space = await store.space(id);
+      if (space && can(await dir.roleIn(space, who), "space.enter", space.visibility)) open.add(id);
+    }));
+    return entries.filter((e) => open.has(e.spaceId));
+  }
+
   app.get("/api/teams/:teamId/online", route(async (req, res) => {
-    const { who, team: t } = await authorizeTeam(req, "team.online");
-    const { entries, total } = await team.list(t.id);
+    const { who, team: t, role } = await authorizeTeam(req, "team.online");
+    const listing = await team.list(t.id);
+    const guest = role === "guest";
+    const entries = guest ? await enterableBy(who, listing.entries) : listing.entries;
     const people: TeamOnlinePerson[] = entries.map((e) => ({
       name: e.name, spaceId: e.spaceId, spaceName: e.spaceName, since: new Date(e.since).toISOString(), self: e.userId === who.userId,
     }));
     res.set("Cache-Control", "no-store");
-    res.json({ teamId: t.id, teamName: t.name, people, more: total - people.length } satisfies TeamOnlineResponse);
+    // A guest is not told how many more people there are elsewhere in the team.
+    const more = guest ? 0 : listing.total - people.length;
+    res.json({ teamId: t.id, teamName: t.name, people, more } satisfies TeamOnlineResponse);
   }));
 
   app.post("/api/teams/:teamId/announcements", route(async (req, res) => {

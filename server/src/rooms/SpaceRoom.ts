@@ -4,10 +4,10 @@
  * spaceId shares this room (filterBy(["spaceId"]) in app.ts).
  */
 import { performance } from "node:perf_hooks";
-import { CloseCode, Room, ServerError, type Client, type AuthContext } from "@colyseus/core";
+import { CloseCode, Room, ServerError, type Client, type AuthContext, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { Avatar, Person, SpaceState } from "../../../shared/state.ts";
 import {
-  Dir, clientMessageSchemas, isClientMessageType, parseClientMessage, parseJoinOptions,
+  Dir, clientMessageSchemas, parseClientMessage, parseJoinOptions,
   spaceIdSchema, type ClientMessageType, type ClientMessages, type JoinOptions, type ServerMessages,
 } from "../../../shared/protocol.ts";
 import { JoinErrorCode, PlazaCloseCode, DropReason } from "../../../shared/codes.ts";
@@ -41,6 +41,9 @@ import { SlicedUncork } from "../space/SlicedUncork.ts";
 import { debugRoom, logger } from "../log.ts";
 import { POSITIONS_SAVE_MS, type PositionStore, type Tile as StoredTile } from "../cluster/PositionStore.ts";
 import type { TeamPresence, TeamRoomLink } from "../team/TeamPresence.ts";
+import { classifyFrame } from "../space/FrameGate.ts";
+import type { AccessChange, AccessEvents } from "../spaces/AccessEvents.ts";
+import type { ResumeTokens } from "../auth/resumeTokens.ts";
 
 export interface SpaceRoomDeps {
   /** Spaces, their content and who may do what (AZ1–AZ4, BM1–BM9). */
@@ -64,6 +67,12 @@ export interface SpaceRoomDeps {
   positions?: PositionStore;
   /** The team's online list and announcements (TP1, TP4); none: not reported. */
   team?: TeamPresence;
+  /** Signs and checks resume tokens (SE6). */
+  resumeTokens: ResumeTokens;
+  /** Access changes published by the HTTP tier on any process (SE4); none: only checked at join. */
+  access?: AccessEvents;
+  /** Most seats visitors and guests from one address may hold in one space (SE7). */
+  seatsPerAddress: number;
 }
 
 /** Per-connection bookkeeping that is not synced to anyone. */
@@ -96,15 +105,22 @@ interface Seat {
   held?: { reject: Function };
 }
 
-/** What onAuth hands to onJoin: validated options plus who the store says this is. */
-export type JoinAuth = JoinOptions & { userId: string | null; role: Role | null };
+/** What onAuth hands to onJoin: validated options plus who the store says this is, and from where. */
+export type JoinAuth = JoinOptions & { userId: string | null; role: Role | null; address: string };
 
 /** Edits waiting in one room's queue at most; beyond, new ones are refused `busy` (BM6). */
 const EDIT_QUEUE_MAX = 256;
 const EDITS_PER_CLIENT_MAX = 32;
 
-/** Close codes after which the SDK tries to reconnect; only those keep a seat warm. */
-const RECONNECTABLE = new Set<number>([CloseCode.GOING_AWAY, CloseCode.NO_STATUS_RECEIVED, CloseCode.ABNORMAL_CLOSURE, CloseCode.MAY_TRY_RECONNECT]);
+/**
+ * Close codes after which the SDK tries to reconnect; only those keep a seat warm (RC1). Not 1001
+ * GOING_AWAY: that is a browser closing or leaving the page on purpose, so the avatar goes at once
+ * (SE9: no ghost of a closed tab); a network drop closes without a close frame (1005/1006).
+ */
+const RECONNECTABLE = new Set<number>([CloseCode.NO_STATUS_RECEIVED, CloseCode.ABNORMAL_CLOSURE, CloseCode.MAY_TRY_RECONNECT]);
+
+/** Roles whose seats never count against an address's limit (SE7): the team vetted them. */
+const UNLIMITED_ROLES = new Set<Role>(["member", "builder", "admin", "owner"]);
 
 type Handlers = { [K in ClientMessageType]: (client: Client, seat: Seat, msg: ClientMessages[K]) => void };
 
@@ -146,12 +162,20 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private draining = false;
   /** TP1/TP4: reports people with a role to the team, relays the team's announcements here. */
   private teamLink: TeamRoomLink | undefined;
+  /** SE4: stops listening to access changes (onDispose). */
+  private unwatchAccess: (() => void) | undefined;
+  /** SE4: a re-check of every seat is running; another was asked for meanwhile. */
+  private accessCheck: Promise<void> | undefined;
+  private accessAgain = false;
+  /** SE7: seats held per address by people without a member role, and which session counts where. */
+  private readonly addressSeats = new Map<string, number>();
+  private readonly countedAddress = new Map<string, string>();
 
   /**
    * Validates join options and access before any room is created or seat reserved (PR1–PR3,
    * AZ1): unknown space 404, private space without a session 401, non-member 403.
    */
-  static async authorizeJoin(deps: SpaceRoomDeps, token: string | undefined, options: unknown): Promise<JoinAuth> {
+  static async authorizeJoin(deps: SpaceRoomDeps, token: string | undefined, options: unknown, address = "unknown"): Promise<JoinAuth> {
     const parsed = parseJoinOptions(options);
     if (!parsed.ok) {
       const invalidSpace = typeof options === "object" && options !== null && !spaceIdSchema.safeParse((options as { spaceId?: unknown }).spaceId).success;
@@ -161,7 +185,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     try {
       const who = await deps.directory.identify(token);
       const { role } = await deps.directory.authorize(parsed.value.spaceId, who, "space.enter");
-      return { ...parsed.value, userId: who?.userId ?? null, role };
+      return { ...parsed.value, userId: who?.userId ?? null, role, address };
     } catch (err) {
       if (err instanceof AccessError) {
         const code = err.status === 404 ? JoinErrorCode.UNKNOWN_SPACE : err.status === 401 ? JoinErrorCode.UNAUTHENTICATED : JoinErrorCode.FORBIDDEN;
@@ -240,34 +264,73 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     for (const type of Object.keys(clientMessageSchemas) as ClientMessageType[]) {
       this.onMessage(type, (client: Client, raw: unknown) => this.receive(client, type, raw, handlers));
     }
-    this.onMessage("*", (client: Client, type: string | number) => this.receive(client, String(type), undefined, handlers));
+    // SE1: every frame passes the gate before Colyseus decodes or dispatches it. Colyseus binds
+    // `_onMessage` per client at join, so wrapping it on the instance covers every frame; no
+    // catch-all handler is registered, and undeclared types never reach Colyseus's dispatch.
+    const self = this as unknown as { _onMessage(client: Client, frame: Uint8Array): void };
+    const colyseusOnMessage = self._onMessage;
+    self._onMessage = (client: Client, frame: Uint8Array) => {
+      try {
+        if (this.admitFrame(client, frame)) colyseusOnMessage.call(this, client, frame);
+      } catch (err) {
+        this.caught("onMessage", err, client.sessionId);
+      }
+    };
     metrics.rooms.inc();
     this.createdAt = Date.now();
     this.conversations = new ConversationTracker(this.roomId);
     this.track({ type: "room_created" });
     this.clock.setInterval(() => this.sampleOccupancy(), PRESENCE_SAMPLE_S * 1000);
     // A Node timer, not this.clock: Colyseus runs the room clock's timers inside the patch.
-    this.crowdTimer = setInterval(() => { if (this.crowded) this.updateConversations(); }, PROXIMITY_MS * CROWD_PROXIMITY_FACTOR);
+    // Node timers are not covered by onUncaughtException: each is guarded itself (SE1).
+    this.crowdTimer = setInterval(() => this.guarded("crowd timer", () => { if (this.crowded) this.updateConversations(); }), PROXIMITY_MS * CROWD_PROXIMITY_FACTOR);
     // The process's event-loop use since the last look, for IM8.
-    this.loadTimer = setInterval(() => {
+    this.loadTimer = setInterval(() => this.guarded("load timer", () => {
       const now = performance.eventLoopUtilization();
       this.elu = performance.eventLoopUtilization(now, this.lastElu).utilization;
       this.lastElu = now;
       this.checkCrowd();
-    }, CROWD_CHECK_MS);
+    }), CROWD_CHECK_MS);
+    this.unwatchAccess = this.deps.access?.watch((c) => this.onAccessChange(c));
     if (this.deps.positions) this.clock.setInterval(() => void this.savePositions(), POSITIONS_SAVE_MS);
-    this.teamLink = this.deps.team?.forRoom(this.space, (a) => { for (const c of this.clients) this.sendTo(c, "announcement", a); });
+    this.teamLink = this.deps.team?.forRoom(this.space, (a) => this.guarded("announcement", () => { for (const c of this.clients) this.sendTo(c, "announcement", a); }));
     metrics.roomCreateSeconds.observe((performance.now() - createStart) / 1000);
     debugRoom("space %s created (room %s)", this.spaceId, this.roomId);
   }
 
   override async onJoin(client: Client, _options: unknown) {
+    const opts = client.auth as JoinAuth;
+    // SE2: access was decided for the space the joiner named; this room must be that space
+    // (joinById and friends name a room, and the options could name any public space).
+    if (opts.spaceId !== this.spaceId) {
+      metrics.joinsRefused.inc({ reason: "wrong_space" });
+      throw new ServerError(JoinErrorCode.FORBIDDEN, "this room belongs to another space");
+    }
     if (this.state.avatars.size >= this.deps.maxClients) {
+      metrics.joinsRefused.inc({ reason: "space_full" });
       throw new ServerError(JoinErrorCode.SPACE_FULL, `this space is full (${this.deps.maxClients} people)`);
     }
-    const opts = client.auth as JoinAuth;
-    if (opts.resume) this.releaseHeldSeat(opts.resume, opts.userId);
-    const resumed = opts.resume ? await this.resumeAt(opts.resume) : undefined;
+    // SE6: `resume` is honoured only with a token this deployment signed for this space.
+    const previous = opts.resume ? this.deps.resumeTokens.verify(this.spaceId, opts.resume) : undefined;
+    // SE9: the same person coming back replaces a seat held for them (RC1), never duplicates it,
+    // and continues where that avatar stands.
+    const heldAvatar = previous && this.seats.get(previous)?.held ? this.state.avatars.get(previous) : undefined;
+    const heldAt = heldAvatar && this.walkable(heldAvatar.x, heldAvatar.y) ? { x: heldAvatar.x, y: heldAvatar.y } : undefined;
+    if (previous) this.releaseHeldSeat(previous);
+    if (opts.userId) this.releaseHeldSeatOf(opts.userId);
+    // SE7: after a held seat of this person is freed (it may have counted).
+    if (opts.role === null || !UNLIMITED_ROLES.has(opts.role)) {
+      const held = this.addressSeats.get(opts.address) ?? 0;
+      if (held >= this.deps.seatsPerAddress) {
+        metrics.joinsRefused.inc({ reason: "address_limit" });
+        throw new ServerError(JoinErrorCode.TOO_MANY_FROM_ADDRESS, `too many people from your network are in this space already (${this.deps.seatsPerAddress}): sign in as a member of its team, or try later`);
+      }
+      // Counted now, before anything awaits, so concurrent joins cannot all pass; onLeave (which
+      // also follows a failed join) gives it back.
+      this.addressSeats.set(opts.address, held + 1);
+      this.countedAddress.set(client.sessionId, opts.address);
+    }
+    const resumed = heldAt ?? (previous ? await this.resumeAt(previous) : undefined);
     const spot = resumed ?? this.claimedDeskSpot(opts.userId) ?? chooseSpawn(this.map.spawns, this.state.avatars.values());
     const avatar = new Avatar();
     avatar.x = spot.x;
@@ -324,7 +387,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   private sendWelcome(client: Client, seat: Seat) {
     const v = this.space.visibility;
-    this.sendTo(client, "welcome", { userId: seat.userId, role: seat.role, canBuild: can(seat.role, "space.build", v), canClaim: can(seat.role, "space.claimDesk", v) });
+    this.sendTo(client, "welcome", {
+      userId: seat.userId, role: seat.role, canBuild: can(seat.role, "space.build", v), canClaim: can(seat.role, "space.claimDesk", v),
+      resume: this.deps.resumeTokens.sign(this.spaceId, client.sessionId),
+    });
   }
 
   /** BM5: members appear in front of the desk they claimed. */
@@ -357,7 +423,15 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       this.afterPatch.push(() => { if (this.clients.getById(client.sessionId)) this.sendTo(client, "built", a); });
     };
     // AZ4: the role as stored now, not as it was at join (a demoted builder stops building at once).
-    const role = seat.userId ? await this.deps.directory.store.roleIn(this.space.teamId, seat.userId).catch(() => null) : null;
+    // A store that cannot answer refuses the edit; it does not pretend the author has no role.
+    let role: Role | null = null;
+    try {
+      role = seat.userId ? await this.roleOf(seat.userId) : null;
+    } catch (err) {
+      logger.error({ err, space: this.spaceId }, "role not read: edit refused");
+      metrics.editsRefused.inc({ code: EditRefusal.STORAGE });
+      return answer({ ref: msg.ref, ok: false, code: EditRefusal.STORAGE, message: "your edit could not be checked: nothing was changed, try again" });
+    }
     seat.role = role;
     const person = this.state.people.get(client.sessionId);
     const v = this.space.visibility;
@@ -449,6 +523,64 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     st.spawnPoints.delete(id);
   }
 
+  /** SE4: an access change somewhere; this room re-checks its seats if it is about this space or its team. */
+  private onAccessChange(c: AccessChange) {
+    if (!this.space || (c.teamId !== this.space.teamId && c.spaceId !== this.spaceId)) return;
+    this.recheckAccess();
+  }
+
+  /** SE4: one re-check at a time; changes arriving meanwhile get one more pass after it. */
+  private recheckAccess() {
+    if (this.accessCheck) { this.accessAgain = true; return; }
+    this.accessCheck = this.recheckSeats()
+      .catch((err: unknown) => this.caught("access check", err))
+      .finally(() => {
+        this.accessCheck = undefined;
+        if (this.accessAgain) { this.accessAgain = false; this.recheckAccess(); }
+      });
+  }
+
+  /**
+   * SE4: asks the store again who may stay. Someone who may no longer enter is told why and closed
+   * with ACCESS_REVOKED (a held seat is freed); a changed role is told in a new `welcome` (build
+   * controls come and go). A store failure changes nothing (logged): nobody is thrown out on a
+   * hiccup, and nobody keeps a role they lost once the store answers again.
+   */
+  private async recheckSeats() {
+    const space = await this.deps.directory.store.space(this.spaceId);
+    if (!space) return this.closeForDeletion();
+    this.space = space;
+    const roles = new Map<string, Role | null>();
+    for (const [id, seat] of [...this.seats]) {
+      let role: Role | null = null;
+      if (seat.userId) {
+        if (!roles.has(seat.userId)) roles.set(seat.userId, await this.roleOf(seat.userId));
+        role = roles.get(seat.userId) ?? null;
+      }
+      if (this.seats.get(id) !== seat) continue; // left meanwhile
+      const client = this.clients.getById(id);
+      if (!can(role, "space.enter", space.visibility)) {
+        metrics.accessRevoked.inc();
+        if (!client) { seat.held?.reject(); continue; }
+        const message = space.visibility === "private" && role === null
+          ? "You no longer have access to this space: ask one of its admins for an invite."
+          : "Your access to this space has changed.";
+        this.sendTo(client, "notice", { code: "access_revoked", message });
+        this.kick(client, PlazaCloseCode.ACCESS_REVOKED, "access revoked");
+        continue;
+      }
+      if (role !== seat.role) {
+        seat.role = role;
+        if (client) this.sendWelcome(client, seat);
+      }
+    }
+  }
+
+  /** The role an account has in this space, as stored now (AZ4); throws when the store does. */
+  private roleOf(userId: string): Promise<Role | null> {
+    return this.deps.directory.roleIn(this.space, { userId });
+  }
+
   /** The space was deleted over HTTP: everyone leaves (remote call, works across processes). */
   closeForDeletion() {
     for (const c of this.clients) this.sendTo(c, "notice", { code: "space_deleted", message: "This space was deleted by its owner." });
@@ -475,6 +607,11 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   override onReconnect(client: Client) {
     this.visibility.rebind(client.sessionId, client);
+    // SE4: access may have changed while the connection was away.
+    this.recheckAccess();
+    // The new connection has heard no links yet: the next conversation update tells it (PX).
+    const seat = this.seats.get(client.sessionId);
+    if (seat) seat.sentArea = "\u0000";
     debugRoom("%s reconnected to %s", client.sessionId, this.spaceId);
   }
 
@@ -488,6 +625,13 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       this.joinedAt.delete(client.sessionId);
     }
     this.seats.get(client.sessionId)?.emoteTimer?.clear();
+    const address = this.countedAddress.get(client.sessionId);
+    if (address !== undefined) {
+      this.countedAddress.delete(client.sessionId);
+      const n = (this.addressSeats.get(address) ?? 1) - 1;
+      if (n > 0) this.addressSeats.set(address, n);
+      else this.addressSeats.delete(address);
+    }
     this.visibility.leave(client.sessionId);
     this.state.people.delete(client.sessionId);
     if (this.state.avatars.delete(client.sessionId)) metrics.ccu.dec();
@@ -499,13 +643,17 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   /**
-   * RC1: a client that gave up reconnecting and re-joined with `resume` must not meet its own
-   * held avatar. Only the same signed-in account may free a held seat (session ids are public).
+   * RC1, SE9: a client that re-joins with its resume token (a reload, or it gave up reconnecting)
+   * replaces its own held avatar instead of meeting it. The token proves it is the same tab
+   * (session ids are public: a bare one frees nothing).
    */
-  private releaseHeldSeat(oldSession: string, userId: string | null) {
-    const old = this.seats.get(oldSession);
-    if (!old?.held || userId === null || old.userId !== userId) return;
-    old.held.reject();
+  private releaseHeldSeat(oldSession: string) {
+    this.seats.get(oldSession)?.held?.reject();
+  }
+
+  /** SE9: a signed-in person re-joining without a valid token (another tab, a lost token) replaces their held seats too. */
+  private releaseHeldSeatOf(userId: string) {
+    for (const seat of this.seats.values()) if (seat.held && seat.userId === userId) seat.held.reject();
   }
 
   /**
@@ -516,10 +664,14 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const store = this.deps.positions;
     if (!store) return undefined;
     const t = await store.lookup(this.spaceId, oldSession).catch(() => undefined);
-    const walkable = t !== undefined && t.x < this.map.width && t.y < this.map.height && this.map.blocked[t.y * this.map.width + t.x] === 0;
+    const walkable = t !== undefined && this.walkable(t.x, t.y);
     metrics.resumedJoins.inc({ outcome: walkable ? "restored" : "spawned" });
     if (t) store.forget(this.spaceId, oldSession).catch(() => {});
     return walkable ? t : undefined;
+  }
+
+  private walkable(x: number, y: number): boolean {
+    return x < this.map.width && y < this.map.height && this.map.blocked[y * this.map.width + x] === 0;
   }
 
   /** CL3: one batched write of everyone's position per interval, off the move path. */
@@ -600,6 +752,16 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */
   override broadcastPatch() {
+    // Runs on a Node interval that onUncaughtException does not cover (SE1).
+    try {
+      return this.patchNow();
+    } catch (err) {
+      this.caught("patch", err);
+      return false;
+    }
+  }
+
+  private patchNow() {
     const start = performance.now();
     // IM8: in a crowd, sockets are corked for the patch and written out in slices, so moves that
     // arrive meanwhile are handled (and acked at once) between them.
@@ -621,6 +783,10 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   override onBeforePatch() {
     // Colyseus's patch timer runs from construction, i.e. also while onCreate awaits the store.
     if (!this.visibility) return;
+    this.guarded("before patch", () => this.beforePatch());
+  }
+
+  private beforePatch() {
     this.visibility.tick();
     // Conversations are recomputed at every other patch (PROXIMITY_MS), but not at a crowded
     // space's patches: there they run on their own timer, so the patch goes out sooner (IM8).
@@ -643,6 +809,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const people: Presence[] = [];
     let incumbent: string | undefined;
     for (const [id, seat] of this.seats) {
+      // SE9: a seat held for a dropped connection talks to nobody (nobody would hear it).
+      if (seat.held) continue;
       const a = this.state.avatars.get(id);
       const p = this.state.people.get(id);
       if (!a || !p) continue;
@@ -712,6 +880,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onDispose() {
+    this.unwatchAccess?.();
     this.uncorker?.finish();
     if (this.crowded) metrics.crowdedRooms.dec();
     clearInterval(this.crowdTimer);
@@ -725,25 +894,62 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     debugRoom("space %s disposed", this.spaceId);
   }
 
-  /** Every inbound message goes through here: budget, validation, dispatch (BI1–BI3). */
-  private receive(client: Client, type: string, raw: unknown, handlers: Handlers) {
+  /**
+   * SE1, BI1: the gate every frame of a seated client passes before Colyseus looks at it. Each
+   * frame (pings too) spends the sender's budget; only declared message types, the keep-alive and
+   * the framework's join/leave go on. True: hand the frame to Colyseus.
+   */
+  private admitFrame(client: Client, frame: Uint8Array): boolean {
+    const verdict = classifyFrame(frame);
+    if (verdict.kind === "session") return true;
     const seat = this.seats.get(client.sessionId);
-    if (!seat) return;
+    if (!seat) return false;
     const now = this.clock.currentTime;
     const admission = seat.guard.admit(now);
     if (admission !== "process") {
       metrics.countDrop(DropReason.THROTTLED);
-      if (admission === "disconnect") return this.kick(client, PlazaCloseCode.FLOODING, "too many messages");
-      if (!seat.guard.throttledNoticeSent) {
+      if (admission === "disconnect") this.kick(client, PlazaCloseCode.FLOODING, "too many messages");
+      else if (!seat.guard.throttledNoticeSent) {
         seat.guard.throttledNoticeSent = true;
         this.sendTo(client, "notice", { code: "throttled", message: "You are sending too fast; some input was ignored." });
       }
-      return;
+      return false;
     }
-    if (!isClientMessageType(type)) return this.refuse(client, seat, DropReason.UNKNOWN_TYPE, now);
+    if (verdict.kind === "refused") {
+      this.refuse(client, seat, verdict.why === "unsupported" ? DropReason.UNSUPPORTED : verdict.why === "malformed" ? DropReason.MALFORMED : DropReason.UNKNOWN_TYPE, now);
+      return false;
+    }
+    return true;
+  }
+
+  /** A declared message, decoded by Colyseus: validation, dispatch (BI2). */
+  private receive(client: Client, type: ClientMessageType, raw: unknown, handlers: Handlers) {
+    const seat = this.seats.get(client.sessionId);
+    if (!seat) return;
     const parsed = parseClientMessage(type, raw);
-    if (!parsed.ok) return this.refuse(client, seat, DropReason.MALFORMED, now);
+    if (!parsed.ok) return this.refuse(client, seat, DropReason.MALFORMED, this.clock.currentTime);
     this.dispatch(client, seat, type, parsed.value, handlers);
+  }
+
+  /**
+   * SE1: an exception anywhere in the room (handler, lifecycle hook, timer, patch) is counted and
+   * logged with the room, and stays here: the room and the process go on. Colyseus calls this for
+   * what it wraps (handlers, onJoin/onLeave/…, clock timers); `guarded` covers the rest.
+   */
+  override onUncaughtException(error: RoomException, methodName: RoomMethodName) {
+    // A join refused on purpose (full, forbidden…) is an answer, not a fault.
+    if (error.cause instanceof ServerError || (error as unknown) instanceof ServerError) return;
+    this.caught(methodName, error.cause ?? error);
+  }
+
+  private caught(where: string, err: unknown, session?: string) {
+    metrics.roomErrors.inc({ where });
+    logger.error({ err, where, space: this.spaceId, room: this.roomId, session }, "exception in a space room (caught; the room goes on)");
+  }
+
+  /** Runs fn; an exception is caught and counted (SE1). */
+  private guarded(where: string, fn: () => void) {
+    try { fn(); } catch (err) { this.caught(where, err); }
   }
 
   private dispatch<K extends ClientMessageType>(client: Client, seat: Seat, type: K, msg: ClientMessages[K], handlers: Handlers) {
@@ -801,8 +1007,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 export function spaceRoomWith(deps: SpaceRoomDeps): typeof SpaceRoom {
   return class BoundSpaceRoom extends SpaceRoom {
     protected override deps = deps;
-    static override onAuth(token: string, options: unknown, _context: AuthContext): Promise<JoinAuth> {
-      return SpaceRoom.authorizeJoin(deps, token, options);
+    static override onAuth(token: string, options: unknown, context: AuthContext): Promise<JoinAuth> {
+      // context.ip is the address pinned under TRUST_PROXY before Colyseus read it (SE8, app.ts).
+      return SpaceRoom.authorizeJoin(deps, token, options, context.ip);
     }
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The space directory: the one place that answers "who is this?" and "may they do that, in that
- * space?" (SPEC AZ1–AZ4) for both the HTTP API and the room's onAuth and edit handling, and that
+ * space?" (SPEC AZ1–AZ4, AZ6) for both the HTTP API and the room's onAuth and edit handling, and that
  * loads a space's map and content for a room. Roles always come from the store, never from a
  * client; the token only says who someone is.
  */
@@ -23,7 +23,7 @@ export class AccessError extends Error {
 
 export interface SpaceAccess {
   space: SpaceRecord;
-  /** The caller's role in the space's team; null for a visitor of a public space. */
+  /** The caller's role in the space (roleIn); null for a visitor of a public space. */
   role: Role | null;
 }
 
@@ -58,8 +58,13 @@ export class SpaceDirectory {
     return id;
   }
 
-  async roleIn(space: SpaceRecord, who: Identity | null): Promise<Role | null> {
-    return who ? this.store.roleIn(space.teamId, who.userId) : null;
+  /**
+   * The caller's role in this space, the one every check asks (HTTP routes, onAuth, the room's
+   * re-checks): the team role for members and up; `guest` only where a guest link admitted them
+   * (AZ6), elsewhere in the team they are a visitor (null), like anyone without a role.
+   */
+  async roleIn(space: SpaceRecord, who: Pick<Identity, "userId"> | null): Promise<Role | null> {
+    return who ? this.store.roleInSpace(space.id, who.userId) : null;
   }
 
   /** AZ1: the space and the caller's role, if they may do `action` there; else an AccessError. */

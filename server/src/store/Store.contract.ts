@@ -75,6 +75,14 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.userById(a.id)).toEqual(a);
       });
 
+      it("replaces a password hash (AC1 rehash on sign-in), leaving other users alone", async () => {
+        const [a, b] = [await newUser("Hal"), await newUser("Ida")];
+        await store.setPasswordHash(a.id, "$argon2id$new");
+        expect(await store.userByEmail(a.email!)).toEqual({ ...a, passwordHash: "$argon2id$new" });
+        expect((await store.userByEmail(b.email!))?.passwordHash).toBe("hash");
+        await expect(store.setPasswordHash("nobody", "x")).resolves.toBeUndefined();
+      });
+
       it("answers null for unknown users", async () => {
         expect(await store.userById("nobody")).toBeNull();
         expect(await store.userByEmail(`nobody-${uid()}@example.com`)).toBeNull();
@@ -347,6 +355,107 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         expect(await store.content(space.id)).toEqual(before);
         // Nothing of it is left in the edit log either: version 1 is still free.
         expect(await store.commitEdit(space.id, edit(0, [{ id: "plant", rev: 1, data: {} }]))).toBe(1);
+      });
+    });
+
+    describe("guest grants (SPEC AZ6)", () => {
+      /** A team with two private spaces and a public one, and a guest link for each private space. */
+      async function setup() {
+        const { owner, team } = await newTeam();
+        const [a, b, open] = [
+          await store.createSpace(newSpace(team.id, { name: "A" })),
+          await store.createSpace(newSpace(team.id, { name: "B" })),
+          await store.createSpace(newSpace(team.id, { name: "Open", visibility: "public" })),
+        ];
+        const link = async (spaceId: string) =>
+          (await store.createInvite({ code: `inv-${uid()}`, teamId: team.id, spaceId, role: "guest", createdBy: owner.id, expiresAt: null })).code;
+        return { owner, team, a, b, open, link };
+      }
+
+      it("a guest has the guest role in the spaces granted to them only; members and up in every space", async () => {
+        const { owner, team, a, b, open, link } = await setup();
+        const guest = await store.createGuest("Gus");
+        const member = await newUser("Max");
+        await store.setRole(team.id, member.id, "member");
+        await store.grantGuest(await link(a.id), guest.id);
+
+        expect(await store.roleIn(team.id, guest.id)).toBe("guest");
+        expect(await store.roleInSpace(a.id, guest.id)).toBe("guest");
+        expect(await store.roleInSpace(b.id, guest.id)).toBeNull();
+        expect(await store.roleInSpace(open.id, guest.id)).toBeNull();
+        expect(await store.guestSpaces(team.id, guest.id)).toEqual([a.id]);
+        for (const s of [a, b, open]) {
+          expect(await store.roleInSpace(s.id, member.id)).toBe("member");
+          expect(await store.roleInSpace(s.id, owner.id)).toBe("owner");
+        }
+        expect(await store.roleInSpace(a.id, (await newUser("Stranger")).id)).toBeNull();
+        expect(await store.roleInSpace("no-such-space", owner.id)).toBeNull();
+      });
+
+      it("spacesOf lists a guest's granted spaces only", async () => {
+        const { team, a, b, link } = await setup();
+        const guest = await store.createGuest("Gus");
+        await store.grantGuest(await link(b.id), guest.id);
+        expect(await store.spacesOf(guest.id)).toEqual([{ ...b, role: "guest", teamName: team.name }]);
+        expect((await store.spacesOf(guest.id)).map((s) => s.id)).not.toContain(a.id);
+        // A member demoted to guest keeps no team-wide access either.
+        const demoted = await newUser("Dee");
+        await store.setRole(team.id, demoted.id, "guest");
+        expect(await store.spacesOf(demoted.id)).toEqual([]);
+        expect(await store.roleInSpace(a.id, demoted.id)).toBeNull();
+      });
+
+      it("granting is idempotent, never lowers a role, and needs an invite (NotFoundError)", async () => {
+        const { team, a, link } = await setup();
+        const code = await link(a.id);
+        const guest = await store.createGuest("Gus");
+        await store.grantGuest(code, guest.id);
+        await store.grantGuest(code, guest.id);
+        expect(await store.guestSpaces(team.id, guest.id)).toEqual([a.id]);
+        const builder = await newUser("Bo");
+        await store.setRole(team.id, builder.id, "builder");
+        await store.grantGuest(code, builder.id);
+        expect(await store.roleIn(team.id, builder.id)).toBe("builder");
+        expect(await store.roleInSpace(a.id, builder.id)).toBe("builder");
+        await expect(store.grantGuest("no-such-code", guest.id)).rejects.toBeInstanceOf(NotFoundError);
+      });
+
+      it("revoking a link takes back the grants it gave; another link to the space still admits; a guest with none left leaves the team", async () => {
+        const { team, a, b, link } = await setup();
+        const [first, second, forB] = [await link(a.id), await link(a.id), await link(b.id)];
+        const [twice, once, both] = [await store.createGuest("Twice"), await store.createGuest("Once"), await store.createGuest("Both")];
+        await store.grantGuest(first, twice.id);
+        await store.grantGuest(second, twice.id);
+        await store.grantGuest(first, once.id);
+        await store.grantGuest(first, both.id);
+        await store.grantGuest(forB, both.id);
+
+        expect(await store.revokeInvite(first)).toBe(true);
+        expect(await store.roleInSpace(a.id, twice.id)).toBe("guest");
+        expect(await store.roleInSpace(a.id, once.id)).toBeNull();
+        expect(await store.roleIn(team.id, once.id)).toBeNull();
+        expect(await store.roleInSpace(a.id, both.id)).toBeNull();
+        expect(await store.roleInSpace(b.id, both.id)).toBe("guest");
+        expect(await store.guestSpaces(team.id, both.id)).toEqual([b.id]);
+        expect((await store.members(team.id)).map((m) => m.name).sort()).toEqual(["Both", "Owner", "Twice"]);
+        // Revoking again changes nothing more.
+        expect(await store.revokeInvite(first)).toBe(true);
+        expect(await store.roleInSpace(a.id, twice.id)).toBe("guest");
+      });
+
+      it("removing a member takes back all their grants; deleting a space drops its grants", async () => {
+        const { team, a, b, link } = await setup();
+        const guest = await store.createGuest("Gus");
+        await store.grantGuest(await link(a.id), guest.id);
+        await store.grantGuest(await link(b.id), guest.id);
+        await store.deleteSpace(a.id);
+        expect(await store.guestSpaces(team.id, guest.id)).toEqual([b.id]);
+
+        await store.removeMember(team.id, guest.id);
+        expect(await store.guestSpaces(team.id, guest.id)).toEqual([]);
+        // Back in the team as a guest, they are admitted nowhere until a link admits them again.
+        await store.setRole(team.id, guest.id, "guest");
+        expect(await store.roleInSpace(b.id, guest.id)).toBeNull();
       });
     });
 

@@ -123,6 +123,8 @@ export interface Store {
   createGuest(name: string): Promise<User>;
   userByEmail(email: string): Promise<UserWithSecret | null>;
   userById(id: string): Promise<User | null>;
+  /** Replaces a user's password hash (sign-in upgrades old hashes, AC1). No-op for an unknown id. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
 
   // ---- teams and membership ----
   /** Creates the team with `ownerId` as its owner. */
@@ -131,11 +133,26 @@ export interface Store {
   ensureTeam(id: string, name: string): Promise<void>;
   team(id: string): Promise<Team | null>;
   teamsOf(userId: string): Promise<Array<Team & { role: Role }>>;
+  /** The role held in the team, whatever the space: a guest's says nothing of where they may go (roleInSpace). */
   roleIn(teamId: string, userId: string): Promise<Role | null>;
+  /**
+   * The role in one space (SPEC AZ6): the team role for members and up; `guest` only with a grant
+   * for this space (grantGuest), else null, as for anyone outside the team. null for unknown spaces.
+   */
+  roleInSpace(spaceId: string, userId: string): Promise<Role | null>;
   members(teamId: string): Promise<Member[]>;
   /** Adds or changes a membership (upsert). */
   setRole(teamId: string, userId: string, role: Role): Promise<void>;
+  /** Ends a membership and takes back every guest grant in the team, in one transaction. */
   removeMember(teamId: string, userId: string): Promise<void>;
+  /**
+   * Admits `userId` as a guest to the space of the invite `inviteCode`, in one transaction: a
+   * guest of its team unless they hold a role there already (never lowered), with a grant for that
+   * space. Idempotent. Throws NotFoundError when there is no such invite.
+   */
+  grantGuest(inviteCode: string, userId: string): Promise<void>;
+  /** The ids of the team's spaces a guest holds a grant for. */
+  guestSpaces(teamId: string, userId: string): Promise<string[]>;
 
   // ---- spaces ----
   /** Throws ConflictError when the id is taken. */
@@ -143,6 +160,7 @@ export interface Store {
   /** Like createSpace but a no-op returning false when the id exists (auto-created spaces, races). */
   createSpaceIfAbsent(s: NewSpace): Promise<boolean>;
   space(id: string): Promise<SpaceRecord | null>;
+  /** The spaces a user may enter by role: all of their teams' spaces, for guests only those granted. */
   spacesOf(userId: string): Promise<SpaceListing[]>;
   updateSpace(id: string, patch: { name?: string; visibility?: Visibility }): Promise<SpaceRecord | null>;
   /** Deletes the space, its content, edit log and invites. Returns false when absent. */
@@ -159,6 +177,10 @@ export interface Store {
   createInvite(i: { code: string; teamId: string; spaceId: string; role: Role; createdBy: string; expiresAt: Date | null }): Promise<Invite>;
   invite(code: string): Promise<Invite | null>;
   invitesOf(spaceId: string): Promise<Invite[]>;
+  /**
+   * Revokes the invite and, in the same transaction, the guest grants it gave; a guest left with
+   * no grant in the team leaves the team. Returns false when there is no such invite.
+   */
   revokeInvite(code: string): Promise<boolean>;
   /** Counts one use of an invite. */
   useInvite(code: string): Promise<void>;

@@ -83,6 +83,35 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX invites_space_id ON invites (space_id);
     `,
   },
+  {
+    version: 2,
+    name: "guest grants per space",
+    // A guest link admits to its space only (SPEC AZ6): the team keeps knowing its guests
+    // (team_members role 'guest'), and which spaces each may enter is one row per space and link.
+    sql: `
+      CREATE TABLE guest_spaces (
+        team_id     text NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+        user_id     text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        space_id    text NOT NULL REFERENCES spaces(id) ON DELETE CASCADE,
+        -- Revoking the link takes back what it gave (the rows go, not just the link).
+        invite_code text NOT NULL REFERENCES invites(code) ON DELETE CASCADE,
+        created_at  timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (space_id, user_id, invite_code)
+      );
+      CREATE INDEX guest_spaces_team_user ON guest_spaces (team_id, user_id);
+      CREATE INDEX guest_spaces_invite_code ON guest_spaces (invite_code);
+
+      -- Guests from before grants were admitted team-wide, and nothing recorded which link they
+      -- came by. Only where that is certain (the team's one guest link ever used, still live) do
+      -- they keep its space; other guests need a new link. Guessing wider would keep the hole open.
+      INSERT INTO guest_spaces (team_id, user_id, space_id, invite_code)
+      SELECT m.team_id, m.user_id, i.space_id, i.code
+      FROM team_members m
+      JOIN invites i ON i.team_id = m.team_id AND i.role = 'guest' AND i.uses > 0 AND i.revoked_at IS NULL
+      WHERE m.role = 'guest'
+        AND (SELECT count(*) FROM invites o WHERE o.team_id = m.team_id AND o.role = 'guest' AND o.uses > 0) = 1;
+    `,
+  },
 ];
 
 /**

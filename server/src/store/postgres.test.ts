@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startTestPostgres } from "../../test/postgres.ts";
+import { MIGRATIONS } from "./migrations.ts";
 import { openPostgres } from "./postgres.ts";
 import { storeContract } from "./Store.contract.ts";
 
@@ -35,8 +36,8 @@ if (server) {
       await check.connect();
       try {
         expect(opened.map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
-        const { rows } = await check.query("SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version");
-        expect(rows).toEqual([{ version: 1, n: 1 }]);
+        const { rows } = await check.query("SELECT version, count(*)::int AS n FROM schema_migrations GROUP BY version ORDER BY version");
+        expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, n: 1 })));
       } finally {
         await check.end();
         await Promise.all(opened.map((o) => (o.status === "fulfilled" ? o.value.close() : undefined)));

@@ -142,6 +142,10 @@ export class SqlStore implements Store {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userId, passwordHash]);
+  }
+
   // ---- teams and membership ----
 
   async createTeam(name: string, ownerId: string): Promise<Team> {
@@ -179,6 +183,17 @@ export class SqlStore implements Store {
     return rows[0]?.role ?? null;
   }
 
+  async roleInSpace(spaceId: string, userId: string): Promise<Role | null> {
+    // A guest's team role admits nowhere by itself: only with a grant for this very space (AZ6).
+    const { rows } = await this.db.query<{ role: Role }>(
+      `SELECT m.role FROM spaces s JOIN team_members m ON m.team_id = s.team_id AND m.user_id = $2
+       WHERE s.id = $1 AND (m.role <> 'guest' OR EXISTS (
+         SELECT 1 FROM guest_spaces g WHERE g.space_id = s.id AND g.user_id = m.user_id))`,
+      [spaceId, userId],
+    );
+    return rows[0]?.role ?? null;
+  }
+
   async members(teamId: string): Promise<Member[]> {
     const { rows } = await this.db.query<{ user_id: string; name: string; email: string | null; role: Role }>(
       `SELECT m.user_id, u.name, u.email, m.role FROM team_members m JOIN users u ON u.id = m.user_id
@@ -197,7 +212,36 @@ export class SqlStore implements Store {
   }
 
   async removeMember(teamId: string, userId: string): Promise<void> {
-    await this.db.query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", [teamId, userId]);
+    await this.db.transaction(async (tx) => {
+      await tx.query("DELETE FROM guest_spaces WHERE team_id = $1 AND user_id = $2", [teamId, userId]);
+      await tx.query("DELETE FROM team_members WHERE team_id = $1 AND user_id = $2", [teamId, userId]);
+    });
+  }
+
+  async grantGuest(inviteCode: string, userId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ team_id: string; space_id: string }>("SELECT team_id, space_id FROM invites WHERE code = $1", [inviteCode]);
+      if (!rows[0]) throw new NotFoundError(`no invite ${inviteCode}`);
+      const { team_id: teamId, space_id: spaceId } = rows[0];
+      // Someone who already holds a role keeps it: accepting never lowers one (AZ5).
+      await tx.query(
+        "INSERT INTO team_members (team_id, user_id, role) VALUES ($1, $2, 'guest') ON CONFLICT (team_id, user_id) DO NOTHING",
+        [teamId, userId],
+      );
+      await tx.query(
+        `INSERT INTO guest_spaces (team_id, user_id, space_id, invite_code) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (space_id, user_id, invite_code) DO NOTHING`,
+        [teamId, userId, spaceId, inviteCode],
+      );
+    });
+  }
+
+  async guestSpaces(teamId: string, userId: string): Promise<string[]> {
+    const { rows } = await this.db.query<{ space_id: string }>(
+      "SELECT DISTINCT space_id FROM guest_spaces WHERE team_id = $1 AND user_id = $2 ORDER BY space_id",
+      [teamId, userId],
+    );
+    return rows.map((r) => r.space_id);
   }
 
   // ---- spaces ----
@@ -242,7 +286,9 @@ export class SqlStore implements Store {
     const { rows } = await this.db.query<SpaceRow & { role: Role; team_name: string }>(
       `SELECT ${SPACE_COLS}, m.role, t.name AS team_name
        FROM team_members m JOIN teams t ON t.id = m.team_id JOIN spaces s ON s.team_id = m.team_id
-       WHERE m.user_id = $1 ORDER BY s.created_at, s.id`,
+       WHERE m.user_id = $1 AND (m.role <> 'guest' OR EXISTS (
+         SELECT 1 FROM guest_spaces g WHERE g.space_id = s.id AND g.user_id = m.user_id))
+       ORDER BY s.created_at, s.id`,
       [userId],
     );
     return rows.map((r) => ({ ...toSpace(r), role: r.role, teamName: r.team_name }));
@@ -343,13 +389,25 @@ export class SqlStore implements Store {
     return rows.map(toInvite);
   }
 
-  async revokeInvite(code: string): Promise<boolean> {
-    // Revoking twice keeps the first time.
-    const { rows } = await this.db.query(
-      "UPDATE invites SET revoked_at = coalesce(revoked_at, now()) WHERE code = $1 RETURNING code",
-      [code],
-    );
-    return rows.length > 0;
+  revokeInvite(code: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      // Revoking twice keeps the first time.
+      const { rows } = await tx.query<{ team_id: string }>(
+        "UPDATE invites SET revoked_at = coalesce(revoked_at, now()) WHERE code = $1 RETURNING team_id",
+        [code],
+      );
+      if (rows.length === 0) return false;
+      // Its guests lose its space (AZ6); a guest with no space left in the team leaves the team.
+      const taken = await tx.query<{ user_id: string }>("DELETE FROM guest_spaces WHERE invite_code = $1 RETURNING user_id", [code]);
+      if (taken.rows.length > 0) {
+        await tx.query(
+          `DELETE FROM team_members m WHERE m.team_id = $1 AND m.role = 'guest' AND m.user_id = ANY($2::text[])
+           AND NOT EXISTS (SELECT 1 FROM guest_spaces g WHERE g.team_id = m.team_id AND g.user_id = m.user_id)`,
+          [rows[0].team_id, [...new Set(taken.rows.map((r) => r.user_id))]],
+        );
+      }
+      return true;
+    });
   }
 
   async useInvite(code: string): Promise<void> {
