@@ -4,6 +4,10 @@ export default defineConfig({
   test: {
     // Colyseus keeps its matchmaker in module state: one process per test file keeps servers apart.
     pool: "forks",
+    // Most test time is waiting, not computing: walking at 150 ms a step, heartbeats, processes and
+    // databases starting. Vitest's default here (cores − 1: one worker on a 2-core machine) ran the
+    // files one after another; four at a time keep both cores busy without starving the browsers.
+    maxWorkers: 4,
     include: ["shared/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.ts", "loadtest/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -6,7 +6,7 @@
  * obey exactly the movement rules people do (MV1–MV6).
  */
 import { STEP_MS } from "../shared/constants.ts";
-import { isWalkable, type Tile, type Walkable } from "../shared/map.ts";
+import { chebyshev, isWalkable, type Tile, type Walkable } from "../shared/grid.ts";
 import { dirOfDelta, type Pose } from "../shared/movement.ts";
 import { findPath } from "../shared/pathfinding.ts";
 
@@ -122,7 +122,7 @@ export function mapFacts(map: Walkable & { spawns?: readonly Tile[] }): MapFacts
     const d = (t.x - cx) ** 2 + (t.y - cy) ** 2;
     if (d < best) { best = d; hotspot = t; }
   }
-  const hotspotTiles = reachable.filter((t) => Math.max(Math.abs(t.x - hotspot.x), Math.abs(t.y - hotspot.y)) <= HOTSPOT_RADIUS);
+  const hotspotTiles = reachable.filter((t) => chebyshev(t, hotspot) <= HOTSPOT_RADIUS);
   const facts = { map, reachable, hotspot, hotspotTiles };
   factsCache.set(map, facts);
   return facts;

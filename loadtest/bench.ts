@@ -22,7 +22,7 @@ import { Callbacks } from "@colyseus/sdk";
 import { avatarTile, type Avatar } from "../shared/state.ts";
 import { LOOK_COUNT } from "../shared/looks.ts";
 import { dirOfDelta, type Pose } from "../shared/movement.ts";
-import { isWalkable } from "../shared/map.ts";
+import { chebyshev, isWalkable } from "../shared/grid.ts";
 import { botSeed, mapFacts, mulberry32, parseScenario, roleFor, ScenarioUnavailableError, type MapFacts, type RunnableScenario } from "./behaviour.ts";
 import { fetchSpaceMap, joinBot, type Bot, type BotHooks } from "./bot.ts";
 import { bytesOf, KindTally, LatencyRecorder, mean, MeteredClient, quantile } from "./meter.ts";
@@ -448,7 +448,7 @@ async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Pr
       const inView = bot.room.state.avatars;
       for (const [id, p] of poses) {
         if (id === bot.sessionId) continue;
-        const d = Math.max(Math.abs(p.x - me.x), Math.abs(p.y - me.y));
+        const d = chebyshev(p, me);
         for (const [i, r] of [2, 5].entries()) {
           if (d > r) continue;
           near[i]++;

@@ -1,23 +1,25 @@
 /**
  * One load-test bot connected to a space: joins like the browser does, walks with the browser's
- * MovementPredictor (client/src/net/predictor.ts) as BotBehaviour decides, reconciles from the
- * server's `ack`s exactly as client/src/ui/spaceView.ts does, and reports sends, echoes and
- * corrections to optional hooks (the benchmark measures through them). Shared by bots.ts
- * (@colyseus/loadtest) and bench.ts. Has no timer of its own: the caller calls tick(now).
+ * MovementPredictor (shared/net/predictor.ts) as BotBehaviour decides, reconciles from the
+ * server's `ack`s exactly as the browser's walk controller (client/src/space/walk.ts) does, and
+ * reports sends, echoes and corrections to optional hooks (the benchmark measures through them).
+ * Shared by bots.ts (@colyseus/loadtest) and bench.ts. Has no timer of its own: the caller calls
+ * tick(now).
  *
  * A bot with `decodeState: false` receives every state patch (its bytes are counted like anyone's)
  * but does not decode it: walking needs only the acks, and decoding 1,000 clients' patches in one
  * process would saturate the bots' CPU long before the server's. Observers decode.
  */
-import { Client, type Room } from "@colyseus/sdk";
+import { Client } from "@colyseus/sdk";
 import { SpaceState } from "../shared/state.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM, seqAtOrAfter, type Dir, type ServerMessages } from "../shared/protocol.ts";
 import { parseTiledMap, type SpaceMap } from "../shared/map.ts";
 import type { Pose } from "../shared/movement.ts";
-import { MovementPredictor } from "../client/src/net/predictor.ts";
+import { MovementPredictor } from "../shared/net/predictor.ts";
+import { asSpaceRoom, ignore, listen, send, type SpaceRoom } from "../shared/net/typedRoom.ts";
 import { BotBehaviour, type MapFacts, type Role, type Rng } from "./behaviour.ts";
 
-export type SpaceRoom = Room<any, SpaceState>;
+export type { SpaceRoom };
 
 export interface BotHooks {
   /** A move with `seq` was sent at `at`. */
@@ -64,7 +66,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, onLate?:
 export async function joinBot(client: Client, opts: JoinBotOptions): Promise<Bot> {
   const timeoutMs = opts.joinTimeoutMs ?? 15_000;
   const deadline = opts.now() + timeoutMs;
-  const joining = client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId: opts.spaceId, name: opts.name, look: opts.look, client: "bot" }, SpaceState) as Promise<SpaceRoom>;
+  const joining = client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId: opts.spaceId, name: opts.name, look: opts.look, client: "bot" }, SpaceState).then(asSpaceRoom);
   const room = await withTimeout(joining, timeoutMs, `${opts.name} joining ${opts.spaceId}`, (late) => void late.leave().catch(() => undefined));
   const bot = new Bot(room, opts);
   try {
@@ -97,14 +99,18 @@ export class Bot {
       const serializer = (room as unknown as { serializer?: { setState(...a: unknown[]): void; patch(...a: unknown[]): void } }).serializer;
       if (serializer) { serializer.setState = () => undefined; serializer.patch = () => undefined; }
     }
-    room.onMessage("ack", ([seq, x, y, dir]: ServerMessages["ack"]) => this.onAck(seq, { x, y, dir }));
-    room.onMessage("correction", (c: ServerMessages["correction"]) => {
-      this.corrections++;
-      this.predictor?.acknowledge(c.seq, { x: c.x, y: c.y, dir: c.dir });
-      this.behaviour.replan();
-      this.opts.hooks?.corrected?.(this, c);
+    listen(room, {
+      ack: ([seq, x, y, dir]) => this.onAck(seq, { x, y, dir }),
+      correction: (c) => {
+        this.corrections++;
+        this.predictor?.acknowledge(c.seq, { x: c.x, y: c.y, dir: c.dir });
+        this.behaviour.replan();
+        this.opts.hooks?.corrected?.(this, c);
+      },
+      // Bots ignore everything else the room says (notices, and messages of features they don't use).
+      ...ignore("notice", "welcome", "peers", "signal", "chat", "chatHistory", "located", "built", "announcement"),
     });
-    // Bots ignore everything else the room says (notices, and messages of features they don't use).
+    // And whatever a newer server might add, without a warning per bot.
     room.onMessage("*", () => undefined);
     room.onLeave((code: number) => {
       this.closed = true;
@@ -139,7 +145,7 @@ export class Bot {
     if (d.kind === "leave") return "leave";
     const line = this.behaviour.chat(now);
     if (line) {
-      this.room.send("chat", line);
+      send(this.room, "chat", line);
       this.chatsSent++;
     }
     if (d.kind === "step" && !this.sendMove(d.to, now)) this.behaviour.replan();
@@ -150,7 +156,7 @@ export class Bot {
   sendMove(to: Pose, now: number): boolean {
     const msg = this.closed ? undefined : this.predictor?.move(to);
     if (!msg) return false;
-    this.room.send("move", msg);
+    send(this.room, "move", msg);
     if (this.unacked.length >= 256) this.unacked.shift(); // never grows without bound
     this.unacked.push({ seq: msg.seq, at: now });
     this.opts.hooks?.sent?.(this, msg, now);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:ingest [-- <events>]`: analytics ingestion benchmark. Starts a throw-away
+ * `npm run bench:ingest [-- --events N]` (default 1,000,000): analytics ingestion benchmark. Starts a throw-away
  * ClickHouse (the test harness), pushes N events through AnalyticsPipeline.track() as fast as the
  * pipeline takes them (the producer pauses while more than half the memory queue is waiting, so
  * nothing is dropped), and prints:
@@ -12,17 +12,22 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { parseArgs } from "node:util";
 import { AnalyticsPipeline, ANALYTICS_DEFAULTS } from "../server/src/analytics/pipeline.ts";
 import type { TrackedEvent } from "../server/src/analytics/events.ts";
 import { startClickHouse } from "../server/test/clickhouse.ts";
+import { sleep } from "../shared/testing/wait.ts";
 
-const N = Number(process.argv[2] ?? process.env.INGEST_EVENTS ?? 1_000_000);
+const { values: args, positionals } = parseArgs({ options: { events: { type: "string" } }, allowPositionals: true, strict: true });
+/** Events pushed through the pipeline (`--events N`, or N alone as before). */
+const N = Number(args.events ?? positionals[0] ?? 1_000_000);
+if (!Number.isInteger(N) || N < 1) throw new Error("--events takes a whole number of events");
 const CHUNK = 1000;
 
 async function main() {
   const ch = await startClickHouse();
   const spoolDir = mkdtempSync(join(tmpdir(), "plaza-ingest-spool-"));
-  const p = AnalyticsPipeline.configure({ ...ANALYTICS_DEFAULTS, clickhouseUrl: ch.url, database: "bench", spoolDir });
+  const p = new AnalyticsPipeline({ ...ANALYTICS_DEFAULTS, clickhouseUrl: ch.url, database: "bench", spoolDir });
   try {
     // Warm up (JIT, connection, migrations) outside the measurement.
     for (let i = 0; i < 10_000; i++) p.track(event(i));
@@ -35,7 +40,7 @@ async function main() {
     let trackNs = 0n;
     const t0 = performance.now();
     for (let sent = 0; sent < N; ) {
-      while (p.stats().queued > ANALYTICS_DEFAULTS.queueMax / 2) await new Promise((r) => setTimeout(r, 1));
+      while (p.stats().queued > ANALYTICS_DEFAULTS.queueMax / 2) await sleep(1);
       const n = Math.min(CHUNK, N - sent);
       const s = process.hrtime.bigint();
       for (let i = 0; i < n; i++) p.track(event(sent + i));

@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../server/src/net/freePort.ts";
-export { freePort };
+import { sleep } from "../shared/testing/wait.ts";
+export { freePort, sleep };
 
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -51,6 +52,12 @@ export interface ServerChild {
   /** The last lines it printed. */
   output(): string;
 }
+
+/**
+ * How long a child may take to answer /api/health: ~4 s on an idle machine (tsx, PGlite), but a
+ * test run keeps both cores busy and tests start several at once. A bound, not a timing assertion.
+ */
+const START_TIMEOUT_MS = 60_000;
 
 /** Starts `node --import tsx server/src/main.ts` on 127.0.0.1:<free port> and waits for /api/health. */
 export async function startServerChild(opts: { pinCpu?: number; port?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number }): Promise<ServerChild> {
@@ -95,7 +102,7 @@ export async function startServerChild(opts: { pinCpu?: number; port?: number; e
     }
     if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
   };
-  const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+  const deadline = Date.now() + (opts.startTimeoutMs ?? START_TIMEOUT_MS);
   while (Date.now() < deadline) {
     if (exited !== undefined) throw new ServerStartError(`server exited during startup (code ${exited}):\n${tail.trim()}`);
     try {
@@ -114,10 +121,8 @@ export async function startServerChild(opts: { pinCpu?: number; port?: number; e
     await sleep(150);
   }
   await stop();
-  throw new ServerStartError(`server did not answer ${url}/api/health within ${opts.startTimeoutMs ?? 30_000} ms:\n${tail.trim()}`);
+  throw new ServerStartError(`server did not answer ${url}/api/health within ${opts.startTimeoutMs ?? START_TIMEOUT_MS} ms:\n${tail.trim()}`);
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** One scrape of /metrics, reduced to what the benchmark reads. */
 export interface MetricsSample {

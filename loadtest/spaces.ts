@@ -8,11 +8,13 @@
  *    loaded, state sent), median of 10 (each after the room is disposed);
  *  - edit ack: 300 sequential `paint` edits from one builder, time from send to `built` (stored
  *    durably, then applied, then acknowledged after the next patch), p50/p95/p99.
- * Only 127.0.0.1 is contacted.
+ * Only 127.0.0.1 is contacted. Options: `--extra-objects N` (default 1000) and `--extra-paint N`
+ * (default 3000) size the space.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { matchMaker } from "@colyseus/core";
 import { startPlaza, type PlazaProcess } from "../server/src/app.ts";
 import { openPglite } from "../server/src/store/pglite.ts";
@@ -23,8 +25,14 @@ import { api, createSpace, joinWithToken, signUp, until, type TestRoom } from ".
 import type { ServerMessages } from "../shared/protocol.ts";
 import { thingToRow, type EntityPut } from "../shared/world.ts";
 
-const EXTRA_OBJECTS = Number(process.env.EXTRA_OBJECTS ?? 1000);
-const EXTRA_PAINT = Number(process.env.EXTRA_PAINT ?? 3000);
+const { values: args } = parseArgs({
+  options: { "extra-objects": { type: "string", default: "1000" }, "extra-paint": { type: "string", default: "3000" } },
+  strict: true,
+});
+/** Objects and painted tiles added to the template's content, so a load reads a big space. */
+const EXTRA_OBJECTS = Number(args["extra-objects"]);
+const EXTRA_PAINT = Number(args["extra-paint"]);
+if (!Number.isInteger(EXTRA_OBJECTS) || !Number.isInteger(EXTRA_PAINT) || EXTRA_OBJECTS < 0 || EXTRA_PAINT < 0) throw new Error("--extra-objects and --extra-paint take whole numbers");
 const LOADS = 20;
 const JOINS = 10;
 const EDITS = 300;

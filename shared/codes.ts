@@ -42,6 +42,11 @@ export const JoinErrorCode = {
   UNKNOWN_SPACE: 404,
   /** The space is full. */
   SPACE_FULL: 503,
+  /**
+   * The space's room is being opened on another process at this moment (SE3). The server retries
+   * such a join itself; a client sees it only if that takes more than a few seconds.
+   */
+  SPACE_OPENING: 409,
   /** Too many visitors and guests from one network address are in this space already (SE7). */
   TOO_MANY_FROM_ADDRESS: 429,
 } as const;
@@ -71,3 +76,23 @@ export const DropReason = {
   UNSUPPORTED: "unsupported",
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];
+
+/**
+ * Why the room sent a `notice` (the `code` of ServerMessages["notice"]): stable strings a client may
+ * branch on; the notice's `message` is the sentence shown to the person.
+ */
+export const NoticeCode = {
+  /** Over the message budget: some input was dropped (BI1). */
+  THROTTLED: "throttled",
+  /** Chat or emotes over their own budget (CH3). */
+  CHAT_LIMIT: "chat_limit",
+  /** A `nearby` chat with nobody in the sender's conversation to hear it. */
+  NOBODY_NEARBY: "nobody_nearby",
+  /** A direct message to someone who is not in the space (any more). */
+  NO_RECIPIENT: "no_recipient",
+  /** The space was deleted while seated; the room closes (SE4). */
+  SPACE_DELETED: "space_deleted",
+  /** Access was taken away while seated; closed with ACCESS_REVOKED next (SE4). */
+  ACCESS_REVOKED: "access_revoked",
+} as const;
+export type NoticeCode = (typeof NoticeCode)[keyof typeof NoticeCode];

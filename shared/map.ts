@@ -11,6 +11,10 @@
  * - object layer "spotlights": rectangles with type/class "spotlight" and a name (stages) (MP5).
  */
 import { z } from "zod";
+import { isWalkable, type Tile } from "./grid.ts";
+
+// The grid geometry lives in grid.ts; map users keep importing it from here.
+export { isInside, isWalkable, type Tile, type Walkable } from "./grid.ts";
 
 /** Maps larger than this are refused (Gather's largest maps are ~100×100). */
 export const MAP_MAX_TILES = 256;
@@ -75,7 +79,6 @@ export interface Tileset {
   tileWidth: number; tileHeight: number; margin: number; spacing: number;
 }
 export interface Area { name: string; kind: string; x: number; y: number; width: number; height: number }
-export interface Tile { x: number; y: number }
 
 /** What both simulation and renderer read. Treat as immutable. */
 export interface SpaceMap {
@@ -135,7 +138,7 @@ export function parseTiledMap(json: unknown): SpaceMap {
   const toTile = (px: number) => Math.floor(px / m.tilewidth);
   const spawns: Tile[] = objects("spawns")
     .map((o) => ({ x: toTile(o.x), y: toTile(o.y) }))
-    .filter((t) => inBounds(m.width, m.height, t.x, t.y) && !blocked[t.y * m.width + t.x]);
+    .filter((t) => isWalkable({ width: m.width, height: m.height, blocked }, t.x, t.y));
   if (spawns.length === 0) {
     // A map without spawn points still works: spawn on the first walkable tile.
     const i = blocked.indexOf(0);
@@ -170,21 +173,6 @@ export function parseTiledMap(json: unknown): SpaceMap {
     areas,
     spotlights,
   };
-}
-
-function inBounds(width: number, height: number, x: number, y: number): boolean {
-  return Number.isInteger(x) && Number.isInteger(y) && x >= 0 && y >= 0 && x < width && y < height;
-}
-
-/** The part of a map the movement rules need. */
-export interface Walkable { width: number; height: number; blocked: Uint8Array }
-
-export function isInside(map: Walkable, x: number, y: number): boolean {
-  return inBounds(map.width, map.height, x, y);
-}
-
-export function isWalkable(map: Walkable, x: number, y: number): boolean {
-  return isInside(map, x, y) && map.blocked[y * map.width + x] === 0;
 }
 
 /** The named area containing a tile, if any (first match in map order). */

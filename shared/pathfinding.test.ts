@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findPath, walkTarget } from "./pathfinding.ts";
 import { parseTiledMap, isWalkable } from "./map.ts";
+import { chebyshev } from "./grid.ts";
 import { asciiTiledMap } from "./testing/asciiMap.ts";
 import { applyMove, dirOfDelta, type Pose } from "./movement.ts";
 import { Dir } from "./protocol.ts";
@@ -38,6 +39,6 @@ describe("MV6 click to walk", () => {
     const t = walkTarget(map, 2, 3, { x: 1, y: 1 });
     expect(t).toBeDefined();
     expect(isWalkable(map, t!.x, t!.y)).toBe(true);
-    expect(Math.max(Math.abs(t!.x - 2), Math.abs(t!.y - 3))).toBe(1);
+    expect(chebyshev(t!, { x: 2, y: 3 })).toBe(1);
   });
 });

@@ -5,7 +5,7 @@
  * like keyboard steps. Pure (the grid is built from the map, no I/O).
  */
 import PF from "pathfinding";
-import { isWalkable, type Tile, type Walkable } from "./map.ts";
+import { chebyshev, isWalkable, type Tile, type Walkable } from "./grid.ts";
 
 const grids = new WeakMap<Walkable, PF.Grid>();
 
@@ -14,7 +14,7 @@ function gridOf(map: Walkable): PF.Grid {
   if (!grid) {
     grid = new PF.Grid(map.width, map.height);
     for (let y = 0; y < map.height; y++) {
-      for (let x = 0; x < map.width; x++) grid.setWalkableAt(x, y, map.blocked[y * map.width + x] === 0);
+      for (let x = 0; x < map.width; x++) grid.setWalkableAt(x, y, isWalkable(map, x, y));
     }
     grids.set(map, grid);
   }
@@ -32,7 +32,7 @@ export function walkTarget(map: Walkable, x: number, y: number, from: Tile): Til
     let bestD = Infinity;
     for (let dy = -r; dy <= r; dy++) {
       for (let dx = -r; dx <= r; dx++) {
-        if (Math.max(Math.abs(dx), Math.abs(dy)) !== r) continue;
+        if (chebyshev({ x: dx, y: dy }, { x: 0, y: 0 }) !== r) continue; // the ring r around (x, y)
         const tx = x + dx;
         const ty = y + dy;
         if (!isWalkable(map, tx, ty)) continue;

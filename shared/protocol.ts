@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { CHAT_MAX, NAME_MAX, SIGNAL_MAX, SPACE_ID_MAX, SEQ_MODULO } from "./constants.ts";
 import { LOOK_COUNT } from "./looks.ts";
-import type { MoveRejection } from "./codes.ts";
+import type { MoveRejection, NoticeCode } from "./codes.ts";
 import { buildOpSchema, type EditRefusal } from "./world.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
@@ -114,7 +114,7 @@ export interface ServerMessages {
   /** Your input `seq` was refused; you are at (x, y) facing dir. Drop predictions up to seq. */
   correction: { seq: number; x: number; y: number; dir: Dir; reason: MoveRejection };
   /** Something the user should see (throttling, etc.); `code` is stable, `message` is for humans. */
-  notice: { code: string; message: string };
+  notice: { code: NoticeCode; message: string };
   /**
    * Your current links (PX*): conversation `peers` (mutual media) and the private area you are in;
    * the space's `spotlight` (who is on it, how many hear them, audio only or not), and your part
@@ -166,6 +166,14 @@ export interface ChatMessage {
   at: number;
 }
 export type ServerMessageType = keyof ServerMessages;
+
+/**
+ * One handler per server message type: what a client does with everything the room may say. A map,
+ * not optional `onMessage` calls, so a message type added to ServerMessages without a handler in
+ * the browser, the bots and the test harness is a compile error there (shared/net/typedRoom.ts
+ * `listen`).
+ */
+export type ServerMessageHandlers = { [K in ServerMessageType]: (msg: ServerMessages[K]) => void };
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 

@@ -2,13 +2,14 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { conversationPeers, spaceLinks, type Presence } from "./proximity.ts";
 import { STATUSES } from "./protocol.ts";
+import { chebyshev } from "./grid.ts";
 
 const P = (id: string, x: number, y: number, extra: Partial<Presence> = {}): Presence => ({ id, x, y, status: "available", ...extra });
 const opts = { radius: 3, cap: 4 };
 
 /** PX4/PX5/PX9 by brute force: within the radius (or one tile past it if linked), by rank then id, cut, mutual. */
 function nearestWithHistory(people: Presence[], radius: number, cap: number, previous: ReadonlyMap<string, readonly string[]>) {
-  const d = (a: Presence, b: Presence) => Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
+  const d = chebyshev;
   const chosen = new Map(people.map((me) => {
     const linked = previous.get(me.id) ?? [];
     const rank = (o: Presence) => (linked.includes(o.id) ? 2 * Math.max(0, d(me, o) - 1) : 2 * d(me, o) + 1);
@@ -69,7 +70,7 @@ describe("PX conversations", () => {
             expect(me.status).not.toBe("dnd"); // PX1
             expect(other.status).not.toBe("dnd");
             expect(other.area).toBe(me.area); // PX2/PX3
-            if (me.area === undefined) expect(Math.max(Math.abs(me.x - other.x), Math.abs(me.y - other.y))).toBeLessThanOrEqual(radius); // PX4
+            if (me.area === undefined) expect(chebyshev(me, other)).toBeLessThanOrEqual(radius); // PX4
           }
         }
         // PX6 deterministic: same input, same answer.
@@ -121,7 +122,7 @@ describe("PX conversations", () => {
               expect(list.length).toBeLessThanOrEqual(cap - 1);
               for (const o of list) {
                 expect(peers.get(o)).toContain(id);
-                const d = Math.max(Math.abs(byIdMap.get(id)!.x - byIdMap.get(o)!.x), Math.abs(byIdMap.get(id)!.y - byIdMap.get(o)!.y));
+                const d = chebyshev(byIdMap.get(id)!, byIdMap.get(o)!);
                 expect(d).toBeLessThanOrEqual(radius + 1);
                 if (d > radius) expect(previous.get(id)).toContain(o);
               }
@@ -137,7 +138,7 @@ describe("PX conversations", () => {
   it("PX5 each person's candidates are the nearest (distance, then id), also in a dense crowd", () => {
     // Reference: everyone within the radius, sorted, cut to cap − 1; links kept when mutual.
     const reference = (people: Presence[], radius: number, cap: number) => {
-      const d = (a: Presence, b: Presence) => Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
+      const d = chebyshev;
       const chosen = new Map(people.map((me) => [me.id, new Set(people
         .filter((o) => o !== me && d(me, o) <= radius)
         .sort((a, b) => d(me, a) - d(me, b) || (a.id < b.id ? -1 : 1))
@@ -230,7 +231,7 @@ describe("PX7–PX8 spotlight", () => {
           expect(new Set(speaking).size).toBe(speaking.length);
           expect(spotlight!.listeners).toBe(speaking.length + links.get(s)!.peers.length);
           expect(spotlight!.audioOnly).toBe(speaking.length > videoMax);
-          const d = (p: Presence) => Math.max(Math.abs(p.x - me.x), Math.abs(p.y - me.y));
+          const d = (p: Presence) => chebyshev(p, me);
           for (const [id, l] of links) {
             const p = byId.get(id)!;
             // One-way links: I listen to s exactly when s speaks to me.

@@ -7,6 +7,7 @@
 import { CONVERSATION_CAP, SPOTLIGHT_MAX, SPOTLIGHT_VIDEO_MAX, TALK_RADIUS } from "./constants.ts";
 import type { SpotlightInfo, Status } from "./protocol.ts";
 import { holdRank } from "./hysteresis.ts";
+import { chebyshev } from "./grid.ts";
 
 export interface Presence {
   id: string;
@@ -32,12 +33,11 @@ export interface ProximityOptions {
 
 const DEFAULTS: ProximityOptions = { radius: TALK_RADIUS, cap: CONVERSATION_CAP };
 
-const dist = (a: Presence, b: Presence) => Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
 const byId = (a: Presence, b: Presence) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-const byDistanceThenId = (me: Presence) => (a: Presence, b: Presence) => dist(me, a) - dist(me, b) || byId(a, b);
+const byDistanceThenId = (me: Presence) => (a: Presence, b: Presence) => chebyshev(me, a) - chebyshev(me, b) || byId(a, b);
 /** PX9: someone already linked ranks one tile nearer and before a newcomer at the same rank. */
 const byRankThenId = (me: Presence, linked: readonly string[]) => {
-  const rank = (o: Presence) => holdRank(dist(me, o), linked.includes(o.id));
+  const rank = (o: Presence) => holdRank(chebyshev(me, o), linked.includes(o.id));
   return (a: Presence, b: Presence) => rank(a) - rank(b) || byId(a, b);
 };
 

@@ -13,6 +13,7 @@
  */
 import { z } from "zod";
 import type { Area, SpaceMap, Tile } from "./map.ts";
+import { isWalkable } from "./grid.ts";
 
 export const OBJECT_KINDS = {
   desk: { w: 2, h: 1, blocks: true },
@@ -275,7 +276,7 @@ export function planEdit(base: SpaceMap, w: WorldContent, op: BuildOp, editor: E
     }
     case "spawn": {
       if (w.spawns.size >= WORLD_LIMITS.spawns) return refuse(EditRefusal.LIMIT, `a space holds at most ${WORLD_LIMITS.spawns} spawn points`);
-      if (!inMap(base, op.x, op.y) || structuralBlocked(base, w)[op.y * base.width + op.x]) return refuse(EditRefusal.INVALID, "a spawn point must be on floor");
+      if (!isWalkable({ width: base.width, height: base.height, blocked: structuralBlocked(base, w) }, op.x, op.y)) return refuse(EditRefusal.INVALID, "a spawn point must be on floor");
       const s: SpawnPoint = { id: `s:${newId()}`, x: op.x, y: op.y, rev: 1 };
       return { ok: true, change: { puts: [spawnToRow(s)], deletes: [] }, created: s.id };
     }
@@ -320,11 +321,12 @@ export function compileWorld(base: SpaceMap, w: WorldContent): SpaceMap {
     if (!OBJECT_KINDS[t.kind].blocks) continue;
     for (const p of thingTiles(t)) if (inMap(base, p.x, p.y)) blocked[p.y * base.width + p.x] = 1;
   }
+  const walkable = { width: base.width, height: base.height, blocked };
   const zones = [...w.zones.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
   const toArea = (z: Zone): Area => ({ name: z.name, kind: z.kind, x: z.x, y: z.y, width: z.w, height: z.h });
   const spawns = [...w.spawns.values()]
     .sort((a, b) => (a.id < b.id ? -1 : 1))
-    .filter((s) => inMap(base, s.x, s.y) && !blocked[s.y * base.width + s.x])
+    .filter((s) => isWalkable(walkable, s.x, s.y))
     .map((s) => ({ x: s.x, y: s.y }));
   return {
     ...base,
@@ -348,7 +350,7 @@ export function deskSpawn(map: SpaceMap, desk: Thing): Tile | null {
   }
   const ring: Tile[] = [];
   for (let y = desk.y - 1; y <= desk.y + f.h; y++) for (let x = desk.x - 1; x <= desk.x + f.w; x++) ring.push({ x, y });
-  const open = (p: Tile) => inMap(map, p.x, p.y) && !map.blocked[p.y * map.width + p.x];
+  const open = (p: Tile) => isWalkable(map, p.x, p.y);
   return front.find(open) ?? ring.find(open) ?? null;
 }
 

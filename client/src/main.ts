@@ -34,7 +34,7 @@ function route() {
   else renderLanding(root);
 }
 
-// In-app navigation (landing.ts navigate()) renders in place; Back/Forward reload, so that leaving
+// In-app navigation (ui/dom.ts navigate()) renders in place; Back/Forward reload, so that leaving
 // a space always closes its connection.
 window.addEventListener("plaza:navigate", () => { window.scrollTo(0, 0); route(); });
 window.addEventListener("popstate", () => location.reload());

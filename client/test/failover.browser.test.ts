@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
-import { startTestRedis, type LocalRedis } from "../../server/test/redis.ts";
+import { startTestRedis, untilPositionStored, type LocalRedis } from "../../server/test/redis.ts";
 import { startSharedDatabase } from "../../server/test/postgres.ts";
 import { redisServerInstalled } from "../../server/src/cluster/redisServer.ts";
 import { CLIENT_DIST } from "../../server/src/http/api.ts";
@@ -72,9 +72,9 @@ describe.skipIf(!installed && process.env.CI !== "true")("browser failover (real
       await page.keyboard.press(key);
       await page.waitForTimeout(200);
     }
-    await page.waitForTimeout(2600); // a batched position write has happened since
     const before = await page.evaluate(() => (window as unknown as W).__plaza.pose()!);
     const oldSession = await page.evaluate(() => (window as unknown as W).__plaza.sessionId);
+    await untilPositionStored(redis.url, "failover-browser", oldSession, before); // a batched position write has happened since
 
     const started = Date.now();
     const exited = hosting.kill("SIGTERM", 30_000);

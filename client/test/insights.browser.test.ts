@@ -10,7 +10,6 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import { startTestServer, joinAs, walkTo, sleep, signUp, createSpace, type TestUser } from "../../server/test/harness.ts";
 import { clickHouseBinary, startClickHouse, type TestClickHouse } from "../../server/test/clickhouse.ts";
-import { AnalyticsPipeline } from "../../server/src/analytics/pipeline.ts";
 import { parseTiledMap } from "../../shared/map.ts";
 import type { PlazaProcess } from "../../server/src/app.ts";
 import { OUT } from "./browserHarness.ts";
@@ -57,7 +56,7 @@ it.skipIf(!have)("an owner sees visits, conversations, charts and a heatmap of a
   await sleep(5500);
   for (const p of people) await p.leave();
   await sleep(300);
-  await AnalyticsPipeline.get().flush();
+  await server.analytics.flush();
 
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
   // A session token the server does not accept: refused, and the stale session is forgotten.

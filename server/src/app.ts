@@ -11,9 +11,12 @@ import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
 import { CROWD_ELU, CROWD_FINE, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
 import { spaceRoomWith } from "./rooms/SpaceRoom.ts";
+import { analyticsExtension } from "./rooms/space/analyticsExtension.ts";
+import { positionsExtension } from "./rooms/space/positionsExtension.ts";
+import { teamPresenceExtension } from "./rooms/space/teamPresenceExtension.ts";
 import type { MapCatalog } from "./space/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
-import type { PlazaConfig } from "./config.ts";
+import { DATA_DIR_DEFAULT, secretFile, type PlazaConfig } from "./config.ts";
 import { logger } from "./log.ts";
 import type { AnalyticsPort } from "./analytics/events.ts";
 import { AnalyticsPipeline, ANALYTICS_DEFAULTS } from "./analytics/pipeline.ts";
@@ -27,6 +30,7 @@ import type { Store } from "./store/Store.ts";
 import { openStore } from "./store/open.ts";
 import { loadSecret, Tokens } from "./auth/tokens.ts";
 import { ResumeTokens } from "./auth/resumeTokens.ts";
+import { retryJoinsWhileOpening } from "./cluster/SpaceClaim.ts";
 import { compileTrustProxy, pinClientAddress } from "./net/clientAddress.ts";
 import { loadTemplates } from "./space/templates.ts";
 import { SpaceDirectory } from "./spaces/directory.ts";
@@ -46,6 +50,8 @@ export interface PlazaProcess {
   resumeTokens: ResumeTokens;
   /** Colyseus's id of this process (matchmaking, heartbeats). */
   processId: string;
+  /** This process's analytics pipeline (the rooms' port unless `analytics` was given); tests flush it. */
+  analytics: AnalyticsPipeline;
   close(): Promise<void>;
 }
 
@@ -70,10 +76,10 @@ export interface StartOptions extends Partial<PlazaConfig> {
 Encoder.BUFFER_SIZE = 256 * 1024;
 
 export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess> {
-  const dataDir = opts.PLAZA_DATA_DIR ?? ".data";
+  const dataDir = opts.PLAZA_DATA_DIR ?? DATA_DIR_DEFAULT;
   const store = opts.store ?? (await openStore({ DATABASE_URL: opts.DATABASE_URL, PLAZA_DATA_DIR: dataDir }));
   const ownsStore = opts.store === undefined;
-  const secret = loadSecret(opts.PLAZA_SECRET, `${dataDir}/secret`);
+  const secret = loadSecret(opts.PLAZA_SECRET, secretFile(dataDir));
   const tokens = new Tokens(secret);
   const resumeTokens = new ResumeTokens(secret);
   const directory = new SpaceDirectory(store, tokens, loadTemplates(), { autoSpaces: opts.PLAZA_AUTO_SPACES ?? false, autoMap: opts.maps });
@@ -107,15 +113,19 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX, cell: opts.INTEREST_CELL ?? INTEREST_CELL },
     patchMs: opts.PATCH_MS ?? PATCH_MS,
     crowd: { size: opts.CROWD_SIZE ?? CROWD_SIZE, patchMs: opts.CROWD_PATCH_MS ?? CROWD_PATCH_MS, elu: opts.CROWD_ELU ?? CROWD_ELU, uncorkSlice: opts.CROWD_UNCORK ?? CROWD_UNCORK, fine: opts.CROWD_FINE ?? CROWD_FINE },
-    analytics: opts.analytics ?? analytics.pipeline,
-    positions: opts.positions ?? new PresencePositionStore(presence),
-    team,
+    extensions: [
+      analyticsExtension(opts.analytics ?? analytics.pipeline),
+      positionsExtension(opts.positions ?? new PresencePositionStore(presence)),
+      teamPresenceExtension(team),
+    ],
     access,
     resumeTokens,
     seatsPerAddress: opts.SEATS_PER_ADDRESS ?? 20,
   });
   // SE3: clients join spaces; they never create rooms. joinOrCreate opens a space's one room.
   matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
+  // SE3: a join that lost the race to open a space (SpaceClaim) is retried until it finds the room.
+  retryJoinsWhileOpening();
 
   const transport = new WebSocketTransport({ maxPayload: MAX_MESSAGE_BYTES });
   const server = defineServer({
@@ -185,6 +195,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     access,
     resumeTokens,
     processId: matchMaker.processId,
+    analytics: analytics.pipeline,
     close: () => server.gracefullyShutdown(false),
   };
 }
@@ -193,7 +204,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
 function startAnalytics(opts: StartOptions) {
   const url = opts.CLICKHOUSE_URL;
   const database = opts.CLICKHOUSE_DATABASE ?? ANALYTICS_DEFAULTS.database;
-  const pipeline = AnalyticsPipeline.configure({
+  const pipeline = new AnalyticsPipeline({
     clickhouseUrl: url,
     clickhouseUser: opts.CLICKHOUSE_USER,
     clickhousePassword: opts.CLICKHOUSE_PASSWORD,

@@ -4,7 +4,7 @@
  * N Plaza processes on consecutive ports sharing one Redis, one PostgreSQL and one session secret
  * (README "Operations"). Without --redis (and REDIS_URL unset) it starts a throwaway redis-server on
  * a free loopback port; without DATABASE_URL, a local PostgreSQL whose data stays in
- * .data/cluster-postgres (both if installed). SIGINT/SIGTERM are forwarded to every process, which
+ * CLUSTER_POSTGRES_DIR, .data/cluster-postgres (both if installed). SIGINT/SIGTERM are forwarded to every process, which
  * drain (CL4) before exiting.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,14 +14,17 @@ import pg from "pg";
 import { redisServerInstalled, startLocalRedis, type LocalRedis } from "./cluster/redisServer.ts";
 import { postgresBinDir, startLocalPostgres, type LocalPostgres } from "./cluster/postgresServer.ts";
 import { loadSecret } from "./auth/tokens.ts";
+import { CLUSTER_POSTGRES_DIR, configFromEnv, secretFile } from "./config.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+// The processes read the same environment (plus what is set for each below); read here only for what the launcher needs.
+const config = configFromEnv();
 
 const { values } = parseArgs({
   options: {
     processes: { type: "string", default: "2" },
     redis: { type: "string" },
-    "base-port": { type: "string", default: process.env.PORT ?? "2567" },
+    "base-port": { type: "string", default: String(config.PORT) },
   },
 });
 const count = Number(values.processes);
@@ -30,7 +33,7 @@ if (!Number.isInteger(count) || count < 1 || count > 64) throw new Error("--proc
 if (!Number.isInteger(basePort) || basePort < 1 || basePort + count > 65535) throw new Error("--base-port must leave room for the processes");
 
 let redis: LocalRedis | undefined;
-let redisUrl = values.redis ?? process.env.REDIS_URL;
+let redisUrl = values.redis ?? config.REDIS_URL;
 if (!redisUrl) {
   if (!redisServerInstalled()) {
     console.error("cluster: give --redis redis://host:port (or REDIS_URL), or install redis-server to have one started here");
@@ -43,23 +46,23 @@ if (!redisUrl) {
 
 // Accounts and spaces must be one database for all processes (PGlite is one process's).
 let postgres: LocalPostgres | undefined;
-let databaseUrl = process.env.DATABASE_URL;
+let databaseUrl = config.DATABASE_URL;
 if (!databaseUrl) {
   if (!postgresBinDir()) {
     console.error("cluster: set DATABASE_URL=postgres://… (shared by all processes), or install postgresql to have one started here");
     await redis?.stop();
     process.exit(2);
   }
-  postgres = await startLocalPostgres({ dataDir: ".data/cluster-postgres" });
+  postgres = await startLocalPostgres({ dataDir: CLUSTER_POSTGRES_DIR });
   const admin = new pg.Client({ connectionString: postgres.url });
   await admin.connect();
   if ((await admin.query("SELECT 1 FROM pg_database WHERE datname = 'plaza'")).rowCount === 0) await admin.query("CREATE DATABASE plaza");
   await admin.end();
   databaseUrl = postgres.url.replace(/\/[^/]*$/, "/plaza");
-  console.log(`cluster: started PostgreSQL at ${databaseUrl} (data in .data/cluster-postgres, stopped with the cluster)`);
+  console.log(`cluster: started PostgreSQL at ${databaseUrl} (data in ${CLUSTER_POSTGRES_DIR}, stopped with the cluster)`);
 }
 // One session secret for all, or a token signed by one process is refused by the next.
-const secret = loadSecret(process.env.PLAZA_SECRET, `${process.env.PLAZA_DATA_DIR ?? ".data"}/secret`);
+const secret = loadSecret(config.PLAZA_SECRET, secretFile(config.PLAZA_DATA_DIR));
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -72,7 +75,7 @@ for (let i = 0; i < count; i++) {
     DATABASE_URL: databaseUrl,
     PLAZA_SECRET: secret,
     // One analytics spool per process (a spool directory has one writer).
-    ANALYTICS_SPOOL_DIR: `${process.env.ANALYTICS_SPOOL_DIR ?? ".data/analytics-spool"}-${port}`,
+    ANALYTICS_SPOOL_DIR: `${config.ANALYTICS_SPOOL_DIR}-${port}`,
   };
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], { cwd: ROOT, env, stdio: "inherit" });
   child.once("exit", (code, signal) => {
@@ -80,7 +83,7 @@ for (let i = 0; i < count; i++) {
     if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) void finish();
   });
   children.push(child);
-  const host = process.env.HOST && !["0.0.0.0", "::"].includes(process.env.HOST) ? process.env.HOST : "localhost";
+  const host = !config.HOST || ["0.0.0.0", "::"].includes(config.HOST) ? "localhost" : config.HOST;
   console.log(`cluster: process ${i + 1}/${count} → http://${host}:${port}  (healthz: /healthz, metrics: /metrics)`);
 }
 

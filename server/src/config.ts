@@ -1,44 +1,61 @@
-/** Process configuration from the environment, validated once at start (see .env.example). */
+/**
+ * Process configuration: the one place the server reads its environment. Every setting is declared
+ * once here, with its validation, its default and one line of documentation; README's
+ * "Configuration" table and `.env.example` are rendered from these declarations
+ * (`server/src/configDocs.ts`, checked by `config.test.ts`). Validated once at start.
+ */
+import { join } from "node:path";
 import { z } from "zod";
 import { compileTrustProxy } from "./net/clientAddress.ts";
 import { CROWD_ELU, CROWD_FINE, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
+
+/** Where embedded data lives unless PLAZA_DATA_DIR says otherwise. */
+export const DATA_DIR_DEFAULT = ".data";
+/** The session-signing secret generated into a data directory when PLAZA_SECRET is unset. */
+export const secretFile = (dataDir: string) => join(dataDir, "secret");
+/** The embedded PGlite database of a data directory (without DATABASE_URL). */
+export const pgliteDir = (dataDir: string) => join(dataDir, "pglite");
+/** Where `npm run cluster` keeps the PostgreSQL it starts when DATABASE_URL is unset. */
+export const CLUSTER_POSTGRES_DIR = join(DATA_DIR_DEFAULT, "cluster-postgres");
 
 export const iceServersSchema = z.array(
   z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }).strict(),
 );
 export type IceServers = z.infer<typeof iceServersSchema>;
 
-const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(2567),
-  HOST: z.string().default("0.0.0.0"),
-  /** Most people one space room admits. */
-  SPACE_MAX_CLIENTS: z.coerce.number().int().min(1).max(5000).default(1000),
-  /** Interest management: "grid" (each client gets the avatars near it) or "off" (everyone gets everyone). */
-  PLAZA_INTEREST: z.enum(["grid", "off"]).default("grid"),
-  /** State patch interval in ms (20/s by default; 100 halves the socket writes of a huge space). */
-  PATCH_MS: z.coerce.number().int().min(16).max(1000).default(PATCH_MS),
-  /**
-   * From this many people, with the event loop at least CROWD_ELU busy, a space patches every
-   * CROWD_PATCH_MS, written out to the sockets in slices (IM8).
-   */
-  CROWD_SIZE: z.coerce.number().int().min(1).max(100000).default(CROWD_SIZE),
-  CROWD_ELU: z.coerce.number().min(0).max(1).default(CROWD_ELU),
-  CROWD_PATCH_MS: z.coerce.number().int().min(16).max(1000).default(CROWD_PATCH_MS),
-  /** A crowded space writes its patch out this many sockets at a time, moves handled between (IM8). */
-  CROWD_UNCORK: z.coerce.number().int().min(1).max(100000).default(CROWD_UNCORK),
-  /** A crowded space sends each cell's CROWD_FINE nearest avatars every step, the rest coarse (IM9). */
-  CROWD_FINE: z.coerce.number().int().min(1).max(5000).default(CROWD_FINE),
-  /** Radius (tiles) and nearest-N cap of interest management. */
-  INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).default(INTEREST_RADIUS),
-  INTEREST_MAX: z.coerce.number().int().min(1).max(5000).default(INTEREST_MAX),
-  /** Edge (tiles) of the cells whose clients share one view (IM7). */
-  INTEREST_CELL: z.coerce.number().int().min(1).max(256).default(INTEREST_CELL),
-  /**
-   * WebRTC ICE servers for browsers, as JSON: [{"urls":"stun:stun.example.org:3478"},
-   * {"urls":"turn:turn.example.org:3478","username":"u","credential":"p"}]. Empty by default:
-   * peers on one machine or LAN connect with host candidates; across the internet add STUN, and
-   * TURN for people behind strict NATs.
-   */
+/** An empty variable counts as unset. */
+const unsetIfEmpty = (v: unknown) => (v === "" ? undefined : v);
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+// Each group is one block of README's table and of .env.example, in this order.
+
+const serverSettings = {
+  PORT: z.coerce.number().int().min(0).max(65535).default(2567)
+    .describe("one port for HTTP, the built client and WebSockets"),
+  HOST: z.string().default("0.0.0.0")
+    .describe("bind address: `0.0.0.0` lets colleagues on your network join, `127.0.0.1` keeps it local"),
+  SPACE_MAX_CLIENTS: z.coerce.number().int().min(1).max(5000).default(1000)
+    .describe("most people in one space; the next join gets \"this space is full\" (SP2)"),
+  PLAZA_INTEREST: z.enum(["grid", "off"]).default("grid")
+    .describe("`grid`: each client receives the avatars near it; `off`: everyone receives everyone (for comparison only)"),
+  INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).default(INTEREST_RADIUS)
+    .describe("tiles within which avatars are received (IM1)"),
+  INTEREST_MAX: z.coerce.number().int().min(1).max(5000).default(INTEREST_MAX)
+    .describe("in a crowd, the most avatars a client receives: the nearest its cell's centre (IM2)"),
+  INTEREST_CELL: z.coerce.number().int().min(1).max(256).default(INTEREST_CELL)
+    .describe("edge (tiles) of the cells whose clients share one view (IM7)"),
+  PATCH_MS: z.coerce.number().int().min(16).max(1000).default(PATCH_MS)
+    .describe("state patch interval, ms (20 patches/s; 100 halves the socket writes of a huge space)"),
+  CROWD_SIZE: z.coerce.number().int().min(1).max(100000).default(CROWD_SIZE)
+    .describe("from this many people, while the event loop is at least `CROWD_ELU` busy, a space patches every `CROWD_PATCH_MS`, written out in slices (IM8)"),
+  CROWD_ELU: z.coerce.number().min(0).max(1).default(CROWD_ELU)
+    .describe("how busy the process's event loop must be for `CROWD_SIZE` to apply"),
+  CROWD_PATCH_MS: z.coerce.number().int().min(16).max(1000).default(CROWD_PATCH_MS)
+    .describe("patch interval of a crowded space, ms"),
+  CROWD_UNCORK: z.coerce.number().int().min(1).max(100000).default(CROWD_UNCORK)
+    .describe("a crowded space writes its patch out to this many sockets at a time, handling and acking moves between (IM8)"),
+  CROWD_FINE: z.coerce.number().int().min(1).max(5000).default(CROWD_FINE)
+    .describe("a crowded space sends each cell's this-many nearest avatars every step, the rest as a coarse tile every 3 tiles or 1 s (IM9)"),
   ICE_SERVERS: z
     .string()
     .default("[]")
@@ -49,30 +66,24 @@ const envSchema = z.object({
         ctx.addIssue({ code: "custom", message: "ICE_SERVERS must be a JSON array of {urls, username?, credential?}" });
         return z.NEVER;
       }
-    }),
-  // ---- Storage and accounts (README "Storage") ----
-  /** PostgreSQL, e.g. postgres://plaza:secret@127.0.0.1:5432/plaza. Unset: embedded PGlite in PLAZA_DATA_DIR. */
-  DATABASE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^postgres(ql)?:\/\//, "postgres://user:password@host:port/db").optional()),
-  /** Where embedded data lives (PGlite database, session secret, analytics spool). */
-  PLAZA_DATA_DIR: z.string().min(1).default(".data"),
-  /** Signs session tokens; every process of a cluster needs the same. Unset: generated once into PLAZA_DATA_DIR/secret. */
-  PLAZA_SECRET: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(32, "at least 32 characters").optional()),
-  /** AC3: this many failed sign-ins in a row lock an account's sign-in for SIGNIN_LOCK_S (a success clears the count). */
-  SIGNIN_MAX_FAILS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(10),
-  SIGNIN_LOCK_S: z.coerce.number().int().min(1).max(86_400).default(900),
-  /** AC3: failed sign-ins one address may make per SIGNIN_ADDRESS_WINDOW_S (successes never count). */
-  SIGNIN_MAX_FAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100),
-  SIGNIN_ADDRESS_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900),
-  /** AC5: accounts (sign-ups, guest invites accepted signed out) one address may make per SIGNUP_WINDOW_S. */
-  SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20),
-  SIGNUP_WINDOW_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600),
-  /**
-   * Which reverse proxies' X-Forwarded-For to believe (SE8): unset trusts nobody (the socket's
-   * peer is the client); "loopback", "uniquelocal", CIDRs or addresses, comma-separated; or a hop
-   * count. "true" is refused. Rate limits count per the address this yields.
-   */
+    })
+    .describe("WebRTC STUN/TURN servers for browsers, a JSON array, e.g. `[{\"urls\":\"stun:stun.example.org:3478\"},{\"urls\":\"turn:turn.example.org:3478\",\"username\":\"plaza\",\"credential\":\"secret\"}]`; empty: peers on one machine or LAN only (README \"A/V configuration\")"),
+};
+
+const storageSettings = {
+  DATABASE_URL: z.preprocess(unsetIfEmpty, z.string().regex(/^postgres(ql)?:\/\//, "postgres://user:password@host:port/db").optional())
+    .describe("PostgreSQL for accounts, teams, spaces and their content, e.g. `postgres://plaza:secret@127.0.0.1:5432/plaza`; unset: embedded PGlite in `PLAZA_DATA_DIR/pglite`. Every process of a cluster needs the same one"),
+  PLAZA_DATA_DIR: z.string().min(1).default(DATA_DIR_DEFAULT)
+    .describe("embedded data: the PGlite database (`pglite/`) and the generated session secret (`secret`)"),
+  PLAZA_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, "at least 32 characters").optional())
+    .describe("signs session tokens (at least 32 characters); unset: generated once into `PLAZA_DATA_DIR/secret`. Every process of a cluster needs the same one"),
+  PLAZA_AUTO_SPACES: z.preprocess(unsetIfEmpty, z.enum(["0", "1", "true", "false"]).default("false").transform((v) => v === "1" || v === "true"))
+    .describe("load tests and demos only: a valid but unknown space id is created (public, default office) on first join (SP3)"),
+};
+
+const securitySettings = {
   TRUST_PROXY: z.preprocess(
-    (v) => (v === "" ? undefined : v),
+    unsetIfEmpty,
     z.string().optional().superRefine((s, ctx) => {
       try {
         compileTrustProxy(s);
@@ -80,56 +91,122 @@ const envSchema = z.object({
         ctx.addIssue({ code: "custom", message: err instanceof Error ? err.message : String(err) });
       }
     }),
-  ),
-  /**
-   * SE7: seats that visitors and guests from one address may hold in one space (members and up
-   * are never counted). Raise it for events where many anonymous people share one address.
-   */
-  SEATS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
-  /** SE1: a process that starts shutting down (SIGTERM, a fatal error) exits after at most this long, whatever is pending. */
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000),
-  /** Load tests and demos: a valid but unknown space id is created (public, default office) on first join. */
-  PLAZA_AUTO_SPACES: z.preprocess((v) => (v === "" ? undefined : v), z.enum(["0", "1", "true", "false"]).default("false").transform((v) => v === "1" || v === "true")),
-  // ---- Cluster (README "Operations") ----
-  /** Redis for presence + matchmaking across processes, e.g. redis://127.0.0.1:6379. Unset: one process, in memory. */
-  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^rediss?:\/\//, "redis://host:port").optional()),
-  /**
-   * host:port where clients reach THIS process directly (seat reservations point there). Default
-   * HOST:PORT, with 127.0.0.1 for a wildcard bind; set it to the public name behind NAT or a proxy.
-   */
-  PUBLIC_ADDRESS: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^[^\s/]+:\d{1,5}(\/\S*)?$/, "host:port").optional()),
-  /**
-   * How long (ms) a process waits for another's answer before counting it dead (seat reservations,
-   * health checks). Lower: faster failover after a crash; too low: a briefly stalled process is
-   * treated as dead (and a room it was asked to create is created elsewhere too). Default 1500.
-   */
-  CLUSTER_IPC_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(1500),
-  /** Tests only: report this event-loop utilisation in the heartbeat instead of the measured one. */
-  PLAZA_TEST_FAKE_ELU: z.preprocess((v) => (v === "" ? undefined : v), z.coerce.number().min(0).max(1).optional()),
-  // ---- Analytics (README "Analytics") ----
-  /** ClickHouse HTTP endpoint, e.g. http://127.0.0.1:8123. Unset: events stay in the on-disk spool. */
-  CLICKHOUSE_URL: z.preprocess((v) => (v === "" ? undefined : v), z.url().optional()),
-  CLICKHOUSE_USER: z.string().default("default"),
-  CLICKHOUSE_PASSWORD: z.string().default(""),
-  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "letters, digits and _").default("plaza"),
-  /** Spool directory (append-only NDJSON segments) and its cap; beyond it the oldest are dropped. */
-  ANALYTICS_SPOOL_DIR: z.string().min(1).default(".data/analytics-spool"),
-  ANALYTICS_SPOOL_MAX_MB: z.coerce.number().positive().max(1_000_000).default(256),
-  /** Insert when a batch has this many rows, or every ANALYTICS_FLUSH_MS, whichever comes first. */
-  ANALYTICS_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
-  ANALYTICS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
-  /** Rows per table waiting in memory at most (beyond: the oldest batch is dropped and counted). */
-  ANALYTICS_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000),
-  /** Bearer token for the insights API; unset: the insights API answers 403. */
-  INSIGHTS_TOKEN: z.preprocess((v) => (v === "" ? undefined : v), z.string().min(8).optional()),
+  ).describe("reverse proxies whose `X-Forwarded-For` is believed: `loopback`, `uniquelocal`, CIDRs or addresses (comma-separated), or a hop count; `true` is refused. Unset: nobody, the socket's peer is the client (SE8)"),
+  SEATS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20)
+    .describe("seats that visitors and guests from one address may hold in one space (members are never counted); raise it for public events behind one NAT (SE7)"),
+  SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20)
+    .describe("new accounts (sign-ups, guest invites accepted signed out) one address may make per `SIGNUP_WINDOW_S` (AC5)"),
+  SIGNUP_WINDOW_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600)
+    .describe("window of `SIGNUPS_PER_ADDRESS`, s"),
+  SIGNIN_MAX_FAILS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(10)
+    .describe("failed sign-ins in a row that lock an account's sign-in for `SIGNIN_LOCK_S`; a success clears the count (AC3)"),
+  SIGNIN_LOCK_S: z.coerce.number().int().min(1).max(86_400).default(900)
+    .describe("how long that lock lasts, s"),
+  SIGNIN_MAX_FAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(100)
+    .describe("failed sign-ins one address may make per `SIGNIN_ADDRESS_WINDOW_S`; successes never count (AC3)"),
+  SIGNIN_ADDRESS_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(900)
+    .describe("window of `SIGNIN_MAX_FAILS_PER_ADDRESS`, s"),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(15_000)
+    .describe("a process that starts shutting down (SIGTERM, a fatal error) exits after at most this long, ms, whatever is pending (SE1)"),
+};
+
+const clusterSettings = {
+  REDIS_URL: z.preprocess(unsetIfEmpty, z.string().regex(/^rediss?:\/\//, "redis://host:port").optional())
+    .describe("Redis shared by every process (presence, matchmaking, heartbeats, last positions), e.g. `redis://127.0.0.1:6379`; unset: one process, in memory (README \"Operations\")"),
+  PUBLIC_ADDRESS: z.preprocess(unsetIfEmpty, z.string().regex(/^[^\s/]+:\d{1,5}(\/\S*)?$/, "host:port").optional())
+    .describe("host:port where browsers reach this process directly (with `REDIS_URL`), e.g. `plaza-1.example.org:443`; unset: `HOST:PORT`, with 127.0.0.1 for a wildcard bind"),
+  CLUSTER_IPC_TIMEOUT_MS: z.coerce.number().int().min(200).max(30_000).default(1500)
+    .describe("how long a process waits for another's answer before counting it dead, ms: lower fails over faster, too low treats a briefly stalled process as dead (CL3)"),
+  PLAZA_TEST_FAKE_ELU: z.preprocess(unsetIfEmpty, z.coerce.number().min(0).max(1).optional())
+    .describe("tests only: the event-loop utilisation this process reports in its heartbeat instead of the measured one"),
+};
+
+const analyticsSettings = {
+  CLICKHOUSE_URL: z.preprocess(unsetIfEmpty, z.url().optional())
+    .describe("ClickHouse HTTP endpoint, e.g. `http://127.0.0.1:8123`; unset: events stay in the spool until it is set and Plaza restarted"),
+  CLICKHOUSE_USER: z.string().default("default")
+    .describe("ClickHouse user"),
+  CLICKHOUSE_PASSWORD: z.string().default("")
+    .describe("ClickHouse password"),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "letters, digits and _").default("plaza")
+    .describe("ClickHouse database, created with its tables at start"),
+  ANALYTICS_SPOOL_DIR: z.string().min(1).default(`${DATA_DIR_DEFAULT}/analytics-spool`)
+    .describe("spool: append-only NDJSON segments kept without ClickHouse or while it is unreachable; one directory per process"),
+  ANALYTICS_SPOOL_MAX_MB: z.coerce.number().positive().max(1_000_000).default(256)
+    .describe("spool cap, MB; beyond it the oldest segments are dropped and counted"),
+  ANALYTICS_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000)
+    .describe("rows per insert: a batch is sent when it has this many rows or after `ANALYTICS_FLUSH_MS`"),
+  ANALYTICS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(2000)
+    .describe("longest wait before an insert, ms"),
+  ANALYTICS_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000_000).default(100_000)
+    .describe("rows per table waiting in memory at most; beyond it the oldest batch is dropped and counted"),
+  INSIGHTS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(8).optional())
+    .describe("optional operator token (`Authorization: Bearer …`) for every space's insights, e.g. for scripts; owners and admins use their session"),
+};
+
+const loggingSettings = {
+  LOG_LEVEL: z.enum(LOG_LEVELS).optional()
+    .describe("pino level: fatal, error, warn, info, debug, trace or silent; unset: `info`, or `warn` when `NODE_ENV` is `test`"),
+  NODE_ENV: z.string().optional()
+    .describe("Plaza reads it only for `test` (Vitest sets it), which makes `warn` the default `LOG_LEVEL`; libraries such as express read it too"),
+  DEBUG: z.string().optional()
+    .describe("debug channels, read by the `debug` package itself: `plaza:room`, `plaza:http`, `plaza:*`, `colyseus:*`"),
+};
+
+/** The settings by group, in documentation order. */
+export const SETTING_GROUPS = [
+  { title: "Server and rooms", settings: serverSettings },
+  { title: "Storage and accounts", settings: storageSettings },
+  { title: "Security", settings: securitySettings },
+  { title: "Cluster", settings: clusterSettings },
+  { title: "Analytics", settings: analyticsSettings },
+  { title: "Logging", settings: loggingSettings },
+] as const;
+
+/** Every setting, validated one by one (for tests and documentation: `configFromEnv` parses them together). */
+export const settingsSchema = z.object({
+  ...serverSettings, ...storageSettings, ...securitySettings, ...clusterSettings, ...analyticsSettings, ...loggingSettings,
 });
+export type SettingName = keyof typeof settingsSchema.shape;
+
+const envSchema = settingsSchema.transform((c) => ({ ...c, LOG_LEVEL: logLevelOf(c) }));
 
 export type PlazaConfig = z.infer<typeof envSchema>;
 
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlazaConfig {
-  const r = envSchema.safeParse(env);
+function logLevelOf(c: { LOG_LEVEL?: (typeof LOG_LEVELS)[number]; NODE_ENV?: string }): (typeof LOG_LEVELS)[number] {
+  return c.LOG_LEVEL ?? (c.NODE_ENV === "test" ? "warn" : "info");
+}
+
+function parseOrThrow<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
+  const r = schema.safeParse(env);
   if (!r.success) {
     throw new Error(`invalid configuration: ${r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
   return r.data;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): PlazaConfig {
+  return parseOrThrow(envSchema, env);
+}
+
+/** Every setting at its default (what a process started with an empty environment uses). */
+export function configDefaults(): PlazaConfig {
+  return configFromEnv({});
+}
+
+/** The log level alone: log.ts needs it when it loads, before the rest of the configuration is read. */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return logLevelOf(parseOrThrow(z.object(loggingSettings), env));
+}
+
+/**
+ * CL3: Colyseus reads how long to wait for another process from its own variable, once, when it
+ * loads; main.ts calls this before importing it. Colyseus's 2 s cost two waits per failover (seat
+ * reservation, then the health check); 1.5 s, with the client's 0.7 s detection, brings recovery
+ * after a SIGKILL to ~4.5 s. A process whose event loop stalls longer than this is treated as gone
+ * (1 s did that to loaded test processes: two rooms for one space); placement avoids busy ones (CL2).
+ * A COLYSEUS_PRESENCE_SHORT_TIMEOUT set by hand wins.
+ */
+export function exportColyseusSettings(config: Pick<PlazaConfig, "CLUSTER_IPC_TIMEOUT_MS">, env: NodeJS.ProcessEnv = process.env): void {
+  env.COLYSEUS_PRESENCE_SHORT_TIMEOUT ??= String(config.CLUSTER_IPC_TIMEOUT_MS);
 }

@@ -1,9 +1,10 @@
 /** Structured logs (pino) and debug channels, in one place. */
 import pino from "pino";
 import createDebug from "debug";
+import { logLevelFromEnv } from "./config.ts";
 
 export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info"),
+  level: logLevelFromEnv(),
   base: { service: "plaza" },
 });
 

@@ -76,7 +76,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
     const server = await startTestServer({ CLICKHOUSE_URL: ch.url, CLICKHOUSE_DATABASE: database, ANALYTICS_FLUSH_MS: 100, ANALYTICS_SPOOL_DIR: tempDir() });
     try {
       const before = chTime(Date.now());
-      const p = AnalyticsPipeline.get();
+      const p = server.analytics;
       p.track({ type: "conversation_end", space: "fields", session: "", user: "", n: 3, duration_ms: 65_000, detail: "c-1", x: 0, y: 0 });
       p.track({ type: "emote", space: "fields", session: "abc", user: "Ada", n: 0, duration_ms: 0, detail: "wave", x: 12, y: 34, ts: "2026-01-02 03:04:05" });
       p.sample([{ ts: "2026-01-02 03:04:05", space: "fields", x: 12, y: 34, people: 2 }]);
@@ -114,7 +114,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
       const deadline = Date.now() + 15_000;
       do {
         await sleep(200);
-        await AnalyticsPipeline.get().flush();
+        await server.analytics.flush();
         got = await ch.sql(`SELECT session, type, user FROM ${database}.plaza_events FINAL WHERE space = 'e2e' AND session != '' ORDER BY session, type FORMAT TSV`).catch(() => "");
       } while (ids.some((id) => want.some((t) => !got.includes(`${id}\t${t}`))) && Date.now() < deadline);
       for (const [i, id] of ids.entries()) for (const t of want) expect(got, `${t} for ${id}`).toContain(`${id}\t${t}\t${i === 0 ? "Ada" : "Bob"}`);
@@ -127,7 +127,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
 
   it("AN3 outage: ClickHouse stopped while tracking, restarted → every id exactly once; event loop never blocked", async () => {
     const cfg = config({ batchRows: 500 });
-    const p = AnalyticsPipeline.configure(cfg);
+    const p = new AnalyticsPipeline(cfg);
     let n = 0;
     const trackFor = async (ms: number) => {
       const end = Date.now() + ms;
@@ -163,7 +163,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
     const spoolDir = tempDir();
     const server = await startTestServer({ ANALYTICS_SPOOL_DIR: spoolDir, ANALYTICS_SPOOL_MAX_MB: 0.25, ANALYTICS_BATCH_ROWS: 500, ANALYTICS_FLUSH_MS: 100 });
     try {
-      const p = AnalyticsPipeline.get();
+      const p = server.analytics;
       for (let i = 0; i < 10_000; i++) p.track(event(i, { detail: "x".repeat(100) }));
       await p.flush();
       const s = p.stats();
@@ -186,13 +186,13 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
 
   it("AN4 with no CLICKHOUSE_URL rows stay in the spool; configured and restarted, they are replayed", async () => {
     const spoolDir = tempDir();
-    const offline = AnalyticsPipeline.configure({ ...ANALYTICS_DEFAULTS, spoolDir, flushMs: 100 });
+    const offline = new AnalyticsPipeline({ ...ANALYTICS_DEFAULTS, spoolDir, flushMs: 100 });
     for (let i = 0; i < 1234; i++) offline.track(event(i));
     offline.sample([{ ts: chTime(Date.now()), space: "pipe", x: 1, y: 1, people: 3 }]);
     await offline.close();
     expect(readdirSync(spoolDir).filter((f) => f.endsWith(".ndjson")).length).toBeGreaterThan(0);
     const cfg = config({ spoolDir });
-    const online = AnalyticsPipeline.configure(cfg);
+    const online = new AnalyticsPipeline(cfg);
     try {
       await until(() => online.stats().replayed === 1235, "spool replayed", 15_000);
       expect(await countDistinct(cfg.database)).toEqual([1234, 1234]);
@@ -207,7 +207,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
     await ch.sql(`CREATE DATABASE ${cfg.database}`);
     // An incompatible table already there (migrations never alter an existing table).
     await ch.sql(`CREATE TABLE ${cfg.database}.plaza_events (id UInt64, ts DateTime) ENGINE = MergeTree() ORDER BY id`);
-    const p = AnalyticsPipeline.configure(cfg);
+    const p = new AnalyticsPipeline(cfg);
     try {
       for (let i = 0; i < 10; i++) p.track(event(i));
       await p.flush();

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlazaProcess } from "../src/app.ts";
-import { addMember, api, createSpace, freeSpots, joinWithToken, signUp, startTestServer, until, type TestRoom, type TestUser } from "./harness.ts";
+import { addMember, api, createSpace, freeSpots, joinWithToken, signUp, startTestServer, until, untyped, type TestRoom, type TestUser } from "./harness.ts";
 import type { ServerMessages } from "../../shared/protocol.ts";
 import { JoinErrorCode } from "../../shared/codes.ts";
 
@@ -158,7 +158,7 @@ describe("AZ1 room actions × roles", () => {
     const ref = Math.floor(Math.random() * 1e9);
     return new Promise((resolve) => {
       const off = room.onMessage("built", (b: ServerMessages["built"]) => { if (b.ref === ref) { off(); resolve(b); } });
-      room.send("build", { ref, op });
+      untyped(room).send("build", { ref, op });
     });
   }
 

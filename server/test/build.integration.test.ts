@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlazaProcess } from "../src/app.ts";
 import type { Store } from "../src/store/Store.ts";
 import { openPglite } from "../src/store/pglite.ts";
-import { addMember, createSpace, freeSpots, joinWithToken, signUp, sleep, startTestServer, until, type TestRoom, type TestUser } from "./harness.ts";
+import { addMember, createSpace, freeSpots, joinWithToken, signUp, sleep, startTestServer, until, untyped, type TestRoom, type TestUser } from "./harness.ts";
 import type { ServerMessages } from "../../shared/protocol.ts";
 import { Dir } from "../../shared/protocol.ts";
 import { worldFromRows } from "../../shared/world.ts";
@@ -21,7 +21,7 @@ function build(room: TestRoom, op: unknown): Promise<ServerMessages["built"]> {
   const ref = ++refs;
   return new Promise((resolve) => {
     const off = room.onMessage("built", (b: ServerMessages["built"]) => { if (b.ref === ref) { off(); resolve(b); } });
-    room.send("build", { ref, op });
+    untyped(room).send("build", { ref, op });
   });
 }
 
@@ -202,7 +202,7 @@ describe("build mode", () => {
     const a = await joinWithToken(server, "studio", ann);
     const b = await joinWithToken(server, "studio", bob);
     const v = a.state.contentVersion;
-    a.send("build", { ref: 1, op: { op: "place", kind: "throne", x: 1, y: 1, rot: 0 } });
+    untyped(a).send("build", { ref: 1, op: { op: "place", kind: "throne", x: 1, y: 1, rot: 0 } });
     a.send("build", { ref: 2, op: { op: "paint", paint: "wall", tiles: Array.from({ length: 600 }, (_, i) => [i % 40, 1]) } });
     a.send("build", { ref: 3, op: { op: "move", id: "o:../../etc", rev: 1, x: 1, y: 1, rot: 0 } });
     const [spot] = await freeSpots(server, "studio", 1);

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "../src/net/freePort.ts";
+import { sleep } from "../../shared/testing/wait.ts";
 
 export interface TestClickHouse {
   /** http://127.0.0.1:<port> */
@@ -123,7 +124,7 @@ export async function startClickHouse(opts: { timezone?: string; startTimeoutMs?
     const deadline = Date.now() + startTimeoutMs;
     for (;;) {
       if (await ping()) return;
-      const code = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(r, 100))]);
+      const code = await Promise.race([exited, sleep(100).then(() => undefined)]);
       if (code !== undefined) {
         child = null;
         throw new Error(`clickhouse-server exited (${code}) while starting: ${stderr}`);

@@ -1,6 +1,6 @@
 /**
  * CL1–CL4 with a real redis-server and real Plaza processes (children on 127.0.0.1), joined by real
- * SDK clients that use the browser's failover logic (client/src/net/resume.ts).
+ * SDK clients that use the browser's failover logic (shared/net/resume.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, type Room } from "@colyseus/sdk";
@@ -8,16 +8,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
-import { startTestRedis, type LocalRedis } from "./redis.ts";
+import { startTestRedis, untilHeartbeat, untilPositionStored, type LocalRedis } from "./redis.ts";
 import { startSharedDatabase } from "./postgres.ts";
 import { SpaceState } from "../../shared/state.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM } from "../../shared/protocol.ts";
-import { parseTiledMap, type SpaceMap } from "../../shared/map.ts";
+import { isWalkable, parseTiledMap, type SpaceMap } from "../../shared/map.ts";
 import { findPath } from "../../shared/pathfinding.ts";
 import { PlazaCloseCode } from "../../shared/codes.ts";
-import { isMoveCode, prepareForFailover, rejoinSpace } from "../../client/src/net/resume.ts";
-import { createSpace, signUp, sleep, until, walkTo, type TestRoom } from "./harness.ts";
-import { POSITIONS_SAVE_MS } from "../src/cluster/PositionStore.ts";
+import { isMoveCode, prepareForFailover, rejoinSpace } from "../../shared/net/resume.ts";
+import { createSpace, signUp, until, walkTo, type TestRoom } from "./harness.ts";
 import { redisServerInstalled } from "../src/cluster/redisServer.ts";
 
 let redis: LocalRedis | undefined;
@@ -48,7 +47,7 @@ async function joinVia(entry: ServerChild, spaceId: string, name: string, resume
   prepareForFailover(room);
   // As for a session older than the SDK's 5 s minimum: a drop goes through its reconnection first.
   room.reconnection.minUptime = 0;
-  for (const type of ["peers", "chatHistory", "notice", "correction", "located", "chat"]) room.onMessage(type, () => {});
+  for (const type of ["peers", "chatHistory", "notice", "correction", "located", "chat"] as const) room.onMessage(type, () => {});
   room.onMessage("welcome", (w: TestRoom["welcome"]) => { room.welcome = w; });
   await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`, 10_000);
   return room;
@@ -99,7 +98,7 @@ async function mapOf(entry: ServerChild, spaceId: string): Promise<SpaceMap> {
 function nearbyTile(map: SpaceMap, x: number, y: number) {
   for (let dy = -6; dy <= 6; dy++) for (let dx = -6; dx <= 6; dx++) {
     const t = { x: x + dx, y: y + dy };
-    if (t.x < 0 || t.y < 0 || t.x >= map.width || t.y >= map.height || map.blocked[t.y * map.width + t.x]) continue;
+    if (!isWalkable(map, t.x, t.y)) continue;
     const len = findPath(map, { x, y }, t).length;
     if (len >= 3 && len <= 6) return t;
   }
@@ -162,7 +161,8 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
   it("CL2 a busy process receives no new rooms while the others have room", async () => {
     if (!redis) return;
     const busy = await startProcess({ PLAZA_TEST_FAKE_ELU: "0.95" });
-    await sleep(500); // its first heartbeat is written at listen; let the others' be fresh too
+    const busyId = ((await (await fetch(`${busy.url}/healthz`)).json()) as { processId: string }).processId;
+    await untilHeartbeat(redis.url, busyId, 0.95); // placement can see it is busy
     const rooms = await Promise.all(Array.from({ length: 12 }, (_, i) => joinVia(i % 4 === 0 ? busy : pick(alive), `placed-${i}`, "p")));
     const ports = rooms.map(portOf);
     console.log(`CL2: 12 new spaces → ports ${JSON.stringify(ports)}; busy is ${busy.port}`);
@@ -189,7 +189,7 @@ describe.skipIf(!installed && process.env.CI !== "true")("cluster (real Redis, 3
     const a = members[0].avatar!;
     const target = nearbyTile(map, a.x, a.y);
     await walkTo(members[0].room, map, target.x, target.y);
-    await sleep(POSITIONS_SAVE_MS + 800); // one batched position write has happened since
+    await untilPositionStored(redis.url, "failover", members[0].room.sessionId, target); // one batched position write has happened since
     const before = members.map((m) => ({ x: m.avatar!.x, y: m.avatar!.y }));
     const oldRoom = members[0].room.roomId;
     const edits = [1, 2, 3, 4, 5, 6, 7, 8];

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { THREE_LANES, catalogOf, joinAs, metricValue, sleep, startTestServer, until, walkRightWatchingAcks, type TestRoom } from "./harness.ts";
 import { Dir, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
+import { chebyshev } from "../../shared/grid.ts";
 import type { PlazaProcess } from "../src/app.ts";
 
 
@@ -39,7 +40,7 @@ it("IM8 a crowd's patches go out in slices: every move is acked at once and in o
   const bStart = b.state.avatars.get(b.sessionId)!;
   let seq = 1;
   let [bx, by] = [bStart.x, bStart.y];
-  while (Math.max(Math.abs(bx - (x0 + 6)), Math.abs(by - y0)) > 1) {
+  while (chebyshev({ x: bx, y: by }, { x: x0 + 6, y: y0 }) > 1) {
     let dir: Dir = Dir.RIGHT;
     if (bx < x0 + 5) bx++;
     else if (by !== y0) { dir = by > y0 ? Dir.UP : Dir.DOWN; by += Math.sign(y0 - by); }

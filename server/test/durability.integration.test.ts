@@ -12,7 +12,7 @@ import pg from "pg";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
 import { SpaceState } from "../../shared/state.ts";
-import { api, createSpace, signUp, until, type TestRoom, type TestUser } from "./harness.ts";
+import { api, createSpace, signUp, sleep, until, type TestRoom, type TestUser } from "./harness.ts";
 import { startTestPostgres, type TestPostgres } from "./postgres.ts";
 
 const EDITS = 240;
@@ -50,7 +50,7 @@ async function paintUntilKilled(server: ServerChild, room: TestRoom): Promise<nu
       const tile = sent++;
       room.send("build", { ref: tile, op: { op: "paint", paint: "wood", tiles: [[tile % WIDTH, Math.floor(tile / WIDTH) + 1]] } });
     }
-    await new Promise((r) => setTimeout(r, 2));
+    await sleep(2);
   }
   await until(() => killed !== undefined, "enough acknowledgements to kill", 30_000);
   expect(await killed).toBe(true);

@@ -2,7 +2,7 @@
  * Test harness: a real Plaza process on 127.0.0.1:<free port> and real SDK clients. Quiet, and
  * torn down by the caller (afterAll → close()).
  */
-import { Client, type Room } from "@colyseus/sdk";
+import { Client } from "@colyseus/sdk";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,7 +13,9 @@ import type { MapCatalog } from "../src/space/MapCatalog.ts";
 import { SpaceState } from "../../shared/state.ts";
 import { Dir, PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
+import { asSpaceRoom, ignore, listen, type SpaceRoom, type UntypedSpaceRoom } from "../../shared/net/typedRoom.ts";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
+import { sleep, until } from "../../shared/testing/wait.ts";
 
 export function catalogOf(tmj: TiledMap): MapCatalog {
   const loaded = { tmj, map: parseTiledMap(tmj) };
@@ -42,7 +44,8 @@ export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> 
   return p;
 }
 
-export type TestRoom = Room<any, SpaceState> & {
+/** A joined space room, typed both ways (shared/net/typedRoom.ts), plus what it recorded. */
+export type TestRoom = SpaceRoom & {
   /** The last `ack` (MV7): [seq, x, y, dir] of the last move the room processed for us. */
   ack?: ServerMessages["ack"];
   corrections: ServerMessages["correction"][]; notices: ServerMessages["notice"][]; left?: number; welcome?: ServerMessages["welcome"] };
@@ -50,26 +53,32 @@ export type TestRoom = Room<any, SpaceState> & {
 export async function joinAs(server: PlazaProcess, spaceId: string, name: string, extra: Record<string, unknown> = {}, token?: string): Promise<TestRoom> {
   const client = new Client(server.url);
   if (token) client.auth.token = token;
-  const room = (await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, ...extra }, SpaceState)) as TestRoom;
+  const room = asSpaceRoom(await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, ...extra }, SpaceState)) as TestRoom;
   room.corrections = [];
   room.notices = [];
-  room.onMessage("correction", (c: ServerMessages["correction"]) => { room.corrections.push(c); room.ack = [c.seq, c.x, c.y, c.dir]; });
-  room.onMessage("ack", (a: ServerMessages["ack"]) => { room.ack = a; });
-  room.onMessage("notice", (n: ServerMessages["notice"]) => room.notices.push(n));
-  room.onMessage("welcome", (w: ServerMessages["welcome"]) => { room.welcome = w; });
+  listen(room, {
+    correction: (c) => { room.corrections.push(c); room.ack = [c.seq, c.x, c.y, c.dir]; },
+    ack: (a) => { room.ack = a; },
+    notice: (n) => room.notices.push(n),
+    welcome: (w) => { room.welcome = w; },
+    // Tests that look at these add handlers of their own (a room takes several per type).
+    ...ignore("peers", "signal", "chat", "chatHistory", "located", "built", "announcement"),
+  });
   room.onLeave((code: number) => { room.left = code; });
   await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`);
   return room;
 }
 
-/** Polls until cond() holds; fails with `what` after `ms` (a bound on waiting, not a timing assertion). */
-export async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/**
+ * The same room with the SDK's untyped `send`, for tests that send what no client may (malformed
+ * payloads, unknown types, forged fields): through the typed room those do not compile.
+ */
+export function untyped(room: SpaceRoom): UntypedSpaceRoom {
+  return room as unknown as UntypedSpaceRoom;
 }
+
+// Polling and sleeping: one definition for tests, benchmarks and bots.
+export { sleep, until } from "../../shared/testing/wait.ts";
 
 /** The value of a gauge or counter (no labels) on the server's /metrics. */
 export async function metricValue(server: { url: string }, name: string): Promise<number | undefined> {
@@ -77,8 +86,6 @@ export async function metricValue(server: { url: string }, name: string): Promis
   const line = text.split("\n").find((l) => l.startsWith(`${name} `));
   return line === undefined ? undefined : Number(line.slice(name.length + 1));
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Walks a test client to (x, y) along a shortest path at walking pace, like a person would. */
 export async function walkTo(room: TestRoom, map: import("../../shared/map.ts").SpaceMap, x: number, y: number): Promise<void> {

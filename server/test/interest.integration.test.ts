@@ -31,7 +31,8 @@ async function walkRight(room: TestRoom, tiles: number, firstSeq = 1) {
   await until(() => room.state.avatars.get(room.sessionId)!.x === x0 + tiles, "walked");
 }
 
-describe("IM1–IM3 who receives whom", () => {
+// Each test has a space of its own on the one server: they run concurrently (their walks overlap).
+describe.concurrent("IM1–IM3 who receives whom", () => {
   it("a far avatar is not received, walking toward it brings it into view, walking away drops it; the roster always lists both", async () => {
     const far = await joinAs(server, "im", "Far");
     await walkRight(far, RADIUS + 6); // now 10 tiles from the spawn

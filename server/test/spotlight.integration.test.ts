@@ -76,7 +76,8 @@ describe("PX7–PX8 spotlight over the wire", () => {
     const drops = await notPeerDrops();
     quiet.send("signal", { to: s, kind: "offer", data: "v=0 intruder" });
     far.send("signal", { to: r, kind: "offer", data: "v=0 sideways" });
-    await sleep(300);
+    // Counted when handled instead of relayed: once both are counted, neither went anywhere.
+    await until(async () => (await notPeerDrops()) >= drops + 2, "both refused signals counted");
     expect(await notPeerDrops()).toBe(drops + 2);
     expect(speaker.signals).toHaveLength(1);
     expect(roomy.signals).toHaveLength(0);
@@ -98,7 +99,7 @@ describe("PX7–PX8 spotlight over the wire", () => {
     await until(() => last(far)?.speaking.length === 0, "Far speaks to nobody any more");
     const after = await notPeerDrops();
     far.send("signal", { to: r, kind: "offer", data: "v=0 stale" }); // the link is gone
-    await sleep(300);
+    await until(async () => (await notPeerDrops()) >= after + 1, "the stale signal counted");
     expect(await notPeerDrops()).toBe(after + 1);
     expect(roomy.signals).toHaveLength(0);
   });

@@ -13,7 +13,7 @@ import type { TeamOnlineResponse } from "../../shared/api.ts";
 import { ANNOUNCEMENTS_PER_MINUTE } from "../src/team/TeamPresence.ts";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
 import { redisServerInstalled } from "../src/cluster/redisServer.ts";
-import { startTestRedis, type LocalRedis } from "./redis.ts";
+import { startTestRedis, untilHeartbeat, type LocalRedis } from "./redis.ts";
 import { startSharedDatabase } from "./postgres.ts";
 import { addMember, api, createSpace, joinAs, signUp, sleep, startTestServer, until, type TestRoom, type TestUser } from "./harness.ts";
 
@@ -25,7 +25,7 @@ async function enter(server: { url: string }, spaceId: string, user: TestUser | 
   const room = (await joinAs(server as PlazaProcess, spaceId, name, {}, user?.token)) as Listened;
   room.announcements = [];
   room.onMessage("announcement", (a: Announced) => room.announcements.push(a));
-  for (const type of ["peers", "chatHistory", "chat", "located", "built"]) room.onMessage(type, () => {});
+  for (const type of ["peers", "chatHistory", "chat", "located", "built"] as const) room.onMessage(type, () => {});
   return room;
 }
 
@@ -159,7 +159,8 @@ describe.skipIf(!installed && process.env.CI !== "true")("TP across two processe
     expect(portOf(a)).toBe(p1.port);
 
     const p2 = await startProcess();
-    await sleep(800); // P2's first heartbeat (250 ms after listen) is in
+    const p2Id = ((await (await fetch(`${p2.url}/healthz`)).json()) as { processId: string }).processId;
+    await untilHeartbeat(redis.url, p2Id); // P2's first heartbeat (250 ms after listen) is in: placement sees it
     const b = await enter(p2, "tpc-b", owner);
     rooms.push(b);
     expect(portOf(b)).toBe(p2.port);

@@ -7,7 +7,7 @@
 import type { SpaceMap, Tile } from "../../../shared/map.ts";
 import { WORLD_LIMITS, type BuildOp, type Editor, type WorldContent, type ZoneKind } from "../../../shared/world.ts";
 import { BuildPanel } from "../ui/buildPanel.ts";
-import { el } from "../ui/landing.ts";
+import { el } from "../ui/dom.ts";
 import type { BuildOverlay } from "../render/world.ts";
 import { BuildTool, type BuildAction, type Ghost, type Tool } from "./buildTool.ts";
 import type { BuildClient, Built } from "./buildClient.ts";

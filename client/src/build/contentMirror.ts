@@ -10,7 +10,7 @@ import {
   OBJECT_KINDS, PAINTS, ZONE_KINDS, compileWorld, emptyWorld,
   type ObjectKind, type Rot, type WorldContent, type ZoneKind,
 } from "../../../shared/world.ts";
-import type { SpaceRoom } from "../net/connection.ts";
+import type { SpaceRoom } from "../../../shared/net/typedRoom.ts";
 
 /** The parts of the synced state (shared/state.ts) the mirror reads: structural, so tests pass plain maps. */
 interface Each<V> { forEach(cb: (value: V, key: string) => void): void }

@@ -6,7 +6,7 @@
  */
 import type { Tile } from "../../../shared/map.ts";
 import { footprint, type BuildOp, type WorldContent } from "../../../shared/world.ts";
-import { el } from "../ui/landing.ts";
+import { el } from "../ui/dom.ts";
 import type { Built } from "./buildClient.ts";
 
 export interface DeskClaimDeps {

@@ -6,7 +6,7 @@
  */
 import { parseTiledMap } from "../../../shared/map.ts";
 import { renderLayers } from "../render/world.ts";
-import { el, link } from "../ui/landing.ts";
+import { el, link } from "../ui/dom.ts";
 import { authHeaders, clearSession, loadSession } from "../net/session.ts";
 import { barChart, lineChart } from "./charts.ts";
 import type { InsightsReport } from "../../../shared/insights.ts";

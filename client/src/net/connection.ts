@@ -1,13 +1,12 @@
 /**
  * Joining a space over Colyseus, and turning every failure into a sentence a person can act on.
  */
-import { Client, type Room } from "@colyseus/sdk";
+import { Client } from "@colyseus/sdk";
 import { SpaceState } from "../../../shared/state.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM, type JoinRequest } from "../../../shared/protocol.ts";
 import { JoinErrorCode, PlazaCloseCode } from "../../../shared/codes.ts";
+import { asSpaceRoom, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import { loadSession } from "./session.ts";
-
-export type SpaceRoom = Room<any, SpaceState>;
 
 export function serverEndpoint(): string {
   return `${location.protocol}//${location.host}`;
@@ -18,8 +17,7 @@ export async function joinSpace(opts: Omit<JoinRequest, "protocol">): Promise<Sp
   // The room's onAuth reads the same token as the HTTP API (signup, login or a guest invite).
   const session = loadSession();
   if (session) client.auth.token = session.token;
-  const room = await client.joinOrCreate(SPACE_ROOM, { ...opts, protocol: PROTOCOL_VERSION }, SpaceState);
-  return room;
+  return asSpaceRoom(await client.joinOrCreate(SPACE_ROOM, { ...opts, protocol: PROTOCOL_VERSION }, SpaceState));
 }
 
 /** A readable message for a failed join. */

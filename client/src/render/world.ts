@@ -37,7 +37,7 @@ export interface Frame {
   focus: { x: number; y: number };
   avatars: DrawnAvatar[];
   hover?: Tile;
-  path?: Tile[];
+  path?: readonly Tile[];
   /** A tile to point at (locate). */
   marker?: Tile;
   /** Build mode: area labels, spawn points, previews and selection. */

@@ -6,7 +6,7 @@
 import { loginBody, signupBody, type AuthResponse } from "../../../shared/api.ts";
 import { NAME_MAX } from "../../../shared/constants.ts";
 import { api, ApiFailure, saveSession, type Session } from "../net/session.ts";
-import { el } from "./landing.ts";
+import { el } from "./dom.ts";
 
 export type AuthMode = "signup" | "signin";
 

@@ -6,7 +6,7 @@
 import { OBJECT_KIND_NAMES, PAINTS, type ZoneKind } from "../../../shared/world.ts";
 import { OBJECT_LABELS, PAINT_LABELS, drawPaletteIcon } from "../render/objectArt.ts";
 import type { Tool } from "../build/buildTool.ts";
-import { el } from "./landing.ts";
+import { el } from "./dom.ts";
 import "../build/build.css";
 
 export interface BuildPanelHandlers {

@@ -4,7 +4,7 @@
  */
 import { CHAT_MAX } from "../../../shared/constants.ts";
 import type { ChatMessage, ChatScope } from "../../../shared/protocol.ts";
-import { el } from "./landing.ts";
+import { el } from "./dom.ts";
 
 type Tab = { scope: "nearby" | "space" } | { scope: "dm"; with: string };
 const tabKey = (t: Tab) => (t.scope === "dm" ? `dm:${t.with}` : t.scope);

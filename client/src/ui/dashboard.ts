@@ -9,7 +9,7 @@ import {
 } from "../../../shared/api.ts";
 import { can, type Visibility } from "../../../shared/authz.ts";
 import { api, ApiFailure, clearSession, loadSession, type Session } from "../net/session.ts";
-import { button, el, link, navigate } from "./landing.ts";
+import { button, el, link, navigate } from "./dom.ts";
 import { showOnlineCounts } from "./teamPanel.ts";
 
 export async function renderDashboard(root: HTMLElement) {

@@ -7,9 +7,10 @@
 import type { SpaceInfo } from "../../../shared/api.ts";
 import { api, ApiFailure, clearSession, loadSession } from "../net/session.ts";
 import { authCard } from "./auth.ts";
-import { button, el, link, renderJoinStep, renderMessage } from "./landing.ts";
+import { renderJoinStep, renderMessage } from "./landing.ts";
+import { button, el, link } from "./dom.ts";
 import { chosenInThisTab, loadProfile } from "./profile.ts";
-import { renderSpace } from "./spaceView.ts";
+import { renderSpace } from "../space/spaceView.ts";
 
 export async function enterSpace(root: HTMLElement, spaceId: string) {
   renderLoading(root, `Opening /s/${spaceId}…`);

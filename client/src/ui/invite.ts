@@ -9,7 +9,8 @@ import { api, ApiFailure, clearSession, loadSession, saveSession } from "../net/
 import { authCard } from "./auth.ts";
 import { badge } from "./dashboard.ts";
 import { renderLoading } from "./gate.ts";
-import { button, el, link, navigate, renderMessage } from "./landing.ts";
+import { renderMessage } from "./landing.ts";
+import { button, el, link, navigate } from "./dom.ts";
 
 export async function renderInvite(root: HTMLElement, code: string) {
   renderLoading(root, "Opening the invite…");

@@ -1,6 +1,6 @@
 /**
  * The front door: `/` for someone signed out (what Plaza is, sign up / sign in, open a link), and
- * the step before entering a space (name and look). Also the small DOM helpers every view uses.
+ * the step before entering a space (name and look).
  */
 import { LOOKS } from "../../../shared/looks.ts";
 import { NAME_MAX } from "../../../shared/constants.ts";
@@ -8,6 +8,7 @@ import { displayNameSchema } from "../../../shared/protocol.ts";
 import { drawAvatar } from "../render/avatarArt.ts";
 import { loadProfile, saveProfile } from "./profile.ts";
 import { authCard } from "./auth.ts";
+import { el, link, navigate } from "./dom.ts";
 
 export function toSpaceId(input: string): string {
   return input.trim().toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 40);
@@ -143,38 +144,4 @@ export function renderMessage(root: HTMLElement, title: string, text: string, ..
   page.append(card);
   root.append(page);
   return card;
-}
-
-/** Client-side navigation: main.ts listens for this event and renders the new route. */
-export function navigate(path: string, replace = false) {
-  if (replace) history.replaceState(null, "", path);
-  else history.pushState(null, "", path);
-  window.dispatchEvent(new Event("plaza:navigate"));
-}
-
-/** An in-app link: a real href (open in new tab works), navigated without a reload on click. */
-export function link(href: string, text: string, className?: string): HTMLAnchorElement {
-  const a = el("a", className);
-  a.href = href;
-  a.textContent = text;
-  a.onclick = (ev) => {
-    if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
-    ev.preventDefault();
-    navigate(href);
-  };
-  return a;
-}
-
-export function button(text: string, className: string, onClick?: (ev: MouseEvent) => void): HTMLButtonElement {
-  const b = el("button", className);
-  b.type = "button";
-  b.textContent = text;
-  if (onClick) b.onclick = onClick;
-  return b;
-}
-
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  return e;
 }

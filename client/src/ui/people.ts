@@ -3,7 +3,7 @@ import { STATUSES, MediaFlag } from "../../../shared/protocol.ts";
 import type { Person } from "../../../shared/state.ts";
 import { lookColor } from "../render/avatarArt.ts";
 import { STATUS_COLORS, STATUS_LABELS } from "./presenceBar.ts";
-import { el } from "./landing.ts";
+import { el } from "./dom.ts";
 
 export interface PeopleActions {
   locate(id: string): void;

@@ -1,6 +1,6 @@
 /** Status picker and emote buttons (ST1–ST3). */
 import { EMOTES, STATUSES, type Emote, type Status } from "../../../shared/protocol.ts";
-import { el } from "./landing.ts";
+import { el } from "./dom.ts";
 
 export const EMOTE_GLYPHS: Record<Emote, string> = { wave: "👋", hand: "✋", heart: "❤️", thumbs: "👍", laugh: "😂", clap: "👏" };
 export const STATUS_LABELS: Record<Status, string> = { available: "Available", busy: "Busy", away: "Away", dnd: "Do not disturb" };

@@ -9,7 +9,7 @@ import { RANK, ROLES, canRemove, canSetRole, type Role } from "../../../shared/a
 import { api, ApiFailure, loadSession } from "../net/session.ts";
 import { badge, topNav } from "./dashboard.ts";
 import { renderLoading, renderRefusal } from "./gate.ts";
-import { button, el, link, navigate } from "./landing.ts";
+import { button, el, link, navigate } from "./dom.ts";
 
 const spacePath = (id: string) => `/api/spaces/${encodeURIComponent(id)}`;
 

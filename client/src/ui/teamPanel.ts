@@ -9,7 +9,7 @@ import { ANNOUNCEMENT_MAX, type SpaceInfo, type TeamInfo, type TeamOnlineRespons
 import { can } from "../../../shared/authz.ts";
 import type { ChatMessage, ServerMessages } from "../../../shared/protocol.ts";
 import { api, ApiFailure, loadSession } from "../net/session.ts";
-import { el } from "./landing.ts";
+import { el } from "./dom.ts";
 
 /** How often the open Team tab asks again. */
 export const TEAM_REFRESH_MS = 10_000;
@@ -187,7 +187,7 @@ export class TeamPanel {
         send.disabled = false;
       }
     };
-    // Enter sends, Shift+Enter breaks the line; keys typed here never walk the avatar (spaceView's isTyping).
+    // Enter sends, Shift+Enter breaks the line; keys typed here never walk the avatar (isTyping in space/input.ts).
     text.onkeydown = (e) => { if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); } };
     return form;
   }

@@ -53,6 +53,16 @@ describe("in memory (no REDIS_URL)", () => {
     await l.newAccount("10.0.0.2");
     await l.close();
   });
+
+  it("TP5 a team's announcements: five in a burst, the sixth refused with a retry time, whatever the clock says; teams apart", async () => {
+    const l = createAuthLimits(settings);
+    for (let i = 0; i < 5; i++) await l.announcement("team-a");
+    const refused = await l.announcement("team-a").catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimited);
+    expect((refused as RateLimited).retryAfterMs).toBeGreaterThan(0);
+    await l.announcement("team-b");
+    await l.close();
+  });
 });
 
 describe("with Redis (REDIS_URL)", () => {

@@ -22,10 +22,11 @@ import { isIPv6 } from "node:net";
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { ApiErrorCode } from "../../../shared/api.ts";
-import type { PlazaConfig } from "../config.ts";
+import { configDefaults, type PlazaConfig } from "../config.ts";
 import { logger } from "../log.ts";
 import type { SpaceDirectory } from "../spaces/directory.ts";
 import { apiError, bearer } from "./respond.ts";
+import { ANNOUNCEMENTS_PER_MINUTE } from "../team/TeamPresence.ts";
 
 export interface AuthLimitSettings {
   /** Consecutive failed sign-ins that lock an account's sign-in (cleared by a success). */
@@ -40,13 +41,15 @@ export interface AuthLimitSettings {
   signupWindowS: number;
 }
 
+const defaults = configDefaults();
+/** The limits with every setting at its default (server/src/config.ts). */
 export const AUTH_LIMIT_DEFAULTS: AuthLimitSettings = {
-  signInFailsPerAccount: 10,
-  signInLockS: 15 * 60,
-  signInFailsPerAddress: 100,
-  signInAddressWindowS: 15 * 60,
-  signupsPerAddress: 20,
-  signupWindowS: 60 * 60,
+  signInFailsPerAccount: defaults.SIGNIN_MAX_FAILS_PER_ACCOUNT,
+  signInLockS: defaults.SIGNIN_LOCK_S,
+  signInFailsPerAddress: defaults.SIGNIN_MAX_FAILS_PER_ADDRESS,
+  signInAddressWindowS: defaults.SIGNIN_ADDRESS_WINDOW_S,
+  signupsPerAddress: defaults.SIGNUPS_PER_ADDRESS,
+  signupWindowS: defaults.SIGNUP_WINDOW_S,
 };
 
 /** Failures further apart than this do not add up to an account lock. */
@@ -75,6 +78,12 @@ export interface AuthLimits {
   signInAttempt(address: string, email: string): Promise<SignInAttempt>;
   /** Before making an account for someone at `address`. Throws RateLimited. */
   newAccount(address: string): Promise<void>;
+  /**
+   * TP5: before an announcement to the team: ANNOUNCEMENTS_PER_MINUTE per 60 s window that starts
+   * at the team's first announcement (not at clock minutes: a burst is limited wherever it falls).
+   * Throws RateLimited.
+   */
+  announcement(teamId: string): Promise<void>;
   /** Resolves once the counts are shared (Redis connected); at once in memory. Until then each process counts alone. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -105,6 +114,7 @@ export function createAuthLimits(settings: AuthLimitSettings, redisUrl?: string)
   const failsByAccount = limiter("signin-account", settings.signInFailsPerAccount, ACCOUNT_FAILS_MEMORY_S, settings.signInLockS);
   const failsByAddress = limiter("signin-address", settings.signInFailsPerAddress, settings.signInAddressWindowS);
   const signupsByAddress = limiter("signup-address", settings.signupsPerAddress, settings.signupWindowS);
+  const announcementsByTeam = limiter("team-announce", ANNOUNCEMENTS_PER_MINUTE, 60);
 
   return {
     async signInAttempt(address, email) {
@@ -136,6 +146,9 @@ export function createAuthLimits(settings: AuthLimitSettings, redisUrl?: string)
     },
     async newAccount(address) {
       await take(signupsByAddress, addressKeyOf(address), "too many new accounts from your network: try again later");
+    },
+    async announcement(teamId) {
+      await take(announcementsByTeam, teamId, "too many announcements in this team: wait a minute and try again");
     },
     ready() {
       if (!redis || redis.status === "ready") return Promise.resolve();

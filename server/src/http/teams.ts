@@ -4,13 +4,14 @@
  * shared/authz.ts like every other route.
  */
 import type { Application, Request } from "express";
+import { answerRateLimited, limitsOf, RateLimited } from "./limits.ts";
 import { ApiErrorCode, announceBody, type TeamOnlinePerson, type TeamOnlineResponse } from "../../../shared/api.ts";
 import { can, type Action, type Role } from "../../../shared/authz.ts";
 import type { Identity } from "../auth/tokens.ts";
 import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
 import type { Team } from "../store/Store.ts";
 import type { TeamEntry, TeamPresence } from "../team/TeamPresence.ts";
-import { apiError, parseBody, route, signedIn } from "./respond.ts";
+import { parseBody, route, signedIn } from "./respond.ts";
 
 /** Team ids are the store's (UUIDs, "auto"); anything else is no team (and never reaches a presence key). */
 const TEAM_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -61,8 +62,11 @@ export function mountTeams(app: Application, dir: SpaceDirectory, team: TeamPres
   app.post("/api/teams/:teamId/announcements", route(async (req, res) => {
     const { who, team: t } = await authorizeTeam(req, "team.announce");
     const body = parseBody(announceBody, req.body);
-    if (!(await team.takeAnnouncement(t.id))) {
-      return apiError(res, 429, ApiErrorCode.RATE_LIMITED, "too many announcements in this team: wait a minute and try again");
+    try {
+      await limitsOf(req).announcement(t.id); // TP5, shared by all processes with REDIS_URL
+    } catch (err) {
+      if (err instanceof RateLimited) return answerRateLimited(res, err);
+      throw err;
     }
     // The name people know now (the token keeps the one from sign-in).
     const from = (await store.userById(who.userId))?.name ?? who.name;

@@ -44,13 +44,6 @@ function simulate(seed: number, patches: number, crowd: number, mode: InterestMo
   let checked = 0;
   let coarseSeen = 0, retags = 0;
   const lastTag = new Map<string, number>();
-  const log: string[] = [];
-  (globalThis as any).dbgRetag = (view: unknown, a: Avatar, had: number, tag: number, why: string) => {
-    const id = [...state.avatars].find(([, v]) => v === a)?.[0];
-    const holders = [...sims.values()].filter((x) => x.holder.view === view).map((x) => x.id);
-    log.push(`${why} ${id} ${had}->${tag} holders ${holders.join(",")}`);
-  };
-  (globalThis as any).dbgLog = log;
 
   const join = () => {
     const id = `c${next++}`;
@@ -132,13 +125,11 @@ function simulate(seed: number, patches: number, crowd: number, mode: InterestMo
         const a = state.avatars.get(id)!;
         const fine = tag === FINE;
         const expected = fine ? { x: a.x, y: a.y, coarse: false } : { x: a.cx, y: a.cy, coarse: true };
-        if (JSON.stringify(avatarTile(got.get(id)!)) !== JSON.stringify(expected)) console.log("DBG", (globalThis as any).dbgLog.filter((l: string) => l.includes(` ${id} `) || l.includes(` ${s.id} `)).slice(-8), p, s.id, id, "last", lastTag.get(`${s.id}>${id}`), "hist", (globalThis as any).hist?.get(`${s.id}>${id}`));
         expect(avatarTile(got.get(id)!), `patch ${p}, ${s.id} sees ${id}`).toEqual(expected);
         if (!fine) coarseSeen++;
         const key = `${s.id}>${id}`;
         if (lastTag.has(key) && lastTag.get(key) !== tag) retags++;
         lastTag.set(key, tag);
-        const H = ((globalThis as any).hist ??= new Map()); (H.get(key) ?? H.set(key, []).get(key)).push(`${p}:${tag}:${vis.visibleTo(s.id) === undefined ? "?" : ""}`);
       }
       checked++;
     }

@@ -11,7 +11,7 @@ import { templateEntities, worldFromRows, type WorldContent } from "../../../sha
 import type { Identity, Tokens } from "../auth/tokens.ts";
 import type { MapCatalog } from "../space/MapCatalog.ts";
 import type { Template } from "../space/templates.ts";
-import { ConflictError, type NewSpace, type SpaceRecord, type Store, type Visibility } from "../store/Store.ts";
+import { ConflictError, type EditCommit, type NewSpace, type SpaceRecord, type Store, type Visibility } from "../store/Store.ts";
 
 /** A refusal with the HTTP status and stable code both tiers report (401/403/404…). */
 export class AccessError extends Error {
@@ -130,6 +130,16 @@ export class SpaceDirectory {
       this.baseCache.set(spaceId, base);
     }
     return { space, base, content: worldFromRows(content.version, content.entities) };
+  }
+
+  /** The space as stored now; null once it is deleted (a room's access re-check, SE4). */
+  space(spaceId: string): Promise<SpaceRecord | null> {
+    return this.store.space(spaceId);
+  }
+
+  /** BM1: stores one edit in one transaction; StaleVersionError when the content moved on (BM3). */
+  commitEdit(spaceId: string, edit: EditCommit): Promise<number> {
+    return this.store.commitEdit(spaceId, edit);
   }
 
   forget(spaceId: string): void {

@@ -1,5 +1,5 @@
 /** Picks the storage backend from the environment: PostgreSQL when DATABASE_URL is set, else embedded PGlite. */
-import { join } from "node:path";
+import { DATA_DIR_DEFAULT, pgliteDir } from "../config.ts";
 import { logger } from "../log.ts";
 import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
@@ -12,7 +12,7 @@ export async function openStore(env: { DATABASE_URL?: string; PLAZA_DATA_DIR?: s
     logger.info({ store: "postgres", host }, "store: postgres");
     return openPostgres(env.DATABASE_URL);
   }
-  const dir = join(env.PLAZA_DATA_DIR ?? ".data", "pglite");
+  const dir = pgliteDir(env.PLAZA_DATA_DIR ?? DATA_DIR_DEFAULT);
   logger.info({ store: "pglite", dir }, "store: pglite");
   return openPglite(dir);
 }

@@ -50,12 +50,11 @@ export const TEAM_ONLINE_STORED = 2000;
 export const GC_AFTER_MS = 60_000;
 /** Listings of one team are shared for this long on one process (panels poll every ~10 s). */
 export const LIST_CACHE_MS = 1000;
-/** TP5: announcements per team per minute, across all processes. */
+/** TP5: announcements per team per minute, across all processes (counted by the rate limits, http/limits.ts). */
 export const ANNOUNCEMENTS_PER_MINUTE = 5;
 
 export const teamOnlineKey = (teamId: string) => `plaza:team:${teamId}:online`;
 export const teamAnnounceChannel = (teamId: string) => `plaza:team:${teamId}:announce`;
-const announceCountKey = (teamId: string, minute: number) => `plaza:team:${teamId}:announced:${minute}`;
 
 export interface TeamListing { entries: TeamEntry[]; total: number }
 
@@ -173,16 +172,6 @@ export class TeamPresence {
   /** TP4: to every room of the team, on every process. */
   async announce(teamId: string, a: Announcement): Promise<void> {
     await this.presence.publish(teamAnnounceChannel(teamId), { from: a.from, text: a.text.slice(0, ANNOUNCEMENT_MAX), at: a.at });
-  }
-
-  /**
-   * TP5: takes one of the team's announcements for the current minute (fixed window, shared by
-   * all processes through presence); false when the team is over the limit.
-   */
-  async takeAnnouncement(teamId: string): Promise<boolean> {
-    const minute = Math.floor(this.now() / 60_000);
-    const n = await this.presence.hincrbyex(announceCountKey(teamId, minute), "n", 1, 120);
-    return n <= ANNOUNCEMENTS_PER_MINUTE;
   }
 
   /** This process's id, as entries written here carry it. */

@@ -1,0 +1,99 @@
+/**
+ * Keys and the pointer in the space view, turned into intents: walking (held keys, click to walk:
+ * MV6), build mode (B, and clicks and keys while it is on), a desk's popover (BM5), chat (Enter)
+ * and emotes (1–6). Nothing here decides a move: the walk controller does.
+ */
+import type { Tile } from "../../../shared/map.ts";
+import { Dir, EMOTES, type Emote } from "../../../shared/protocol.ts";
+import type { WorldContent } from "../../../shared/world.ts";
+import { thingAt } from "../build/buildTool.ts";
+import type { BuildMode } from "../build/buildMode.ts";
+import type { DeskPopover } from "../build/deskClaim.ts";
+import type { WorldRenderer } from "../render/world.ts";
+import type { Move, WalkController } from "./walk.ts";
+
+const KEY_DIRS: Record<string, Dir> = {
+  ArrowUp: Dir.UP, KeyW: Dir.UP, ArrowDown: Dir.DOWN, KeyS: Dir.DOWN,
+  ArrowLeft: Dir.LEFT, KeyA: Dir.LEFT, ArrowRight: Dir.RIGHT, KeyD: Dir.RIGHT,
+};
+
+export interface InputDeps {
+  canvas: HTMLCanvasElement;
+  renderer: WorldRenderer;
+  walk: WalkController;
+  build: BuildMode;
+  desk: DeskPopover;
+  chat: { focusInput(): void };
+  content(): WorldContent;
+  /** What this person may do here (`welcome`). */
+  may(): { canBuild: boolean; canClaim: boolean };
+  move(m: Move): void;
+  emote(e: Emote): void;
+  /** Walking by key or click stopped following someone; `announce`: say so. */
+  stoppedFollowing(announce: boolean): void;
+}
+
+const isTyping = (e: Event) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
+
+/** The keys of the whole page (window listeners); returns a function that removes them. */
+export function bindKeys(d: InputDeps): () => void {
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (isTyping(e)) {
+      if (e.key === "Escape") (e.target as HTMLElement).blur();
+      return;
+    }
+    if (d.build.active && d.build.key(e)) { e.preventDefault(); return; }
+    if (e.code === "KeyB" && d.may().canBuild && !e.ctrlKey && !e.metaKey && !e.altKey) { d.build.toggle(); return; }
+    if (e.key === "Escape" && d.desk.openDesk) { d.desk.close(); return; }
+    if (e.key === "Enter") { e.preventDefault(); d.chat.focusInput(); return; }
+    const n = Number(e.key);
+    if (Number.isInteger(n) && n >= 1 && n <= EMOTES.length) { d.emote(EMOTES[n - 1]); return; }
+    const dir = KEY_DIRS[e.code];
+    if (dir === undefined) return;
+    e.preventDefault();
+    const { move, stoppedFollowing } = d.walk.press(dir, performance.now());
+    if (stoppedFollowing) d.stoppedFollowing(true);
+    if (move) d.move(move);
+  };
+  const onKeyUp = (e: KeyboardEvent) => {
+    const dir = KEY_DIRS[e.code];
+    if (dir !== undefined) d.walk.release(dir);
+  };
+  const onBlur = () => d.walk.releaseAll();
+  window.addEventListener("keydown", onKeyDown);
+  window.addEventListener("keyup", onKeyUp);
+  window.addEventListener("blur", onBlur);
+  return () => {
+    window.removeEventListener("keydown", onKeyDown);
+    window.removeEventListener("keyup", onKeyUp);
+    window.removeEventListener("blur", onBlur);
+  };
+}
+
+/**
+ * The pointer on the map (canvas listeners: they go with the canvas). In build mode a press edits
+ * (and may drag); otherwise a click walks there. Returns the hovered tile, read every frame.
+ */
+export function bindPointer(d: InputDeps): { hover(): Tile | undefined } {
+  const { canvas, renderer, build, desk, walk } = d;
+  let hover: Tile | undefined;
+  canvas.addEventListener("pointermove", (e) => {
+    hover = renderer.tileAt(e.offsetX, e.offsetY);
+    if (build.active) build.pointerMove(e);
+  });
+  canvas.addEventListener("pointerleave", () => { hover = undefined; if (build.active) build.pointerLeave(); });
+  canvas.addEventListener("pointerdown", (e) => { if (build.active) build.pointerDown(e); });
+  canvas.addEventListener("pointerup", (e) => { if (build.active) build.pointerUp(e); });
+  canvas.addEventListener("click", (e) => {
+    if (build.active) return;
+    const t = renderer.tileAt(e.offsetX, e.offsetY);
+    if (!t || !walk.placed) return;
+    if (walk.unfollow()) d.stoppedFollowing(false);
+    // A desk: say whose it is and offer to claim it (BM5); walking up to it happens too.
+    const thing = thingAt(d.content(), t);
+    if (thing?.kind === "desk" && (d.may().canClaim || thing.claimedBy)) desk.open(thing.id);
+    else desk.close();
+    walk.walkTo(t);
+  });
+  return { hover: () => hover };
+}

@@ -1,0 +1,248 @@
+/**
+ * The space view: joins the room, then puts the parts of a space together — the connection
+ * (connection.ts), walking (walk.ts), the scene and its frame loop (scene.ts, frame.ts), the chrome
+ * (chrome.ts), status and auto-away (autoAway.ts), conversations (links.ts), the panels (people,
+ * chat, presence bar, team, A/V dock, build palette) and the test hooks. Every message the room
+ * sends is dispatched here, through one handler per type (`listen`); every message it takes is
+ * sent through the typed `send`. Panels read state and send intents; none touches the socket.
+ */
+import { Callbacks } from "@colyseus/sdk";
+import type { ServerMessageHandlers, ServerMessages } from "../../../shared/protocol.ts";
+import type { Avatar } from "../../../shared/state.ts";
+import type { Editor } from "../../../shared/world.ts";
+import { listen, send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
+import { Conversation } from "../av/conversation.ts";
+import { BuildClient } from "../build/buildClient.ts";
+import { BuildMode } from "../build/buildMode.ts";
+import { ContentMirror } from "../build/contentMirror.ts";
+import { DeskPopover } from "../build/deskClaim.ts";
+import { describeLeave } from "../net/connection.ts";
+import { WorldRenderer } from "../render/world.ts";
+import { ChatPanel } from "../ui/chatPanel.ts";
+import { renderPresenceBar } from "../ui/presenceBar.ts";
+import type { Profile } from "../ui/profile.ts";
+import { TeamPanel } from "../ui/teamPanel.ts";
+import { OwnStatus } from "./autoAway.ts";
+import { SpaceChrome } from "./chrome.ts";
+import { continuationOf, describeJoinFailure, joinSpaceView, rememberSession, watchConnection, type JoinedSpace } from "./connection.ts";
+import { FrameLoop } from "./frame.ts";
+import { bindKeys, bindPointer, type InputDeps } from "./input.ts";
+import { ConversationLinks } from "./links.ts";
+import { Roster } from "./roster.ts";
+import { AvatarScene, LocateFlash } from "./scene.ts";
+import { installTestHooks } from "./testHooks.ts";
+import { WalkController } from "./walk.ts";
+
+/** `resume`: the resume token of a session whose process died or drained; continue it (CL3, CL4, SE6). */
+export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile, resume?: string) {
+  const chrome = new SpaceChrome(root, spaceId, Boolean(resume));
+  let joined: JoinedSpace;
+  try {
+    joined = await joinSpaceView(spaceId, profile, resume);
+  } catch (err) {
+    chrome.fail(describeJoinFailure(err));
+    return;
+  }
+  chrome.connected();
+  // From here on synchronous: every handler is in place before the room's first message is dispatched.
+  const space = new Space(chrome, joined, spaceId, profile);
+  watchConnection(joined.room, {
+    dropped: () => chrome.reconnecting(),
+    reconnected: () => chrome.reconnected(),
+    closed: (code) => {
+      space.stop();
+      // The process hosting the space drained or died: continue on another one, same place (CL3, CL4).
+      const next = continuationOf(code, space.welcome.resume);
+      if (next) void renderSpace(root, spaceId, profile, next);
+      else chrome.fail(describeLeave(code));
+    },
+  });
+}
+
+/** Who this is in the space until the room says (`welcome`, AZ1). */
+const NOBODY: ServerMessages["welcome"] = { userId: null, role: null, canBuild: false, canClaim: false, resume: "" };
+
+/** One joined space: its parts, wired together, until `stop`. */
+class Space {
+  welcome = NOBODY;
+  private readonly room: SpaceRoom;
+  private readonly renderer: WorldRenderer;
+  /** The walkable world: base map + content (BM7). */
+  private readonly mirror: ContentMirror;
+  private readonly walk: WalkController;
+  private readonly scene: AvatarScene;
+  private readonly flash = new LocateFlash();
+  private readonly panels: ReturnType<Space["createPanels"]>;
+  private readonly building: ReturnType<Space["createBuilding"]>;
+  private readonly roster: Roster;
+  private readonly frames: FrameLoop;
+  private readonly stops: Array<() => void> = [];
+
+  constructor(private readonly chrome: SpaceChrome, joined: JoinedSpace, private readonly spaceId: string, private readonly profile: Profile) {
+    const { room, map, tileset } = joined;
+    this.room = room;
+    this.renderer = new WorldRenderer(chrome.canvas, map, tileset);
+    this.mirror = new ContentMirror(map);
+    this.stops.push(this.mirror.watch(room));
+    this.walk = new WalkController(() => this.mirror.compiled);
+    this.scene = new AvatarScene(room.sessionId);
+    this.panels = this.createPanels(joined.iceServers);
+    this.building = this.createBuilding(joined);
+    this.stops.push(this.panels.status.watch(document));
+    this.roster = new Roster({
+      list: chrome.peopleList, title: chrome.peopleTitle, people: () => room.state.people.entries(), selfId: room.sessionId,
+      following: () => this.walk.following, actions: this.peopleActions(),
+    });
+    this.watchState();
+    listen(room, this.handlers());
+    send(room, "history", {});
+    this.frames = this.bindInputAndFrames();
+    installTestHooks({
+      room, map, mirror: this.mirror, renderer: this.renderer, walk: this.walk, scene: this.scene, links: this.panels.links,
+      conversation: this.panels.conversation, build: this.building.build, welcome: () => this.welcome,
+    });
+  }
+
+  private readonly nameOf = (id: string) => this.room.state.people.get(id)?.name ?? "someone";
+  private readonly toast = (text: string) => this.chrome.toast(text);
+
+  /** Chat, presence bar and status, team, conversations: panels that read state and send intents. */
+  private createPanels(iceServers: RTCIceServer[]) {
+    const { room, chrome, nameOf, toast } = this;
+    const chat = new ChatPanel({
+      selfId: room.sessionId, nameOf,
+      send: (scope, text, to) => send(room, "chat", to ? { scope, text, to } : { scope, text }),
+    });
+    const presence = renderPresenceBar((s) => status.set(s, true), (emote) => send(room, "emote", { emote }));
+    const status = new OwnStatus({ send: (s) => send(room, "status", { status: s }), show: (s) => presence.setStatus(s) });
+    chrome.view.append(chat.root, presence.root);
+    const team = new TeamPanel({ spaceId: this.spaceId, view: chrome.view, people: chrome.people, chat }); // TP: Team tab, announcements
+    const conversation = new Conversation({
+      selfId: room.sessionId,
+      sendSignal: (to, kind, data) => send(room, "signal", { to, kind, data }),
+      sendMedia: (m) => send(room, "media", m),
+      iceServers,
+      nameOf,
+    }, chrome.dock);
+    const links = new ConversationLinks({ selfId: room.sessionId, conversation, person: (id) => room.state.people.get(id), nameOf, toast });
+    return { chat, presence, status, team, conversation, links };
+  }
+
+  /** Build mode (BM1–BM9) and desk claims (BM5). */
+  private createBuilding({ map }: JoinedSpace) {
+    const { room, chrome, mirror, renderer, toast } = this;
+    const editor = (): Editor => ({ userId: this.welcome.userId, name: this.profile.name, canBuild: this.welcome.canBuild, canClaim: this.welcome.canClaim });
+    const builds = new BuildClient((m) => send(room, "build", m));
+    const build = new BuildMode({
+      view: chrome.view, base: map, content: () => mirror.content, editor, client: builds,
+      tileAt: (x, y) => renderer.tileAt(x, y),
+      screenOf: (t) => renderer.screenOf(t),
+      toast,
+      changed: (on) => {
+        chrome.buildMode(on);
+        if (on) { desk.close(); this.walk.stop(); }
+      },
+    });
+    chrome.buildButton.onclick = () => build.toggle();
+    const desk = new DeskPopover({
+      view: chrome.view, content: () => mirror.content, me: () => this.welcome,
+      screenOf: (t) => renderer.screenOf(t),
+      send: (op) => build.send(op),
+      toast,
+    });
+    return { builds, build, desk };
+  }
+
+  /** The people list's actions: locate (LO1), follow (LO2), message (CH1). */
+  private peopleActions() {
+    return {
+      locate: (id: string) => send(this.room, "locate", { id }),
+      follow: (id: string) => {
+        const on = this.walk.toggleFollow(id);
+        this.roster.changed();
+        if (on) { send(this.room, "locate", { id }); this.toast(`Following ${this.nameOf(id)}`); }
+      },
+      message: (id: string) => this.panels.chat.openDm(id),
+    };
+  }
+
+  /** Synced state → roster, media icons and the scene (IM3, IM4). */
+  private watchState(): void {
+    const { room, roster, scene } = this;
+    const cb = Callbacks.get(room);
+    cb.onAdd("people", (p, id: string) => {
+      roster.changed();
+      cb.onChange(p, () => { roster.changed(); if (id !== room.sessionId) this.panels.links.pushMedia(id, p.media); });
+    });
+    cb.onRemove("people", (_p, id: string) => {
+      roster.changed();
+      this.walk.unfollow(id);
+    });
+    // IM4: avatars fade in when they come into view and out when they leave it (in a dense crowd
+    // that is often on screen, IM2); one that comes back while fading continues from where it is.
+    cb.onAdd("avatars", (a: Avatar, id: string) => scene.entered(id, a, performance.now()));
+    cb.onRemove("avatars", (_a: Avatar, id: string) => scene.left(id, performance.now()));
+  }
+
+  /** Everything the room says, one handler per message type (a missing one does not compile). */
+  private handlers(): ServerMessageHandlers {
+    const { walk, chrome, panels, toast } = this;
+    const { builds, build } = this.building;
+    return {
+      // MV7: the own avatar comes from acks (our view may not even hold it in a dense crowd, IM2).
+      ack: ([seq, x, y, dir]) => walk.acknowledge(seq, { x, y, dir }),
+      correction: (c) => walk.corrected(c.seq, { x: c.x, y: c.y, dir: c.dir }),
+      notice: (n) => toast(n.message),
+      welcome: (w) => {
+        this.welcome = w;
+        rememberSession(this.spaceId, w.resume);
+        chrome.welcome(w);
+        if (!w.canBuild) build.toggle(false);
+      },
+      built: (b) => builds.receive(b),
+      chat: (m) => panels.chat.receive(m),
+      chatHistory: (m) => panels.chat.history(m.messages),
+      announcement: (a) => panels.team.announce(a),
+      peers: (m) => panels.links.receive(m),
+      signal: (m) => panels.conversation.onSignal(m.from, m.kind, m.data),
+      located: (m) => this.located(m),
+    };
+  }
+
+  /** LO1: show the way and glance at them; LO2: a followed person is walked to (walk.ts). */
+  private located(m: ServerMessages["located"]): void {
+    const r = this.walk.located(m);
+    if (r.kind === "gone") this.toast("They left the space.");
+    if (r.kind !== "found") return;
+    this.toast(`${this.nameOf(m.id)} is ${r.way.length} steps away`);
+    this.flash.show({ x: m.x, y: m.y }, r.way, performance.now());
+  }
+
+  private bindInputAndFrames(): FrameLoop {
+    const { room, walk, building: { build, desk } } = this;
+    const input: InputDeps = {
+      canvas: this.chrome.canvas, renderer: this.renderer, walk, build, desk, chat: this.panels.chat,
+      content: () => this.mirror.content,
+      may: () => this.welcome,
+      move: (m) => send(room, "move", m),
+      emote: (emote) => send(room, "emote", { emote }),
+      stoppedFollowing: (announce) => { this.roster.changed(); if (announce) this.toast("Stopped following"); },
+    };
+    this.stops.push(bindKeys(input));
+    const pointer = bindPointer(input);
+    const frames = new FrameLoop({
+      room, mirror: this.mirror, renderer: this.renderer, walk, scene: this.scene, flash: this.flash, links: this.panels.links,
+      roster: this.roster, build, desk, hover: pointer.hover, selfUserId: () => this.welcome.userId, toast: this.toast,
+    });
+    frames.start();
+    return frames;
+  }
+
+  /** The room closed: stop drawing, hang up, answer pending edits, let go of the page's listeners. */
+  stop(): void {
+    this.frames.stop();
+    this.panels.conversation.dispose();
+    this.building.builds.close();
+    for (const stop of this.stops) stop();
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * One room per space, also in a race (SPEC SE3, CL1). Colyseus serialises concurrent
+ * `joinOrCreate`s for one space only while a room's creation takes under its create lock (0.5 s);
+ * on a busy machine two processes then each open a room for the same space. So a room opening a
+ * space first claims it in presence (Redis in a cluster: one atomic increment), and before it is
+ * listed it looks whether another process listed a room for that space meanwhile. A room that
+ * loses either way refuses with SPACE_OPENING, and the matchmaker's front (app.ts) retries the
+ * join, which then finds the winner's room.
+ */
+import { matchMaker, ServerError, type Presence } from "@colyseus/core";
+import { JoinErrorCode } from "../../../shared/codes.ts";
+
+/** A claim outlives a creator that died mid-create by at most this long. */
+const CLAIM_TTL_S = 5;
+
+export class SpaceClaim {
+  private held = false;
+
+  private constructor(private readonly presence: Presence, private readonly key: string) {}
+
+  /** Claims `spaceId` for a room being created; throws SPACE_OPENING when another creation holds it. */
+  static async take(presence: Presence, spaceId: string): Promise<SpaceClaim> {
+    const claim = new SpaceClaim(presence, `plaza:opening:${spaceId}`);
+    const n = await presence.hincrbyex(claim.key, "n", 1, CLAIM_TTL_S);
+    claim.held = true;
+    if (n > 1) {
+      await claim.release();
+      throw opening();
+    }
+    return claim;
+  }
+
+  /** Throws SPACE_OPENING when an open (unlocked) room of another process already holds the space. */
+  async checkNoOtherRoom(roomName: string, spaceId: string, roomId: string): Promise<void> {
+    const rooms = await matchMaker.query({ name: roomName, spaceId } as Record<string, unknown>);
+    if (rooms.some((r) => r.roomId !== roomId && !r.locked)) throw opening();
+  }
+
+  async release(): Promise<void> {
+    if (!this.held) return;
+    this.held = false;
+    await this.presence.hincrbyex(this.key, "n", -1, CLAIM_TTL_S);
+  }
+}
+
+function opening() {
+  return new ServerError(JoinErrorCode.SPACE_OPENING, "this space is opening on another process: joining it there");
+}
+
+const RETRYING = Symbol("plaza.retryJoinsWhileOpening");
+
+/**
+ * Wraps the matchmaker's HTTP front so a join that lost the race to open a space is retried, with
+ * backoff (50 ms doubling, at most 500 ms apart), until it finds the winner's room; bounded by
+ * `deadlineMs` (the winner's creation outlasting that is a store far too slow to serve anyone).
+ * Clients never see SPACE_OPENING before then.
+ */
+export function retryJoinsWhileOpening(deadlineMs = 10_000, firstDelayMs = 50): void {
+  const controller = matchMaker.controller as { invokeMethod: ((...args: unknown[]) => Promise<unknown>) & { [RETRYING]?: true } };
+  if (controller.invokeMethod[RETRYING]) return; // the matchmaker is one per process
+  const invoke = controller.invokeMethod.bind(controller);
+  controller.invokeMethod = async (...args: unknown[]) => {
+    const deadline = Date.now() + deadlineMs;
+    for (let i = 0; ; i++) {
+      try {
+        return await invoke(...args);
+      } catch (err) {
+        if ((err as { code?: number }).code !== JoinErrorCode.SPACE_OPENING || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(500, firstDelayMs * 2 ** i)));
+      }
+    }
+  };
+  controller.invokeMethod[RETRYING] = true;
+}

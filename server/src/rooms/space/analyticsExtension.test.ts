@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import type { AnalyticsPort, PresenceSample, TrackedEvent } from "../../analytics/events.ts";
+import type { SpaceRecord } from "../../store/Store.ts";
+import { analyticsExtension } from "./analyticsExtension.ts";
+import type { SpaceRoomContext } from "./extension.ts";
+
+function setup() {
+  const events: TrackedEvent[] = [];
+  const samples: PresenceSample[] = [];
+  const port: AnalyticsPort = { track: (e) => events.push(e), sample: (rows) => samples.push(...rows) };
+  const timers: { ms: number; fn: () => void }[] = [];
+  const avatars = new Map([["a", { x: 1, y: 1 }], ["b", { x: 1, y: 1 }], ["c", { x: 4, y: 2 }]]);
+  const room: SpaceRoomContext = {
+    spaceId: "an", roomId: "r1", space: { id: "an" } as SpaceRecord, draining: false,
+    avatars: () => avatars.entries(), walkable: () => true, broadcast: () => {}, every: (ms, fn) => timers.push({ ms, fn }), guarded: (_w, fn) => fn(),
+  };
+  let now = 1_700_000_000_000;
+  const clock = { tick: (ms: number) => { now += ms; } };
+  const ext = analyticsExtension(port, () => now)(room);
+  const of = (type: string) => events.filter((e) => e.type === type);
+  return { ext, events, samples, timers, avatars, clock, of };
+}
+
+describe("analytics extension (AN1)", () => {
+  it("AN1 room created and disposed, with the room's fields filled in", () => {
+    const { ext, of, clock } = setup();
+    expect(of("room_created")).toEqual([{ type: "room_created", space: "an", session: "", user: "", n: 0, duration_ms: 0, detail: "", x: 0, y: 0 }]);
+    clock.tick(5000);
+    ext.onDispose!();
+    expect(of("room_disposed")[0]).toMatchObject({ space: "an", duration_ms: 5000 });
+  });
+
+  it("AN1 a session: start and enter with client kind and tile, leave and end with visit length and close code; a failed join ends nothing", () => {
+    const { ext, of, clock } = setup();
+    ext.onJoin!({ session: "s1", userId: null, role: null, name: "Ada", client: "bot", x: 3, y: 4 });
+    expect(of("session_start")).toEqual([{ type: "session_start", space: "an", session: "s1", user: "Ada", n: 0, duration_ms: 0, detail: "bot", x: 3, y: 4 }]);
+    expect(of("space_enter")[0]).toMatchObject({ session: "s1", user: "Ada", detail: "bot", x: 3, y: 4 });
+    clock.tick(1500);
+    ext.onLeave!({ session: "s1", name: "Ada", x: 5, y: 4, code: 1000 });
+    expect(of("space_leave")[0]).toMatchObject({ session: "s1", user: "Ada", x: 5, y: 4, duration_ms: 1500, detail: "" });
+    expect(of("session_end")[0]).toMatchObject({ session: "s1", detail: "1000", duration_ms: 1500 });
+    ext.onLeave!({ session: "never-joined", name: "", x: 0, y: 0 });
+    expect(of("session_end")).toHaveLength(1);
+  });
+
+  it("AN1 conversations start, keep their id while people come and go, end with peak size and length (also at dispose)", () => {
+    const { ext, of, clock } = setup();
+    ext.onConversations!(new Map([["a", ["b"]], ["b", ["a"]]]));
+    clock.tick(1000);
+    ext.onConversations!(new Map([["a", ["b", "c"]], ["b", ["a", "c"]], ["c", ["a", "b"]]]));
+    clock.tick(1000);
+    ext.onConversations!(new Map([["a", []], ["b", []]]));
+    expect(of("conversation_start")).toEqual([expect.objectContaining({ n: 2, detail: "r1-1" })]);
+    expect(of("conversation_end")).toEqual([expect.objectContaining({ n: 3, duration_ms: 2000, detail: "r1-1" })]);
+    ext.onConversations!(new Map([["a", ["b"]], ["b", ["a"]]]));
+    ext.onDispose!();
+    expect(of("conversation_end").map((e) => e.detail)).toEqual(["r1-1", "r1-2"]);
+  });
+
+  it("AN1 chat (scope and length, never the text), emotes, status changes and kicks", () => {
+    const { ext, of, events } = setup();
+    ext.onChat!({ id: 1, from: "s1", name: "Ada", scope: "space", text: "secret plans", at: 0 });
+    ext.onEmote!("s1", "wave", { x: 2, y: 3 });
+    ext.onStatus!("s1", "Ada", "busy");
+    ext.onKick!("s2", 4101);
+    expect(of("chat_sent")[0]).toMatchObject({ session: "s1", user: "Ada", detail: "space", n: 12 });
+    expect(JSON.stringify(events)).not.toContain("secret");
+    expect(of("emote")[0]).toMatchObject({ session: "s1", user: "", detail: "wave", x: 2, y: 3 });
+    expect(of("status_change")[0]).toMatchObject({ session: "s1", user: "Ada", detail: "busy" });
+    expect(of("error")[0]).toMatchObject({ session: "s2", detail: "kicked:4101" });
+  });
+
+  it("AN1 occupancy is sampled every PRESENCE_SAMPLE_S as people per occupied tile; an empty room samples nothing", () => {
+    const { timers, samples, avatars } = setup();
+    expect(timers.map((t) => t.ms)).toEqual([5000]);
+    timers[0].fn();
+    expect(samples.map((s) => [s.space, s.x, s.y, s.people])).toEqual([["an", 1, 1, 2], ["an", 4, 2, 1]]);
+    avatars.clear();
+    timers[0].fn();
+    expect(samples).toHaveLength(2);
+  });
+});
