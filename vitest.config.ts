@@ -8,7 +8,7 @@ export default defineConfig({
     // databases starting. Vitest's default here (cores − 1: one worker on a 2-core machine) ran the
     // files one after another; four at a time keep both cores busy without starving the browsers.
     maxWorkers: 4,
-    include: ["shared/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.ts", "loadtest/**/*.test.ts"],
+    include: ["shared/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.ts", "loadtest/**/*.test.ts", "tools/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     env: { NODE_ENV: "test" },

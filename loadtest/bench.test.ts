@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TemplateMapCatalog } from "../server/src/space/MapCatalog.ts";
+import { TemplateMapCatalog } from "../server/src/maps/MapCatalog.ts";
 import { applyMove, type Pose } from "../shared/movement.ts";
 import { chebyshev, isWalkable } from "../shared/grid.ts";
 import { Dir, clientMessageSchemas } from "../shared/protocol.ts";

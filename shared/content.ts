@@ -47,30 +47,27 @@ export function mirrorEntity(state: ContentState, content: WorldContent, id: str
     else state.paint.set(key, paintCode(paint));
     return;
   }
-  const t = content.things.get(id);
-  if (t) {
-    const s = state.things.get(id) ?? new SyncedThing();
-    Object.assign(s, syncedThing(t));
-    if (!state.things.has(id)) state.things.set(id, s);
-    return;
+  // The first collection whose content holds the id gets it; those before it lose any entry.
+  if (put(state.things, id, content.things.get(id), SyncedThing, syncedThing)) return;
+  if (put(state.zones, id, content.zones.get(id), SyncedZone, syncedZone)) return;
+  put(state.spawnPoints, id, content.spawns.get(id), SyncedSpawnPoint, syncedSpawn);
+}
+
+interface SyncedMap<S> { get(id: string): S | undefined; has(id: string): boolean; set(id: string, s: S): unknown; delete(id: string): unknown }
+
+/**
+ * Writes `entity` into its synced entry (the one there, updated in place, or a new one), or deletes
+ * the entry when there is no entity; says whether there was one.
+ */
+function put<E, S extends object>(synced: SyncedMap<S>, id: string, entity: E | undefined, Entry: new () => S, fields: (e: E) => Partial<S>): boolean {
+  if (entity === undefined) {
+    synced.delete(id);
+    return false;
   }
-  state.things.delete(id);
-  const z = content.zones.get(id);
-  if (z) {
-    const s = state.zones.get(id) ?? new SyncedZone();
-    Object.assign(s, syncedZone(z));
-    if (!state.zones.has(id)) state.zones.set(id, s);
-    return;
-  }
-  state.zones.delete(id);
-  const sp = content.spawns.get(id);
-  if (sp) {
-    const s = state.spawnPoints.get(id) ?? new SyncedSpawnPoint();
-    Object.assign(s, syncedSpawn(sp));
-    if (!state.spawnPoints.has(id)) state.spawnPoints.set(id, s);
-    return;
-  }
-  state.spawnPoints.delete(id);
+  const s = synced.get(id) ?? new Entry();
+  Object.assign(s, fields(entity));
+  if (!synced.has(id)) synced.set(id, s);
+  return true;
 }
 
 /** Every entity id the synced state holds (to delete what a replacing content lacks). */

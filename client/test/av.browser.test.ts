@@ -8,9 +8,11 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { FAKE_MEDIA_ARGS, OUT, useBrowserWorld } from "./browserHarness.ts";
-import { parseTiledMap, areaAt, spotlightAt, type SpaceMap, type Tile } from "../../shared/map.ts";
+import { chebyshev, isWalkable, type Tile } from "../../shared/grid.ts";
+import { parseTiledMap, areaAt, spotlightAt, type SpaceMap } from "../../shared/map.ts";
 import { findPath } from "../../shared/pathfinding.ts";
 import { TALK_RADIUS } from "../../shared/constants.ts";
+import { sleep } from "../../shared/testing/wait.ts";
 import type { PeerStats } from "../src/av/conversation.ts";
 
 const SPACE = "av-office";
@@ -62,7 +64,6 @@ const pose = (page: Page) => page.evaluate(() => (window as unknown as W).__plaz
 const peersOf = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.peers());
 const statsOf = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.av.stats());
 const idOf = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.sessionId);
-const chebyshev = (a: Tile, b: Tile) => Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
 
 /** Polls `probe` until `ok` holds; fails after `ms` with the last value (a bound, not a timing assertion). */
 async function poll<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000, every = 100): Promise<T> {
@@ -70,7 +71,7 @@ async function poll<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: str
   let last: T = await probe();
   while (!ok(last)) {
     if (Date.now() > deadline) throw new Error(`timed out waiting: ${what} (last: ${JSON.stringify(last)})`);
-    await new Promise((r) => setTimeout(r, every));
+    await sleep(every);
     last = await probe();
   }
   return last;
@@ -128,7 +129,7 @@ describe("proximity audio/video (browser, fake camera and mic)", () => {
     const adaAt = await pose(ada);
     const beside = [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, 1]]
       .map(([dx, dy]) => ({ x: adaAt.x + dx, y: adaAt.y + dy }))
-      .find((t) => map.blocked[t.y * map.width + t.x] === 0);
+      .find((t) => isWalkable(map, t.x, t.y));
     expect(beside).toBeDefined();
     await walkTo(bob, beside!);
     expect(chebyshev(await pose(bob), adaAt)).toBeLessThanOrEqual(TALK_RADIUS);
@@ -180,14 +181,14 @@ describe("proximity audio/video (browser, fake camera and mic)", () => {
     const start = await pose(carol);
     const inside: Tile[] = [];
     for (let y = room!.y; y < room!.y + room!.height; y++) for (let x = room!.x; x < room!.x + room!.width; x++) {
-      if (map.blocked[y * map.width + x] === 0 && findPath(map, start, { x, y }).length > 0) inside.push({ x, y });
+      if (isWalkable(map, x, y) && findPath(map, start, { x, y }).length > 0) inside.push({ x, y });
     }
     expect(inside.length).toBeGreaterThan(0);
     // Of the inside tiles, the one with a reachable outside tile closest to it.
     let best: { inside: Tile; outside: Tile; d: number } | undefined;
     for (const t of inside) for (let dy = -TALK_RADIUS; dy <= TALK_RADIUS; dy++) for (let dx = -TALK_RADIUS; dx <= TALK_RADIUS; dx++) {
       const o = { x: t.x + dx, y: t.y + dy };
-      if (o.x < 0 || o.y < 0 || o.x >= map.width || o.y >= map.height || map.blocked[o.y * map.width + o.x] !== 0 || areaAt(map, o.x, o.y)) continue;
+      if (!isWalkable(map, o.x, o.y) || areaAt(map, o.x, o.y)) continue;
       const d = chebyshev(t, o);
       if ((!best || d < best.d) && findPath(map, start, o).length > 0) best = { inside: t, outside: o, d };
     }
@@ -216,7 +217,7 @@ describe("proximity audio/video (browser, fake camera and mic)", () => {
     const eve = await enter("Eve", "av-blocked");
     const [danId, eveId] = [await idOf(dan), await idOf(eve)];
     const danAt = await pose(dan);
-    const beside = [[1, 0], [-1, 0], [0, 1], [0, -1]].map(([dx, dy]) => ({ x: danAt.x + dx, y: danAt.y + dy })).find((t) => map.blocked[t.y * map.width + t.x] === 0);
+    const beside = [[1, 0], [-1, 0], [0, 1], [0, -1]].map(([dx, dy]) => ({ x: danAt.x + dx, y: danAt.y + dy })).find((t) => isWalkable(map, t.x, t.y));
     await walkTo(eve, beside!);
     await poll(() => statsOf(dan), connectedTo(eveId), "Dan (receive-only) connected to Eve with media");
     await poll(() => statsOf(eve), (s) => s.some((p) => p.peer === danId && p.state === "connected"), "Eve connected to Dan");

@@ -9,17 +9,17 @@ import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Encoder } from "@colyseus/schema";
 import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
-import { CROWD_ELU, CROWD_FINE, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, MAX_MESSAGE_BYTES, PATCH_MS } from "../../shared/constants.ts";
+import { MAX_MESSAGE_BYTES } from "../../shared/constants.ts";
 import { spaceRoomWith } from "./rooms/SpaceRoom.ts";
 import { analyticsExtension } from "./rooms/space/analyticsExtension.ts";
 import { positionsExtension } from "./rooms/space/positionsExtension.ts";
 import { teamPresenceExtension } from "./rooms/space/teamPresenceExtension.ts";
-import type { MapCatalog } from "./space/MapCatalog.ts";
+import type { MapCatalog } from "./maps/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
-import { DATA_DIR_DEFAULT, secretFile, type PlazaConfig } from "./config.ts";
+import { configWithDefaults, secretFile, type PlazaConfig } from "./config.ts";
 import { logger } from "./log.ts";
 import type { AnalyticsPort } from "./analytics/events.ts";
-import { AnalyticsPipeline, ANALYTICS_DEFAULTS } from "./analytics/pipeline.ts";
+import { AnalyticsPipeline, analyticsConfig } from "./analytics/pipeline.ts";
 import { ClickHouseSink } from "./analytics/clickhouse.ts";
 import { Insights } from "./analytics/insights.ts";
 import { mountInsights } from "./http/insights.ts";
@@ -32,9 +32,9 @@ import { loadSecret, Tokens } from "./auth/tokens.ts";
 import { ResumeTokens } from "./auth/resumeTokens.ts";
 import { retryJoinsWhileOpening } from "./cluster/SpaceClaim.ts";
 import { compileTrustProxy, pinClientAddress } from "./net/clientAddress.ts";
-import { loadTemplates } from "./space/templates.ts";
-import { SpaceDirectory } from "./spaces/directory.ts";
-import { AccessEvents } from "./spaces/AccessEvents.ts";
+import { loadTemplates } from "./maps/templates.ts";
+import { SpaceDirectory } from "./access/directory.ts";
+import { AccessEvents } from "./access/AccessEvents.ts";
 import { TeamPresence } from "./team/TeamPresence.ts";
 import { authLimitSettings, createAuthLimits } from "./http/limits.ts";
 
@@ -76,43 +76,44 @@ export interface StartOptions extends Partial<PlazaConfig> {
 Encoder.BUFFER_SIZE = 256 * 1024;
 
 export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess> {
-  const dataDir = opts.PLAZA_DATA_DIR ?? DATA_DIR_DEFAULT;
-  const store = opts.store ?? (await openStore({ DATABASE_URL: opts.DATABASE_URL, PLAZA_DATA_DIR: dataDir }));
+  const cfg = configWithDefaults(opts);
+  const dataDir = cfg.PLAZA_DATA_DIR;
+  const store = opts.store ?? (await openStore({ DATABASE_URL: cfg.DATABASE_URL, PLAZA_DATA_DIR: dataDir }));
   const ownsStore = opts.store === undefined;
-  const secret = loadSecret(opts.PLAZA_SECRET, secretFile(dataDir));
+  const secret = loadSecret(cfg.PLAZA_SECRET, secretFile(dataDir));
   const tokens = new Tokens(secret);
   const resumeTokens = new ResumeTokens(secret);
-  const directory = new SpaceDirectory(store, tokens, loadTemplates(), { autoSpaces: opts.PLAZA_AUTO_SPACES ?? false, autoMap: opts.maps });
-  const analytics = startAnalytics(opts);
-  const port = opts.PORT ?? 2567;
-  const host = opts.HOST ?? "0.0.0.0";
+  const directory = new SpaceDirectory(store, tokens, loadTemplates(), { autoSpaces: cfg.PLAZA_AUTO_SPACES, autoMap: opts.maps });
+  const analytics = startAnalytics(cfg);
+  const port = cfg.PORT;
+  const host = cfg.HOST;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   // One process by default; with REDIS_URL, rooms, seats and placement are shared through Redis
   // and each client is sent straight to the process hosting its space (publicAddress).
-  const presence: Presence = opts.REDIS_URL ? new RedisPresence(opts.REDIS_URL) : new LocalPresence();
-  const cluster = opts.REDIS_URL
+  const presence: Presence = cfg.REDIS_URL ? new RedisPresence(cfg.REDIS_URL) : new LocalPresence();
+  const cluster = cfg.REDIS_URL
     ? {
-        driver: new RedisDriver(opts.REDIS_URL),
-        publicAddress: opts.PUBLIC_ADDRESS ?? (port ? `${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}` : undefined),
+        driver: new RedisDriver(cfg.REDIS_URL),
+        publicAddress: cfg.PUBLIC_ADDRESS ?? (port ? `${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}` : undefined),
         selectProcessIdToCreateRoom: loadAwarePlacement(presence),
       }
     : {};
-  if (opts.REDIS_URL && !cluster.publicAddress) logger.warn("REDIS_URL without PORT or PUBLIC_ADDRESS: clients reaching another process cannot be redirected here");
-  const reporter = new LoadReporter(presence, { fakeElu: opts.PLAZA_TEST_FAKE_ELU });
+  if (cfg.REDIS_URL && !cluster.publicAddress) logger.warn("REDIS_URL without PORT or PUBLIC_ADDRESS: clients reaching another process cannot be redirected here");
+  const reporter = new LoadReporter(presence, { fakeElu: cfg.PLAZA_TEST_FAKE_ELU });
   let draining = false;
   // TP: the team's online list and announcements, through the same presence (Redis in a cluster).
   const team = new TeamPresence(presence, { processId: () => matchMaker.processId });
   // AC3/AC5: sign-in and sign-up limits, shared through Redis in a cluster.
-  const limits = createAuthLimits(authLimitSettings(opts), opts.REDIS_URL);
+  const limits = createAuthLimits(authLimitSettings(cfg), cfg.REDIS_URL);
   // SE4: one per process; HTTP actions that take access away publish, rooms re-check their seats.
   const access = new AccessEvents(presence);
   const SpaceRoom = spaceRoomWith({
     directory,
-    maxClients: opts.SPACE_MAX_CLIENTS ?? 1000,
-    interest: opts.PLAZA_INTEREST ?? "grid",
-    interestOptions: { radius: opts.INTEREST_RADIUS ?? INTEREST_RADIUS, max: opts.INTEREST_MAX ?? INTEREST_MAX, cell: opts.INTEREST_CELL ?? INTEREST_CELL },
-    patchMs: opts.PATCH_MS ?? PATCH_MS,
-    crowd: { size: opts.CROWD_SIZE ?? CROWD_SIZE, patchMs: opts.CROWD_PATCH_MS ?? CROWD_PATCH_MS, elu: opts.CROWD_ELU ?? CROWD_ELU, uncorkSlice: opts.CROWD_UNCORK ?? CROWD_UNCORK, fine: opts.CROWD_FINE ?? CROWD_FINE },
+    maxClients: cfg.SPACE_MAX_CLIENTS,
+    interest: cfg.PLAZA_INTEREST,
+    interestOptions: { radius: cfg.INTEREST_RADIUS, max: cfg.INTEREST_MAX, cell: cfg.INTEREST_CELL },
+    patchMs: cfg.PATCH_MS,
+    crowd: { size: cfg.CROWD_SIZE, patchMs: cfg.CROWD_PATCH_MS, elu: cfg.CROWD_ELU, uncorkSlice: cfg.CROWD_UNCORK, fine: cfg.CROWD_FINE },
     extensions: [
       analyticsExtension(opts.analytics ?? analytics.pipeline),
       positionsExtension(opts.positions ?? new PresencePositionStore(presence)),
@@ -120,7 +121,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     ],
     access,
     resumeTokens,
-    seatsPerAddress: opts.SEATS_PER_ADDRESS ?? 20,
+    seatsPerAddress: cfg.SEATS_PER_ADDRESS,
   });
   // SE3: clients join spaces; they never create rooms. joinOrCreate opens a space's one room.
   matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
@@ -142,8 +143,8 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
         const { ccu, roomCount } = matchMaker.stats.local;
         res.status(draining ? 503 : 200).json({ ok: !draining, draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
       });
-      mountInsights(app, { insights: analytics.insights, token: opts.INSIGHTS_TOKEN, directory });
-      mountHttp(app, { directory, iceServers: opts.ICE_SERVERS ?? [], storeKind: store.kind, config: opts, limits, team, access });
+      mountInsights(app, { insights: analytics.insights, token: cfg.INSIGHTS_TOKEN, directory });
+      mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: store.kind, config: cfg, limits, team, access });
     },
   });
   // After the rooms are disposed (their last events tracked): flush analytics, then close.
@@ -160,7 +161,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     // SE1: a process that decided to stop exits within its drain time, whatever is still pending
     // (a hung store or Redis call must not leave it holding its port and ignoring signals).
     if (opts.handleSignals) {
-      const limit = opts.SHUTDOWN_TIMEOUT_MS ?? 15_000;
+      const limit = cfg.SHUTDOWN_TIMEOUT_MS;
       setTimeout(() => {
         logger.error({ processId: matchMaker.processId, limitMs: limit }, "shutdown did not finish in time: exiting");
         process.exit(1);
@@ -179,13 +180,13 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   }
   // SE8: the client's address as TRUST_PROXY says, pinned before Colyseus reads it (it believes
   // X-Real-IP / X-Forwarded-For from anyone); Express reads the same rule through `trust proxy`.
-  const trust = compileTrustProxy(opts.TRUST_PROXY);
+  const trust = compileTrustProxy(cfg.TRUST_PROXY);
   transport.server!.prependListener("request", (req) => { pinClientAddress(req, trust); });
   transport.server!.prependListener("upgrade", (req) => { pinClientAddress(req, trust); });
   const address = transport.server!.address() as AddressInfo;
   const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${address.port}`;
   reporter.start();
-  logger.info({ url, processId: matchMaker.processId, redis: opts.REDIS_URL !== undefined, publicAddress: cluster.publicAddress }, "plaza listening");
+  logger.info({ url, processId: matchMaker.processId, redis: cfg.REDIS_URL !== undefined, publicAddress: cluster.publicAddress }, "plaza listening");
 
   return {
     port: address.port,
@@ -201,22 +202,12 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
 }
 
 /** The process's analytics pipeline (spool by default, ClickHouse when CLICKHOUSE_URL is set) and insights reader. */
-function startAnalytics(opts: StartOptions) {
-  const url = opts.CLICKHOUSE_URL;
-  const database = opts.CLICKHOUSE_DATABASE ?? ANALYTICS_DEFAULTS.database;
-  const pipeline = new AnalyticsPipeline({
-    clickhouseUrl: url,
-    clickhouseUser: opts.CLICKHOUSE_USER,
-    clickhousePassword: opts.CLICKHOUSE_PASSWORD,
-    database,
-    spoolDir: opts.ANALYTICS_SPOOL_DIR ?? ANALYTICS_DEFAULTS.spoolDir,
-    spoolMaxBytes: Math.round((opts.ANALYTICS_SPOOL_MAX_MB ?? 256) * 1024 * 1024),
-    batchRows: opts.ANALYTICS_BATCH_ROWS ?? ANALYTICS_DEFAULTS.batchRows,
-    flushMs: opts.ANALYTICS_FLUSH_MS ?? ANALYTICS_DEFAULTS.flushMs,
-    queueMax: opts.ANALYTICS_QUEUE_MAX ?? ANALYTICS_DEFAULTS.queueMax,
-  });
+function startAnalytics(cfg: PlazaConfig) {
+  const ac = analyticsConfig(cfg);
+  const pipeline = new AnalyticsPipeline(ac);
+  const url = ac.clickhouseUrl;
   const insights = url
-    ? new Insights(new ClickHouseSink({ url, username: opts.CLICKHOUSE_USER, password: opts.CLICKHOUSE_PASSWORD, database, requestTimeoutMs: 15_000 }))
+    ? new Insights(new ClickHouseSink({ url, username: ac.clickhouseUser, password: ac.clickhousePassword, database: ac.database, requestTimeoutMs: 15_000 }))
     : null;
   return {
     pipeline,

@@ -194,6 +194,12 @@ export function configDefaults(): PlazaConfig {
   return configFromEnv({});
 }
 
+/** The settings `given` names (already validated), every other one at its default. */
+export function configWithDefaults(given: Partial<PlazaConfig>): PlazaConfig {
+  const named = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  return { ...configDefaults(), ...named };
+}
+
 /** The log level alone: log.ts needs it when it loads, before the rest of the configuration is read. */
 export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return logLevelOf(parseOrThrow(z.object(loggingSettings), env));

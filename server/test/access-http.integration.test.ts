@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlazaProcess } from "../src/app.ts";
-import type { AccessChange } from "../src/spaces/AccessEvents.ts";
+import type { AccessChange } from "../src/access/AccessEvents.ts";
 import type { MeResponse } from "../../shared/api.ts";
 import { addMember, api, createSpace, signUp, startTestServer, until, type TestUser } from "./harness.ts";
 

@@ -12,7 +12,7 @@ import { chTime, type TrackedEvent } from "../src/analytics/events.ts";
 import { clickHouseBinary, startClickHouse, type TestClickHouse } from "./clickhouse.ts";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { joinAs, sleep, startTestServer, until, walkTo } from "./harness.ts";
-import { TemplateMapCatalog } from "../src/space/MapCatalog.ts";
+import { TemplateMapCatalog } from "../src/maps/MapCatalog.ts";
 import { isWalkable } from "../../shared/map.ts";
 
 const haveClickHouse = clickHouseBinary() !== null;

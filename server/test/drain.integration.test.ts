@@ -3,7 +3,8 @@ import { afterAll, expect, it } from "vitest";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
 import { catalogOf, joinAs, sleep, startTestServer, until } from "./harness.ts";
 import { PlazaCloseCode } from "../../shared/codes.ts";
-import type { PositionStore, Tile } from "../src/cluster/PositionStore.ts";
+import type { Tile } from "../../shared/grid.ts";
+import type { PositionStore } from "../src/cluster/PositionStore.ts";
 import type { PlazaProcess } from "../src/app.ts";
 
 // Spawn at (1,1); (5,1) walkable; (4,2) a wall inside the map.

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { startPlaza, type PlazaProcess, type StartOptions } from "../src/app.ts";
 import { openPglite } from "../src/store/pglite.ts";
 import { parseTiledMap, type TiledMap } from "../../shared/map.ts";
-import type { MapCatalog } from "../src/space/MapCatalog.ts";
+import type { MapCatalog } from "../src/maps/MapCatalog.ts";
 import { SpaceState } from "../../shared/state.ts";
 import { Dir, PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import type { PlazaProcess } from "../src/app.ts";
-import { MAPS_DIR } from "../src/space/MapCatalog.ts";
+import { MAPS_DIR } from "../src/maps/MapCatalog.ts";
 import { api, joinWithToken, signUp, startTestServer, type TestUser } from "./harness.ts";
 
 const tmj = JSON.parse(readFileSync(`${MAPS_DIR}office.tmj`, "utf8")) as { width: number; tilesets: Array<{ image: string; imagewidth: number }> };

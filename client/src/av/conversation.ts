@@ -1,22 +1,23 @@
 /**
  * Proximity audio/video (SPEC AV1–AV6): a peer-to-peer WebRTC mesh with the people the room says
- * we are in conversation with. One RTCPeerConnection per peer, negotiated with the "perfect
- * negotiation" pattern so either side may (re)negotiate at any time — screen share, camera on,
- * ICE restart — and offer collisions resolve themselves. The room only picks peers and relays
- * signals between them (AV2); everything here runs in the browser.
+ * we are in conversation with. One RTCPeerConnection per peer (peerConnection.ts), negotiated with
+ * the "perfect negotiation" pattern so either side may (re)negotiate at any time — screen share,
+ * camera on, ICE restart — and offer collisions resolve themselves. The room only picks peers and
+ * relays signals between them (AV2); everything here runs in the browser. This class keeps the
+ * links in step with the room and our local media; what rides on each link is peerMedia.ts's.
  *
  * The spotlight (PX7–PX8) rides on the same machinery with one-way connections: the speaker opens
  * a send-only connection to each listener (audio, plus camera while the room says video fits), and
  * a listener answers receive-only — listening never asks for our own camera or microphone.
  */
 import "./av.css";
-import { Dock, type PeerTiles } from "./dock.ts";
+import { log } from "./avLog.ts";
+import { Dock } from "./dock.ts";
 import { LocalMedia, type DeviceChoice } from "./media.ts";
+import { closePeer, handleSignal, openPeer, type Peer } from "./peerConnection.ts";
+import { attachTracks } from "./peerMedia.ts";
 import type { SpotlightInfo } from "../../../shared/protocol.ts";
-import {
-  createsTransceivers, decodeSignal, diffLinks, encodeCandidates, encodeDescription, isPolite, preferredVideoCodecs,
-  sameMedia, volumeAt, wantedLinks, type DecodedSignal, type LinkRole, type MediaState, type SignalKind,
-} from "./rules.ts";
+import { decodeSignal, diffLinks, sameMedia, volumeAt, wantedLinks, type LinkRole, type MediaState, type SignalKind } from "./rules.ts";
 
 export type { SignalKind } from "./rules.ts";
 export type { MediaState } from "./rules.ts";
@@ -43,50 +44,8 @@ export interface SpotlightLinks {
 }
 const NO_SPOTLIGHT: SpotlightLinks = { spotlight: null, speaking: [], listening: null };
 
-/**
- * Local ICE candidates are collected this long and sent together: trickle ICE yields a burst of
- * candidates per connection, and one message each would eat into the room's per-client message
- * budget (MSG_RATE_PER_S) that walking also needs.
- */
-const CANDIDATE_BATCH_MS = 40;
 /** Alone this long, we give the camera and mic back (the camera light goes off). */
 const RELEASE_MEDIA_AFTER_MS = 30_000;
-
-const log = (...args: unknown[]) => {
-  if (globalThis.localStorage?.getItem("debug")?.includes("plaza:av")) console.debug("plaza:av", ...args);
-};
-
-/** Everything we keep per conversation peer. */
-interface Peer {
-  id: string;
-  /** Conversation peer, spotlight listener we send to, or spotlight speaker we receive from. */
-  role: LinkRole;
-  pc: RTCPeerConnection;
-  polite: boolean;
-  // Perfect negotiation state (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example).
-  makingOffer: boolean;
-  ignoreOffer: boolean;
-  settingRemoteAnswer: boolean;
-  /** Inbound signals are handled one at a time, in order. */
-  inbox: Promise<void>;
-  /** Remote candidates that arrived before a remote description could take them. */
-  early: RTCIceCandidateInit[];
-  /** Local candidates waiting for the next batch. */
-  outgoing: RTCIceCandidateInit[];
-  flushTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Our audio and camera transceivers with this peer (one m-line each, both directions). */
-  mic?: RTCRtpTransceiver;
-  cam?: RTCRtpTransceiver;
-  /** Our screen share to this peer, an extra sendonly video m-line. */
-  screen?: RTCRtpTransceiver;
-  /** Their voice and camera, played by one <video>. */
-  remote: MediaStream;
-  /** Their screen shares, by the transceiver that carries each. */
-  remoteScreens: Map<RTCRtpTransceiver, MediaStream>;
-  /** None for a listener we speak to: a speaker with 40 listeners shows no 40 tiles. */
-  tiles: PeerTiles | undefined;
-  closed: boolean;
-}
 
 export class Conversation {
   private readonly peers = new Map<string, Peer>();
@@ -149,7 +108,7 @@ export class Conversation {
     // Late signals from someone we just hung up on, or garbage: ignore.
     const signal = peer && decodeSignal(kind, data);
     if (!peer || !signal) return log("ignored signal", kind, "from", from);
-    peer.inbox = peer.inbox.then(() => this.handle(peer, signal)).catch((err) => log("signal from", from, "failed:", err));
+    peer.inbox = peer.inbox.then(() => handleSignal(this.deps, peer, signal, (p) => this.attach(p))).catch((err) => log("signal from", from, "failed:", err));
   }
 
   /** Distance in tiles to each peer; remote audio volume fades with distance (AV4). */
@@ -212,206 +171,24 @@ export class Conversation {
   // --- connections -------------------------------------------------------------------------------
 
   private connect(id: string, role: LinkRole): void {
-    const pc = new RTCPeerConnection({ iceServers: this.deps.iceServers });
-    const name = this.deps.nameOf(id);
-    const peer: Peer = {
-      id, role, pc, polite: isPolite(this.deps.selfId, id),
-      makingOffer: false, ignoreOffer: false, settingRemoteAnswer: false,
-      inbox: Promise.resolve(), early: [], outgoing: [], flushTimer: undefined,
-      remote: new MediaStream(), remoteScreens: new Map(),
-      tiles: role === "mesh" ? this.ui.addPeer(name) : role === "listen" ? this.ui.addSpotlight(name) : undefined,
-      closed: false,
-    };
+    const peer = openPeer(this.deps, id, role, () => {
+      const name = this.deps.nameOf(id);
+      return role === "mesh" ? this.ui.addPeer(name) : role === "listen" ? this.ui.addSpotlight(name) : undefined;
+    });
     this.peers.set(id, peer);
-    pc.onnegotiationneeded = () => void this.offer(peer);
-    pc.onicecandidate = ({ candidate }) => this.queueCandidate(peer, candidate);
-    pc.ontrack = (e) => this.onTrack(peer, e);
-    const restartOnFailure = () => {
-      // A network change (Wi-Fi → cable, VPN) kills the ICE path; restarting finds a new one
-      // without tearing down the call. Either side may do it; glare is handled like any offer.
-      if (pc.iceConnectionState === "failed" || pc.connectionState === "failed") pc.restartIce();
-    };
-    pc.oniceconnectionstatechange = restartOnFailure;
-    pc.onconnectionstatechange = () => { log(id, pc.connectionState); restartOnFailure(); };
-    if (role === "speak") {
-      // The speaker always offers; the listener's answer makes the lines receive-only there.
-      peer.mic = pc.addTransceiver("audio", { direction: "inactive" });
-      peer.cam = pc.addTransceiver("video", { direction: "inactive" });
-      preferCodecs(peer.cam);
-    } else if (role === "mesh" && createsTransceivers(this.deps.selfId, id)) {
-      peer.mic = pc.addTransceiver("audio", { direction: "recvonly" });
-      peer.cam = pc.addTransceiver("video", { direction: "recvonly" });
-      preferCodecs(peer.cam);
-    }
     this.attach(peer);
   }
 
   private hangUp(id: string): void {
     const peer = this.peers.get(id);
     if (!peer) return;
-    peer.closed = true;
-    clearTimeout(peer.flushTimer);
-    peer.pc.close();
-    peer.tiles?.remove();
+    closePeer(peer);
     this.peers.delete(id);
   }
 
-  /** onnegotiationneeded: make an offer (we may be told to roll it back if the peer offers too). */
-  private async offer(peer: Peer): Promise<void> {
-    try {
-      peer.makingOffer = true;
-      await peer.pc.setLocalDescription();
-      this.sendDescription(peer);
-    } catch (err) {
-      log("offer to", peer.id, "failed:", err);
-    } finally {
-      peer.makingOffer = false;
-    }
-  }
-
-  private sendDescription(peer: Peer): void {
-    const d = peer.pc.localDescription;
-    if (!d || peer.closed) return;
-    const data = encodeDescription(d);
-    if (data === undefined) return console.warn(`plaza:av ${d.type} for ${peer.id} is too large to send (${d.sdp.length} chars)`);
-    this.deps.sendSignal(peer.id, d.type as SignalKind, data);
-  }
-
-  private async handle(peer: Peer, signal: DecodedSignal): Promise<void> {
-    if (peer.closed) return;
-    const pc = peer.pc;
-    if (signal.type === "candidates") {
-      for (const c of signal.candidates) {
-        if (!pc.remoteDescription) { peer.early.push(c); continue; }
-        await pc.addIceCandidate(c).catch((err) => { if (!peer.ignoreOffer) log("bad candidate from", peer.id, err); });
-      }
-      return;
-    }
-    const d = signal.description;
-    const readyForOffer = !peer.makingOffer && (pc.signalingState === "stable" || peer.settingRemoteAnswer);
-    const collision = d.type === "offer" && !readyForOffer;
-    peer.ignoreOffer = !peer.polite && collision;
-    if (peer.ignoreOffer) return log("glare: ignoring offer from", peer.id);
-    peer.settingRemoteAnswer = d.type === "answer";
-    await pc.setRemoteDescription(d); // polite side in glare: implicit rollback of our own offer
-    peer.settingRemoteAnswer = false;
-    for (const c of peer.early.splice(0)) await pc.addIceCandidate(c).catch((err) => log("early candidate", err));
-    if (d.type === "offer") {
-      // Take over the transceivers the offer created before answering, so the answer already
-      // says we send on them.
-      this.adopt(peer);
-      this.attach(peer);
-      await pc.setLocalDescription();
-      this.sendDescription(peer);
-    }
-    this.sweepScreens(peer);
-    this.showRemoteCamera(peer);
-  }
-
-  private queueCandidate(peer: Peer, candidate: RTCIceCandidate | null): void {
-    if (candidate) peer.outgoing.push(candidate.toJSON());
-    if (peer.flushTimer !== undefined) return;
-    peer.flushTimer = setTimeout(() => {
-      peer.flushTimer = undefined;
-      if (peer.closed) return;
-      for (const data of encodeCandidates(peer.outgoing.splice(0))) this.deps.sendSignal(peer.id, "ice", data);
-    }, candidate ? CANDIDATE_BATCH_MS : 0);
-  }
-
-  // --- tracks --------------------------------------------------------------------------------------
-
-  /**
-   * On the polite side, the first audio and video m-lines of the peer's offer are the shared mic
-   * and camera lines (the impolite side creates them in that order); anything later is a screen.
-   */
-  private adopt(peer: Peer): void {
-    if (peer.mic && peer.cam) return;
-    for (const t of peer.pc.getTransceivers()) {
-      if (t === peer.screen || t.mid === null || t.currentDirection === "stopped" || peer.remoteScreens.has(t)) continue;
-      const kind = t.receiver.track.kind;
-      if (kind === "audio" && !peer.mic) peer.mic = t;
-      else if (kind === "video" && !peer.cam && t !== peer.mic) {
-        peer.cam = t;
-        preferCodecs(t);
-      }
-    }
-  }
-
-  /**
-   * Puts our current tracks on this peer's senders; direction changes renegotiate by themselves.
-   * A spotlight listener gets our voice, and our camera unless the room says audio only; we send
-   * nothing to the speaker we listen to.
-   */
+  /** Puts our current tracks on this peer's senders (peerMedia.ts attachTracks). */
   private attach(peer: Peer): void {
-    if (peer.closed || peer.role === "listen") return;
-    const m = this.media;
-    const oneWay = peer.role === "speak";
-    const put = (t: RTCRtpTransceiver | undefined, track: MediaStreamTrack | null) => {
-      if (!t || t.currentDirection === "stopped") return;
-      if (t.sender.track !== track) t.sender.replaceTrack(track).catch((err) => log("replaceTrack", err));
-      // recvonly while we have nothing to send: the peer's track mutes and their tile shows our
-      // initial instead of a frozen frame.
-      const direction = track ? (oneWay ? "sendonly" : "sendrecv") : (oneWay ? "inactive" : "recvonly");
-      if (t.direction !== direction) t.direction = direction;
-    };
-    put(peer.mic, m.mic);
-    put(peer.cam, oneWay && this.audioOnly ? null : m.cam);
-    if (oneWay) return; // screen shares stay in the conversation (one more upload per listener)
-    if (m.screen && !peer.screen) {
-      peer.screen = peer.pc.addTransceiver(m.screen, { direction: "sendonly", streams: m.screenStream ? [m.screenStream] : [] });
-      preferCodecs(peer.screen);
-    } else if (m.screen && peer.screen && peer.screen.sender.track !== m.screen) {
-      peer.screen.sender.replaceTrack(m.screen).catch((err) => log("replaceTrack screen", err));
-    } else if (!m.screen && peer.screen) {
-      // Stopping rejects the m-line: the peer's screen tile goes away after renegotiation.
-      peer.screen.stop();
-      peer.screen = undefined;
-    }
-  }
-
-  private onTrack(peer: Peer, e: RTCTrackEvent): void {
-    if (peer.role === "speak") return; // listeners send nothing back
-    this.adopt(peer);
-    const t = e.transceiver;
-    const track = e.track;
-    if (t === peer.mic || t === peer.cam) {
-      for (const old of peer.remote.getTracks()) if (old.kind === track.kind && old !== track) peer.remote.removeTrack(old);
-      if (!peer.remote.getTracks().includes(track)) peer.remote.addTrack(track);
-      peer.tiles?.camera.setStream(peer.remote);
-      if (track.kind === "video") {
-        track.addEventListener("unmute", () => this.showRemoteCamera(peer));
-        track.addEventListener("ended", () => this.showRemoteCamera(peer));
-      }
-      this.showRemoteCamera(peer);
-      return;
-    }
-    if (track.kind !== "video") return;
-    const stream = new MediaStream([track]);
-    peer.remoteScreens.set(t, stream);
-    track.addEventListener("ended", () => this.sweepScreens(peer));
-    peer.tiles?.showScreen(stream);
-  }
-
-  /**
-   * Their camera picture or their initial. Decided by the negotiated direction, not by the
-   * track's mute flag: after a rollback Chrome can leave a receiving track flagged muted while
-   * frames flow. A peer who turns the camera off negotiates recvonly, so ours stops being recv.
-   */
-  private showRemoteCamera(peer: Peer): void {
-    const t = peer.cam;
-    const receiving = t !== undefined && (t.currentDirection === "sendrecv" || t.currentDirection === "recvonly");
-    peer.tiles?.camera.showVideo(receiving && t.receiver.track.readyState === "live" && peer.remote.getVideoTracks().length > 0);
-  }
-
-  /** Drops screen tiles whose m-line the sharer stopped or no longer sends on. */
-  private sweepScreens(peer: Peer): void {
-    for (const [t, stream] of peer.remoteScreens) {
-      const receiving = t.currentDirection === "recvonly" || t.currentDirection === "sendrecv";
-      if (receiving && stream.getVideoTracks()[0]?.readyState === "live") continue;
-      peer.remoteScreens.delete(t);
-    }
-    const latest = [...peer.remoteScreens.values()].pop() ?? null;
-    peer.tiles?.showScreen(latest);
+    attachTracks(peer, this.media, this.audioOnly);
   }
 
   // --- local media -------------------------------------------------------------------------------------
@@ -434,16 +211,5 @@ export class Conversation {
       this.lastSent = state;
       this.deps.sendMedia(state);
     }
-  }
-}
-
-/** Keeps video SDP small enough for SIGNAL_MAX (see preferredVideoCodecs). */
-function preferCodecs(t: RTCRtpTransceiver): void {
-  const caps = globalThis.RTCRtpReceiver?.getCapabilities?.("video");
-  if (!caps || typeof t.setCodecPreferences !== "function") return;
-  try {
-    t.setCodecPreferences(preferredVideoCodecs(caps.codecs));
-  } catch (err) {
-    log("setCodecPreferences", err);
   }
 }

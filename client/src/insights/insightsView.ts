@@ -32,6 +32,29 @@ export function renderInsights(root: HTMLElement, spaceId: string) {
   const back = el("a");
   back.href = `/s/${spaceId}`;
   back.textContent = "← back to the space";
+  const { controls, from, to } = rangeControls(() => void load(view));
+  head.append(h1, back, controls);
+  const message = el("p", "insights-message");
+  message.setAttribute("role", "status");
+  const body = el("div", "insights-body");
+  page.append(head, message, body);
+  root.append(page);
+  const view: InsightsPage = { spaceId, from, to, message, body };
+
+  void load(view);
+}
+
+/** One insights page: its space, the date range, the status line and the charts' place. */
+interface InsightsPage {
+  spaceId: string;
+  from: HTMLInputElement;
+  to: HTMLInputElement;
+  message: HTMLElement;
+  body: HTMLElement;
+}
+
+/** From and to dates (the last 7 days at first), presets, and Show; `load` runs on each change. */
+function rangeControls(load: () => void) {
   const controls = el("form", "range");
   const from = el("input") as HTMLInputElement;
   const to = el("input") as HTMLInputElement;
@@ -45,7 +68,7 @@ export function renderInsights(root: HTMLElement, spaceId: string) {
     const b = el("button") as HTMLButtonElement;
     b.type = "button";
     b.textContent = label;
-    b.onclick = () => { to.value = day(new Date()); from.value = day(new Date(Date.now() - days * 86_400_000)); void load(); };
+    b.onclick = () => { to.value = day(new Date()); from.value = day(new Date(Date.now() - days * 86_400_000)); load(); };
     presets.append(b);
   }
   const go = el("button", "primary-small") as HTMLButtonElement;
@@ -54,142 +77,136 @@ export function renderInsights(root: HTMLElement, spaceId: string) {
   const fromL = el("label"); fromL.textContent = "From"; fromL.append(from);
   const toL = el("label"); toL.textContent = "To"; toL.append(to);
   controls.append(fromL, toL, go, presets);
-  controls.onsubmit = (e) => { e.preventDefault(); void load(); };
-  head.append(h1, back, controls);
-  const message = el("p", "insights-message");
-  message.setAttribute("role", "status");
-  const body = el("div", "insights-body");
-  page.append(head, message, body);
-  root.append(page);
+  controls.onsubmit = (e) => { e.preventDefault(); load(); };
+  return { controls, from, to };
+}
 
-  const auth = authHeaders;
-  const query = () => `from=${from.value}&to=${to.value}`;
+const query = (view: InsightsPage) => `from=${view.from.value}&to=${view.to.value}`;
 
-  /** 401/403: say who may see insights and offer the way forward (sign in, or back to the space). */
-  function refuse(text: string) {
+/** 401/403: say who may see insights and offer the way forward (sign in, or back to the space). */
+function refuse({ message, body }: InsightsPage, text: string) {
+  body.replaceChildren();
+  message.textContent = text;
+  const next = el("p", "token-form");
+  next.append(link("/", loadSession() ? "← My spaces" : "Sign in"));
+  body.append(next);
+}
+
+async function load(view: InsightsPage) {
+  const { spaceId, message, body } = view;
+  message.textContent = "Loading…";
+  let res: Response;
+  try {
+    res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/insights?${query(view)}`, { headers: authHeaders() });
+  } catch {
+    message.textContent = "Could not reach the server.";
+    return;
+  }
+  if (res.status === 401) {
+    if (loadSession()) clearSession(); // the stored token is no longer accepted
+    return refuse(view, "Insights are for the space's owners and admins. Sign in to see them.");
+  }
+  const json = await res.json().catch(() => ({}));
+  if (res.status === 403) return refuse(view, "Insights are only for the space's owners and admins. Ask one of them if you need these figures.");
+  if (!res.ok) {
     body.replaceChildren();
-    message.textContent = text;
-    const next = el("p", "token-form");
-    next.append(link("/", loadSession() ? "← My spaces" : "Sign in"));
-    body.append(next);
+    message.textContent = json?.error?.code === "analytics_not_configured"
+      ? "Analytics is not configured on this server (set CLICKHOUSE_URL; see the README)."
+      : json?.error?.message ?? `Insights failed (${res.status}).`;
+    return;
   }
+  message.textContent = "";
+  await draw(view, json as Insights);
+}
 
-  async function load() {
-    message.textContent = "Loading…";
-    let res: Response;
-    try {
-      res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/insights?${query()}`, { headers: auth() });
-    } catch {
-      message.textContent = "Could not reach the server.";
-      return;
+function card(view: InsightsPage, title: string, chart: string | undefined, content: Node): HTMLElement {
+  const c = el("section", "card-i");
+  const h = el("h2");
+  h.textContent = title;
+  c.append(h);
+  if (chart) {
+    const b = el("button", "csv") as HTMLButtonElement;
+    b.type = "button";
+    b.textContent = "CSV";
+    b.setAttribute("aria-label", `Download ${title} as CSV`);
+    b.onclick = () => void downloadCsv(view, chart);
+    c.append(b);
+  }
+  c.append(content);
+  return c;
+}
+
+async function downloadCsv(view: InsightsPage, chart: string) {
+  const { spaceId, from, to, message } = view;
+  const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/insights/${chart}.csv?${query(view)}`, { headers: authHeaders() });
+  if (!res.ok) { message.textContent = `CSV export failed (${res.status}).`; return; }
+  const url = URL.createObjectURL(await res.blob());
+  const a = el("a");
+  a.href = url;
+  a.download = `${spaceId}-${chart}-${from.value}-${to.value}.csv`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function draw(view: InsightsPage, data: Insights) {
+  const stats = el("div", "stats");
+  const stat = (label: string, value: string) => {
+    const s = el("div", "stat");
+    const v = el("strong"); v.textContent = value;
+    const l = el("span"); l.textContent = label;
+    s.append(v, l);
+    return s;
+  };
+  stats.append(
+    stat("peak concurrency", String(data.peak.people)),
+    stat("visits", String(data.visits.count)),
+    stat("median visit", formatDuration(data.visits.medianMs)),
+    stat("conversations", String(data.conversations.count)),
+    stat("median conversation", formatDuration(data.conversations.medianMs)),
+  );
+  // "YYYY-MM-DD hh:mm:ss" → a label that fits the bucket (days span several dates).
+  const shortT = (t: string) => (data.bucket === "1d" ? t.slice(5, 10) : data.bucket === "1h" ? `${t.slice(5, 10)} ${t.slice(11, 13)}h` : t.slice(11, 16));
+  view.body.replaceChildren(
+    stats,
+    card(view, "Active people", "activity", lineChart(data.activity.map((a) => ({ label: shortT(a.t), value: Math.round(a.people * 10) / 10 })), "Active people over time")),
+    card(view, "Busiest hours (UTC)", "hours", barChart(data.hours.map((h) => ({ label: String(h.hour), value: Math.round(h.people * 10) / 10 })), "Average people by hour of day")),
+    card(view, "Conversations per day", "conversations", barChart(data.conversationsPerDay.map((d) => ({ label: d.day.slice(5), value: d.count })), "Conversations per day")),
+    card(view, "Where people spend time", "heatmap", await heatmap(view.spaceId, data.heatmap)),
+  );
+}
+
+async function heatmap(spaceId: string, cells: Insights["heatmap"]): Promise<HTMLElement> {
+  const wrap = el("div", "heatmap");
+  try {
+    const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`, { headers: authHeaders() });
+    const map = parseTiledMap(await res.json());
+    // Fetched rather than <img src>, so a private space's tileset gets the Bearer token too.
+    const png = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`, { headers: authHeaders() });
+    if (!png.ok) throw new Error(`tileset ${png.status}`);
+    const img = new Image();
+    img.src = URL.createObjectURL(await png.blob());
+    await img.decode().finally(() => URL.revokeObjectURL(img.src));
+    const canvas = el("canvas");
+    canvas.width = map.width * map.tileSize;
+    canvas.height = map.height * map.tileSize;
+    canvas.setAttribute("aria-label", "Heatmap of time spent over the map");
+    const g = canvas.getContext("2d")!;
+    g.drawImage(renderLayers(map, img, false), 0, 0);
+    g.drawImage(renderLayers(map, img, true), 0, 0);
+    g.fillStyle = "rgba(10,12,20,0.45)";
+    g.fillRect(0, 0, canvas.width, canvas.height);
+    const max = Math.max(1, ...cells.map((c) => c.seconds));
+    const ts = map.tileSize;
+    for (const c of cells) {
+      // Log scale: a desk used all day and a corridor crossed once both stay visible.
+      const k = Math.log1p(c.seconds) / Math.log1p(max);
+      g.fillStyle = `hsla(${Math.round(60 - 60 * k)}, 100%, 55%, ${0.25 + 0.6 * k})`;
+      g.fillRect(c.x * ts, c.y * ts, ts, ts);
     }
-    if (res.status === 401) {
-      if (loadSession()) clearSession(); // the stored token is no longer accepted
-      return refuse("Insights are for the space's owners and admins. Sign in to see them.");
-    }
-    const json = await res.json().catch(() => ({}));
-    if (res.status === 403) return refuse("Insights are only for the space's owners and admins. Ask one of them if you need these figures.");
-    if (!res.ok) {
-      body.replaceChildren();
-      message.textContent = json?.error?.code === "analytics_not_configured"
-        ? "Analytics is not configured on this server (set CLICKHOUSE_URL; see the README)."
-        : json?.error?.message ?? `Insights failed (${res.status}).`;
-      return;
-    }
-    message.textContent = "";
-    await draw(json as Insights);
+    wrap.append(canvas);
+    if (cells.length === 0) { const p = el("p"); p.textContent = "Nobody was here in this period."; wrap.append(p); }
+  } catch {
+    wrap.textContent = "The map could not be loaded.";
   }
-
-  function card(title: string, chart: string | undefined, content: Node): HTMLElement {
-    const c = el("section", "card-i");
-    const h = el("h2");
-    h.textContent = title;
-    c.append(h);
-    if (chart) {
-      const b = el("button", "csv") as HTMLButtonElement;
-      b.type = "button";
-      b.textContent = "CSV";
-      b.setAttribute("aria-label", `Download ${title} as CSV`);
-      b.onclick = () => void downloadCsv(chart);
-      c.append(b);
-    }
-    c.append(content);
-    return c;
-  }
-
-  async function downloadCsv(chart: string) {
-    const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/insights/${chart}.csv?${query()}`, { headers: auth() });
-    if (!res.ok) { message.textContent = `CSV export failed (${res.status}).`; return; }
-    const url = URL.createObjectURL(await res.blob());
-    const a = el("a");
-    a.href = url;
-    a.download = `${spaceId}-${chart}-${from.value}-${to.value}.csv`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
-
-  async function draw(data: Insights) {
-    const stats = el("div", "stats");
-    const stat = (label: string, value: string) => {
-      const s = el("div", "stat");
-      const v = el("strong"); v.textContent = value;
-      const l = el("span"); l.textContent = label;
-      s.append(v, l);
-      return s;
-    };
-    stats.append(
-      stat("peak concurrency", String(data.peak.people)),
-      stat("visits", String(data.visits.count)),
-      stat("median visit", formatDuration(data.visits.medianMs)),
-      stat("conversations", String(data.conversations.count)),
-      stat("median conversation", formatDuration(data.conversations.medianMs)),
-    );
-    // "YYYY-MM-DD hh:mm:ss" → a label that fits the bucket (days span several dates).
-    const shortT = (t: string) => (data.bucket === "1d" ? t.slice(5, 10) : data.bucket === "1h" ? `${t.slice(5, 10)} ${t.slice(11, 13)}h` : t.slice(11, 16));
-    body.replaceChildren(
-      stats,
-      card("Active people", "activity", lineChart(data.activity.map((a) => ({ label: shortT(a.t), value: Math.round(a.people * 10) / 10 })), "Active people over time")),
-      card("Busiest hours (UTC)", "hours", barChart(data.hours.map((h) => ({ label: String(h.hour), value: Math.round(h.people * 10) / 10 })), "Average people by hour of day")),
-      card("Conversations per day", "conversations", barChart(data.conversationsPerDay.map((d) => ({ label: d.day.slice(5), value: d.count })), "Conversations per day")),
-      card("Where people spend time", "heatmap", await heatmap(data.heatmap)),
-    );
-  }
-
-  async function heatmap(cells: Insights["heatmap"]): Promise<HTMLElement> {
-    const wrap = el("div", "heatmap");
-    try {
-      const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`, { headers: auth() });
-      const map = parseTiledMap(await res.json());
-      // Fetched rather than <img src>, so a private space's tileset gets the Bearer token too.
-      const png = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`, { headers: auth() });
-      if (!png.ok) throw new Error(`tileset ${png.status}`);
-      const img = new Image();
-      img.src = URL.createObjectURL(await png.blob());
-      await img.decode().finally(() => URL.revokeObjectURL(img.src));
-      const canvas = el("canvas");
-      canvas.width = map.width * map.tileSize;
-      canvas.height = map.height * map.tileSize;
-      canvas.setAttribute("aria-label", "Heatmap of time spent over the map");
-      const g = canvas.getContext("2d")!;
-      g.drawImage(renderLayers(map, img, false), 0, 0);
-      g.drawImage(renderLayers(map, img, true), 0, 0);
-      g.fillStyle = "rgba(10,12,20,0.45)";
-      g.fillRect(0, 0, canvas.width, canvas.height);
-      const max = Math.max(1, ...cells.map((c) => c.seconds));
-      const ts = map.tileSize;
-      for (const c of cells) {
-        // Log scale: a desk used all day and a corridor crossed once both stay visible.
-        const k = Math.log1p(c.seconds) / Math.log1p(max);
-        g.fillStyle = `hsla(${Math.round(60 - 60 * k)}, 100%, 55%, ${0.25 + 0.6 * k})`;
-        g.fillRect(c.x * ts, c.y * ts, ts, ts);
-      }
-      wrap.append(canvas);
-      if (cells.length === 0) { const p = el("p"); p.textContent = "Nobody was here in this period."; wrap.append(p); }
-    } catch {
-      wrap.textContent = "The map could not be loaded.";
-    }
-    return wrap;
-  }
-
-  void load();
+  return wrap;
 }

@@ -3,14 +3,15 @@
  * space's content over it (paint cached in its own canvas, redrawn only when paint changes;
  * objects depth-sorted with the avatars, only those in view), areas, the hovered tile and the
  * walk target, build-mode previews, and a following camera. It only reads what it is given; it
- * never touches the network.
+ * never touches the network. Areas, spawn points, previews, tags and labels: worldMarks.ts.
  */
 import type { SpaceMap } from "../../../shared/map.ts";
 import type { Tile } from "../../../shared/map.ts";
 import { footprint, type SpawnPoint, type Thing, type WorldContent, type Zone } from "../../../shared/world.ts";
 import { drawAvatar } from "./avatarArt.ts";
 import { drawObject, drawPaint } from "./objectArt.ts";
-import { depthOf, type Ghost } from "../build/buildTool.ts";
+import { depthOf, type Ghost } from "../buildmode/buildTool.ts";
+import { drawDeskTag, drawGhost, drawNameLabel, drawSpawnMarker, drawWalkHints, drawZone, drawZoneLabel } from "./worldMarks.ts";
 
 export interface DrawnAvatar {
   id: string;
@@ -57,11 +58,6 @@ export interface BuildOverlay {
   /** Entities drawn faded: being dragged, or an edit of them is in flight. */
   dims: ReadonlySet<string>;
 }
-
-const ZONE_STYLE = {
-  private: { line: "rgba(79,209,197,0.55)", faint: "rgba(79,209,197,0.3)", fill: "rgba(79,209,197,0.13)", label: "rgba(24,110,102,0.92)" },
-  spotlight: { line: "rgba(242,182,50,0.6)", faint: "rgba(242,182,50,0.3)", fill: "rgba(242,182,50,0.14)", label: "rgba(150,104,10,0.92)" },
-} as const;
 
 export function renderLayers(map: SpaceMap, tileset: HTMLImageElement, above: boolean): HTMLCanvasElement {
   const c = document.createElement("canvas");
@@ -167,17 +163,7 @@ export class WorldRenderer {
     this.fit();
     const { ctx, map, zoom } = this;
     const ts = map.tileSize;
-    const viewW = this.canvas.width / zoom;
-    const viewH = this.canvas.height / zoom;
-    const worldW = map.width * ts;
-    const worldH = map.height * ts;
-    const cx = (frame.focus.x + 0.5) * ts;
-    const cy = (frame.focus.y + 0.5) * ts;
-    // Follow the avatar; keep the map edge at the screen edge when the map is larger than the view.
-    this.camX = worldW <= viewW ? (worldW - viewW) / 2 : Math.min(Math.max(cx - viewW / 2, 0), worldW - viewW);
-    this.camY = worldH <= viewH ? (worldH - viewH) / 2 : Math.min(Math.max(cy - viewH / 2, 0), worldH - viewH);
-    this.camX = Math.round(this.camX * zoom) / zoom;
-    this.camY = Math.round(this.camY * zoom) / zoom;
+    const { viewW, viewH } = this.follow(frame.focus);
 
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = "#151a24";
@@ -188,44 +174,77 @@ export class WorldRenderer {
     if (this.paintLayer) ctx.drawImage(this.paintLayer, 0, 0);
     const build = frame.build;
     const building = build?.active ?? false;
-    for (const z of this.zones) this.zone(z, building, build?.selected === z.id, build?.dims.has(z.id) ?? false);
+    for (const z of this.zones) drawZone(ctx, ts, z, building, build?.selected === z.id, build?.dims.has(z.id) ?? false);
+    drawWalkHints(ctx, ts, frame);
+    if (build?.active) for (const p of this.spawns) drawSpawnMarker(ctx, ts, p.x, p.y, build.selected === p.id, build.dims.has(p.id));
 
-    if (frame.path && frame.path.length > 0) {
-      ctx.fillStyle = "rgba(255,255,255,0.22)";
-      for (const t of frame.path) ctx.fillRect(t.x * ts + ts / 2 - 3, t.y * ts + ts / 2 - 3, 6, 6);
-      const end = frame.path[frame.path.length - 1];
-      ctx.strokeStyle = "rgba(255,255,255,0.8)";
-      ctx.lineWidth = 2;
-      ctx.strokeRect(end.x * ts + 3, end.y * ts + 3, ts - 6, ts - 6);
+    const visible = this.thingsInView(viewW, viewH);
+    const sorted = [...frame.avatars].sort((a, b) => a.y - b.y || (a.own ? 1 : 0) - (b.own ? 1 : 0));
+    this.drawBackToFront(frame, visible, sorted);
+    ctx.drawImage(this.over, 0, 0);
+    // Claimed desks: the owner's name on the desk, over the map's "above" layer like avatar names.
+    for (const t of visible) {
+      if (!t.claimName) continue;
+      drawDeskTag(ctx, ts, t, frame.selfUserId != null && t.claimedBy === frame.selfUserId);
     }
-    if (frame.hover) {
-      ctx.strokeStyle = "rgba(255,255,255,0.35)";
-      ctx.lineWidth = 1;
-      ctx.strokeRect(frame.hover.x * ts + 0.5, frame.hover.y * ts + 0.5, ts - 1, ts - 1);
+    if (build) {
+      if (building) for (const z of this.zones) drawZoneLabel(ctx, ts, z);
+      ctx.globalAlpha = 0.55;
+      for (const g of build.pending) drawGhost(ctx, ts, g);
+      ctx.globalAlpha = 1;
+      for (const g of build.ghosts) drawGhost(ctx, ts, g);
     }
-
-    if (frame.marker) {
-      const m = frame.marker;
-      const pulse = 3 + 2 * Math.sin(frame.now / 150);
-      ctx.strokeStyle = "rgba(242,182,50,0.95)";
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.arc((m.x + 0.5) * ts, (m.y + 0.5) * ts, ts / 2 + pulse, 0, Math.PI * 2);
-      ctx.stroke();
+    for (const a of sorted) {
+      ctx.globalAlpha = a.alpha;
+      drawNameLabel(ctx, a, (a.x + 0.5) * ts, a.y * ts - 8);
+      if (a.emote) {
+        const bob = Math.sin(frame.now / 180) * 2;
+        ctx.font = "16px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.fillText(a.emote, (a.x + 0.5) * ts, a.y * ts - 24 + bob);
+      }
     }
+    ctx.globalAlpha = 1;
+  }
 
-    if (build?.active) for (const p of this.spawns) this.spawnMarker(p.x, p.y, build.selected === p.id, build.dims.has(p.id));
+  /**
+   * Moves the camera to follow the avatar at `focus` (tiles), keeping the map edge at the screen
+   * edge when the map is larger than the view; the view's size in world pixels.
+   */
+  private follow(focus: { x: number; y: number }): { viewW: number; viewH: number } {
+    const { map, zoom } = this;
+    const ts = map.tileSize;
+    const viewW = this.canvas.width / zoom;
+    const viewH = this.canvas.height / zoom;
+    const worldW = map.width * ts;
+    const worldH = map.height * ts;
+    const cx = (focus.x + 0.5) * ts;
+    const cy = (focus.y + 0.5) * ts;
+    this.camX = worldW <= viewW ? (worldW - viewW) / 2 : Math.min(Math.max(cx - viewW / 2, 0), worldW - viewW);
+    this.camY = worldH <= viewH ? (worldH - viewH) / 2 : Math.min(Math.max(cy - viewH / 2, 0), worldH - viewH);
+    this.camX = Math.round(this.camX * zoom) / zoom;
+    this.camY = Math.round(this.camY * zoom) / zoom;
+    return { viewW, viewH };
+  }
 
-    // Objects in view and avatars, back to front: an object's lower edge against an avatar's feet.
+  /** Objects whose footprint touches the view (one tile of margin), still in depth order. */
+  private thingsInView(viewW: number, viewH: number): Thing[] {
+    const ts = this.map.tileSize;
     const x0 = this.camX / ts - 1;
     const y0 = this.camY / ts - 1;
     const x1 = (this.camX + viewW) / ts + 1;
     const y1 = (this.camY + viewH) / ts + 1;
-    const visible = this.things.filter((t) => {
+    return this.things.filter((t) => {
       const f = footprint(t.kind, t.rot);
       return t.x + f.w >= x0 && t.y + f.h >= y0 && t.x <= x1 && t.y <= y1;
     });
-    const sorted = [...frame.avatars].sort((a, b) => a.y - b.y || (a.own ? 1 : 0) - (b.own ? 1 : 0));
+  }
+
+  /** Objects in view and avatars, back to front: an object's lower edge against an avatar's feet. */
+  private drawBackToFront(frame: Frame, visible: Thing[], sorted: DrawnAvatar[]) {
+    const { ctx } = this;
+    const ts = this.map.tileSize;
+    const build = frame.build;
     const walkFrame = (a: DrawnAvatar) => (a.moving ? 1 + (Math.floor(frame.now / 140 + a.x + a.y) % 2) : 0);
     let next = 0;
     const drawThingsUpTo = (depth: number) => {
@@ -250,186 +269,5 @@ export class WorldRenderer {
     }
     drawThingsUpTo(Infinity);
     ctx.globalAlpha = 1;
-    ctx.drawImage(this.over, 0, 0);
-    // Claimed desks: the owner's name on the desk, over the map's "above" layer like avatar names.
-    for (const t of visible) {
-      if (!t.claimName) continue;
-      this.deskTag(t, frame.selfUserId != null && t.claimedBy === frame.selfUserId);
-    }
-    if (build) {
-      if (building) for (const z of this.zones) this.zoneLabel(z);
-      ctx.globalAlpha = 0.55;
-      for (const g of build.pending) this.ghost(g);
-      ctx.globalAlpha = 1;
-      for (const g of build.ghosts) this.ghost(g);
-    }
-    for (const a of sorted) {
-      ctx.globalAlpha = a.alpha;
-      this.label(a, (a.x + 0.5) * ts, a.y * ts - 8);
-      if (a.emote) {
-        const bob = Math.sin(frame.now / 180) * 2;
-        ctx.font = "16px system-ui, sans-serif";
-        ctx.textAlign = "center";
-        ctx.fillText(a.emote, (a.x + 0.5) * ts, a.y * ts - 24 + bob);
-      }
-    }
-    ctx.globalAlpha = 1;
-  }
-
-  private zone(z: Zone, build: boolean, selected: boolean, dim: boolean) {
-    const { ctx } = this;
-    const ts = this.map.tileSize;
-    const style = ZONE_STYLE[z.kind];
-    ctx.globalAlpha = dim ? 0.4 : 1;
-    if (build) {
-      ctx.fillStyle = style.fill;
-      ctx.fillRect(z.x * ts, z.y * ts, z.w * ts, z.h * ts);
-    }
-    // Outside build mode only a faint dashed edge: enough to see where a room's privacy starts.
-    ctx.strokeStyle = selected ? "#4fd1c5" : build ? style.line : style.faint;
-    ctx.lineWidth = selected ? 2 : 1;
-    ctx.setLineDash(selected ? [] : [4, 3]);
-    ctx.strokeRect(z.x * ts + 1, z.y * ts + 1, z.w * ts - 2, z.h * ts - 2);
-    ctx.setLineDash([]);
-    ctx.globalAlpha = 1;
-  }
-
-  private zoneLabel(z: Zone) {
-    const { ctx } = this;
-    const ts = this.map.tileSize;
-    ctx.font = "600 9px system-ui, sans-serif";
-    const text = z.kind === "spotlight" ? `★ ${z.name}` : z.name;
-    const w = Math.min(Math.ceil(ctx.measureText(text).width) + 8, z.w * ts - 4);
-    if (w < 12) return;
-    ctx.save();
-    ctx.fillStyle = ZONE_STYLE[z.kind].label;
-    ctx.beginPath();
-    ctx.roundRect(z.x * ts + 3, z.y * ts + 3, w, 12, 3);
-    ctx.fill();
-    ctx.clip();
-    ctx.fillStyle = "#fff";
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    ctx.fillText(text, z.x * ts + 7, z.y * ts + 9.5);
-    ctx.restore();
-  }
-
-  private spawnMarker(x: number, y: number, selected: boolean, dim: boolean, invalid = false) {
-    const { ctx } = this;
-    const ts = this.map.tileSize;
-    const cx = (x + 0.5) * ts;
-    const cy = (y + 0.5) * ts;
-    ctx.save();
-    ctx.globalAlpha *= dim ? 0.4 : 1;
-    ctx.fillStyle = invalid ? "rgba(232,56,56,0.75)" : "rgba(79,209,197,0.85)";
-    ctx.strokeStyle = selected ? "#fff" : "rgba(20,24,34,0.8)";
-    ctx.lineWidth = selected ? 2 : 1;
-    ctx.beginPath();
-    ctx.ellipse(cx, cy + 6, 10, 5, 0, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.stroke();
-    // An arrow pointing down onto the spot: "people appear here".
-    ctx.fillStyle = "#fff";
-    ctx.beginPath();
-    ctx.moveTo(cx - 5, cy - 8);
-    ctx.lineTo(cx + 5, cy - 8);
-    ctx.lineTo(cx, cy + 3);
-    ctx.closePath();
-    ctx.fill();
-    ctx.stroke();
-    ctx.restore();
-  }
-
-  private ghost(g: Ghost) {
-    const { ctx } = this;
-    const ts = this.map.tileSize;
-    switch (g.type) {
-      case "object":
-        drawObject(ctx, g.kind, g.rot, g.x * ts, g.y * ts, ts, { ghost: true, invalid: g.invalid });
-        return;
-      case "spawn":
-        this.spawnMarker(g.x, g.y, false, false, g.invalid);
-        return;
-      case "zone": {
-        const style = ZONE_STYLE[g.kind];
-        ctx.fillStyle = g.invalid ? "rgba(232,56,56,0.2)" : style.fill;
-        ctx.fillRect(g.x * ts, g.y * ts, g.w * ts, g.h * ts);
-        ctx.strokeStyle = g.invalid ? "rgba(232,56,56,0.9)" : "rgba(255,255,255,0.85)";
-        ctx.lineWidth = 1.5;
-        ctx.setLineDash([5, 3]);
-        ctx.strokeRect(g.x * ts + 1, g.y * ts + 1, g.w * ts - 2, g.h * ts - 2);
-        ctx.setLineDash([]);
-        ctx.font = "600 9px system-ui, sans-serif";
-        ctx.fillStyle = "#fff";
-        ctx.textAlign = "right";
-        ctx.textBaseline = "bottom";
-        ctx.fillText(`${g.w}×${g.h}`, (g.x + g.w) * ts - 4, (g.y + g.h) * ts - 3);
-        return;
-      }
-      case "paint": {
-        const a = ctx.globalAlpha;
-        for (const t of g.tiles) {
-          if (g.paint === "erase") {
-            ctx.globalAlpha = a;
-            ctx.fillStyle = "rgba(232,56,56,0.28)";
-            ctx.fillRect(t.x * ts, t.y * ts, ts, ts);
-            ctx.strokeStyle = "rgba(255,255,255,0.7)";
-            ctx.lineWidth = 1;
-            ctx.strokeRect(t.x * ts + 0.5, t.y * ts + 0.5, ts - 1, ts - 1);
-          } else {
-            ctx.globalAlpha = a * 0.75;
-            drawPaint(ctx, g.paint, t.x * ts, t.y * ts, ts);
-          }
-        }
-        ctx.globalAlpha = a;
-        return;
-      }
-    }
-  }
-
-  private deskTag(t: Thing, mine: boolean) {
-    const { ctx } = this;
-    const ts = this.map.tileSize;
-    const f = footprint(t.kind, t.rot);
-    const text = t.claimName!.length > 16 ? `${t.claimName!.slice(0, 15)}…` : t.claimName!;
-    ctx.font = "600 8px system-ui, sans-serif";
-    const w = Math.ceil(ctx.measureText(text).width) + 14;
-    // On the desk's back edge: its front is where the owner stands, under their own name.
-    const cx = (t.x + f.w / 2) * ts;
-    const y = t.rot === 2 ? (t.y + f.h) * ts - 4 : t.y * ts - 6;
-    ctx.fillStyle = mine ? "rgba(31,158,143,0.95)" : "rgba(20,24,34,0.82)";
-    ctx.beginPath();
-    ctx.roundRect(Math.round(cx - w / 2), Math.round(y), w, 10, 3);
-    ctx.fill();
-    ctx.fillStyle = "#f2b632";
-    ctx.beginPath();
-    ctx.arc(Math.round(cx - w / 2) + 5, Math.round(y) + 5, 2, 0, Math.PI * 2);
-    ctx.fill();
-    ctx.fillStyle = "#fff";
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    // fillText draws text, never markup.
-    ctx.fillText(text, Math.round(cx - w / 2) + 9, Math.round(y) + 5.5);
-  }
-
-  private label(a: DrawnAvatar, x: number, y: number) {
-    const { ctx } = this;
-    ctx.font = "600 9px system-ui, sans-serif";
-    const w = Math.ceil(ctx.measureText(a.name).width) + 8;
-    ctx.fillStyle = a.own ? "rgba(31,158,143,0.92)" : a.status === "dnd" ? "rgba(150,40,50,0.85)" : "rgba(20,24,34,0.78)";
-    ctx.beginPath();
-    ctx.roundRect(Math.round(x - w / 2), Math.round(y - 11), w, 12, 4);
-    ctx.fill();
-    if (a.status && a.status !== "available") {
-      ctx.fillStyle = a.status === "dnd" ? "#e5646e" : a.status === "busy" ? "#f2b632" : "#9aa6bd";
-      ctx.beginPath();
-      ctx.arc(Math.round(x - w / 2) - 1, Math.round(y - 10), 3, 0, Math.PI * 2);
-      ctx.fill();
-    }
-    ctx.fillStyle = "#fff";
-    ctx.textAlign = "center";
-    ctx.textBaseline = "middle";
-    // fillText draws text, never markup: names are safe whatever they contain (BI4).
-    ctx.fillText(a.name, Math.round(x), Math.round(y - 5));
   }
 }

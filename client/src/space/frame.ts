@@ -6,9 +6,9 @@
 import { areaAt, type Tile } from "../../../shared/map.ts";
 import { avatarTile } from "../../../shared/state.ts";
 import { send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
-import type { BuildMode } from "../build/buildMode.ts";
-import type { ContentMirror } from "../build/contentMirror.ts";
-import type { DeskPopover } from "../build/deskClaim.ts";
+import type { BuildMode } from "../buildmode/buildMode.ts";
+import type { ContentMirror } from "../buildmode/contentMirror.ts";
+import type { DeskPopover } from "../buildmode/deskClaim.ts";
 import type { WorldRenderer } from "../render/world.ts";
 import type { ConversationLinks } from "./links.ts";
 import type { Roster } from "./roster.ts";

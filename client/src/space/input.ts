@@ -6,9 +6,9 @@
 import type { Tile } from "../../../shared/map.ts";
 import { Dir, EMOTES, type Emote } from "../../../shared/protocol.ts";
 import type { WorldContent } from "../../../shared/world.ts";
-import { thingAt } from "../build/buildTool.ts";
-import type { BuildMode } from "../build/buildMode.ts";
-import type { DeskPopover } from "../build/deskClaim.ts";
+import { thingAt } from "../buildmode/buildTool.ts";
+import type { BuildMode } from "../buildmode/buildMode.ts";
+import type { DeskPopover } from "../buildmode/deskClaim.ts";
 import type { WorldRenderer } from "../render/world.ts";
 import type { Move, WalkController } from "./walk.ts";
 

@@ -5,7 +5,7 @@
  */
 import { MediaFlag, type ServerMessages } from "../../../shared/protocol.ts";
 import type { Pose } from "../../../shared/movement.ts";
-import type { Tile } from "../../../shared/map.ts";
+import { chebyshev, type Tile } from "../../../shared/grid.ts";
 import type { Person } from "../../../shared/state.ts";
 import type { Conversation } from "../av/conversation.ts";
 import { onAirText } from "../av/rules.ts";
@@ -56,7 +56,7 @@ export class ConversationLinks {
     const d = new Map<string, number>();
     for (const id of this.peers) {
       const a = tileOf(id);
-      if (a) d.set(id, Math.max(Math.abs(a.x - me.x), Math.abs(a.y - me.y)));
+      if (a) d.set(id, chebyshev(a, me));
     }
     this.d.conversation.setDistances(d);
   }

@@ -12,10 +12,10 @@ import type { Avatar } from "../../../shared/state.ts";
 import type { Editor } from "../../../shared/world.ts";
 import { listen, send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import { Conversation } from "../av/conversation.ts";
-import { BuildClient } from "../build/buildClient.ts";
-import { BuildMode } from "../build/buildMode.ts";
-import { ContentMirror } from "../build/contentMirror.ts";
-import { DeskPopover } from "../build/deskClaim.ts";
+import { BuildClient } from "../buildmode/buildClient.ts";
+import { BuildMode } from "../buildmode/buildMode.ts";
+import { ContentMirror } from "../buildmode/contentMirror.ts";
+import { DeskPopover } from "../buildmode/deskClaim.ts";
 import { describeLeave } from "../net/connection.ts";
 import { WorldRenderer } from "../render/world.ts";
 import { ChatPanel } from "../ui/chatPanel.ts";
@@ -98,7 +98,7 @@ class Space {
     send(room, "history", {});
     this.frames = this.bindInputAndFrames();
     installTestHooks({
-      room, map, mirror: this.mirror, renderer: this.renderer, walk: this.walk, scene: this.scene, links: this.panels.links,
+      room, mirror: this.mirror, renderer: this.renderer, walk: this.walk, scene: this.scene, links: this.panels.links,
       conversation: this.panels.conversation, build: this.building.build, welcome: () => this.welcome,
     });
   }

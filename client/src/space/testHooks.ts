@@ -2,22 +2,21 @@
  * Read-only hooks for browser tests and debugging: `window.__plaza`. The browser tests
  * (client/test/) read these names; keep them and what they return.
  */
-import type { SpaceMap } from "../../../shared/map.ts";
+import { isWalkable } from "../../../shared/grid.ts";
 import type { ServerMessages } from "../../../shared/protocol.ts";
 import { avatarTile } from "../../../shared/state.ts";
 import type { BuildOp } from "../../../shared/world.ts";
 import type { SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import type { Conversation } from "../av/conversation.ts";
-import type { Built } from "../build/buildClient.ts";
-import type { BuildMode } from "../build/buildMode.ts";
-import type { ContentMirror } from "../build/contentMirror.ts";
+import type { Built } from "../buildmode/buildClient.ts";
+import type { BuildMode } from "../buildmode/buildMode.ts";
+import type { ContentMirror } from "../buildmode/contentMirror.ts";
 import type { WorldRenderer } from "../render/world.ts";
 import type { AvatarScene } from "./scene.ts";
 import type { WalkController } from "./walk.ts";
 
 export interface TestHookDeps {
   room: SpaceRoom;
-  map: SpaceMap;
   mirror: ContentMirror;
   renderer: WorldRenderer;
   walk: WalkController;
@@ -29,14 +28,14 @@ export interface TestHookDeps {
 }
 
 export function installTestHooks(d: TestHookDeps): void {
-  const { room, map, mirror } = d;
+  const { room, mirror } = d;
   (window as unknown as { __plaza: unknown }).__plaza = {
     sessionId: room.sessionId,
     pose: () => d.walk.pose,
     /** What the last frame drew: avatars in view, and those fading out after leaving it. */
     drawn: () => d.scene.lastDrawn.map((a) => ({ id: a.id, x: a.x, y: a.y, alpha: a.alpha })),
     screenOf: (x: number, y: number) => d.renderer.screenOf({ x, y }),
-    walkable: (x: number, y: number) => mirror.compiled.blocked[y * map.width + x] === 0 && x >= 0 && y >= 0 && x < map.width && y < map.height,
+    walkable: (x: number, y: number) => isWalkable(mirror.compiled, x, y),
     avatars: () => [...room.state.avatars.entries()].map(([id, a]) => ({ id, ...avatarTile(a), dir: a.dir, emote: a.emote, name: room.state.people.get(id)?.name ?? "" })),
     people: () => [...room.state.people.values()].map((p) => p.name),
     peers: () => [...d.links.peers],

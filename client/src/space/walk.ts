@@ -5,7 +5,7 @@
  * when it lost sight of the person it follows.
  */
 import { STEP_MS } from "../../../shared/constants.ts";
-import type { Tile, Walkable } from "../../../shared/map.ts";
+import { chebyshev, type Tile, type Walkable } from "../../../shared/grid.ts";
 import { dirOfDelta, type Pose } from "../../../shared/movement.ts";
 import { findPath, walkTarget } from "../../../shared/pathfinding.ts";
 import type { ClientMessages, Dir, ServerMessages } from "../../../shared/protocol.ts";
@@ -157,7 +157,7 @@ export class WalkController {
     if (!this.followed || !pose) return undefined;
     const them = whereIs(this.followed);
     if (!them) return this.followed;
-    if (Math.max(Math.abs(them.x - pose.x), Math.abs(them.y - pose.y)) <= 1) { this.path = []; return undefined; }
+    if (chebyshev(them, pose) <= 1) { this.path = []; return undefined; }
     const target = walkTarget(this.map(), them.x, them.y, pose);
     if (target && (!this.goal || this.goal.x !== target.x || this.goal.y !== target.y || this.path.length === 0)) {
       this.goal = target;

@@ -41,9 +41,39 @@ export function authCard(opts: AuthCardOptions): HTMLElement {
   intro.textContent = opts.intro ?? "";
   intro.hidden = !opts.intro;
 
+  const form = authForm();
+  const { fields, submit } = form;
+  card.append(tabs, intro, form.form);
+
+  function setMode(m: AuthMode) {
+    mode = m;
+    signupTab.setAttribute("aria-selected", String(m === "signup"));
+    signinTab.setAttribute("aria-selected", String(m === "signin"));
+    fields.name.wrap.hidden = m === "signin";
+    fields.password.input.autocomplete = m === "signup" ? "new-password" : "current-password";
+    fields.password.input.placeholder = m === "signup" ? "at least 8 characters" : "";
+    submit.textContent = m === "signup" ? "Create account" : "Sign in";
+    clearErrors(form);
+  }
+
+  form.form.onsubmit = (ev) => submitAuth(ev, form, mode, (s) => opts.onSignedIn(s));
+
+  setMode(mode);
+  return card;
+}
+
+/** The form's parts: its fields by name, the submit button and the form-wide error line. */
+interface AuthForm {
+  form: HTMLFormElement;
+  fields: Record<Field, { wrap: HTMLElement; input: HTMLInputElement; error: HTMLElement }>;
+  submit: HTMLButtonElement;
+  error: HTMLElement;
+}
+
+function authForm(): AuthForm {
   const form = el("form", "auth-form");
   form.setAttribute("novalidate", "");
-  const fields = {} as Record<Field, { wrap: HTMLElement; input: HTMLInputElement; error: HTMLElement }>;
+  const fields = {} as AuthForm["fields"];
   const field = (name: Field, label: string, attrs: Record<string, string | number>) => {
     const wrap = el("div", "field");
     const l = el("label");
@@ -69,58 +99,48 @@ export function authCard(opts: AuthCardOptions): HTMLElement {
     submit,
     error,
   );
-  card.append(tabs, intro, form);
+  return { form, fields, submit, error };
+}
 
-  function setMode(m: AuthMode) {
-    mode = m;
-    signupTab.setAttribute("aria-selected", String(m === "signup"));
-    signinTab.setAttribute("aria-selected", String(m === "signin"));
-    fields.name.wrap.hidden = m === "signin";
-    fields.password.input.autocomplete = m === "signup" ? "new-password" : "current-password";
-    fields.password.input.placeholder = m === "signup" ? "at least 8 characters" : "";
-    submit.textContent = m === "signup" ? "Create account" : "Sign in";
-    clearErrors();
-  }
-  function clearErrors() {
-    error.textContent = "";
-    for (const f of Object.values(fields)) { f.error.textContent = ""; f.input.removeAttribute("aria-invalid"); }
-  }
-  function show(message: string, at?: Field) {
-    if (!at) { error.textContent = message; return; }
-    fields[at].error.textContent = message;
-    fields[at].input.setAttribute("aria-invalid", "true");
-  }
+function clearErrors({ fields, error }: AuthForm) {
+  error.textContent = "";
+  for (const f of Object.values(fields)) { f.error.textContent = ""; f.input.removeAttribute("aria-invalid"); }
+}
 
-  form.onsubmit = async (ev) => {
-    ev.preventDefault();
-    clearErrors();
-    const raw = { email: fields.email.input.value, password: fields.password.input.value, ...(mode === "signup" ? { name: fields.name.input.value } : {}) };
-    const parsed = mode === "signup" ? signupBody.safeParse(raw) : loginBody.safeParse(raw);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) {
-        const at = issue.path[0] as Field;
-        if (!fields[at]?.error.textContent) show(sentence(issue.message), at);
-      }
-      const first = parsed.error.issues[0]?.path[0] as Field | undefined;
-      if (first && fields[first]) fields[first].input.focus();
-      return;
+function show({ fields, error }: AuthForm, message: string, at?: Field) {
+  if (!at) { error.textContent = message; return; }
+  fields[at].error.textContent = message;
+  fields[at].input.setAttribute("aria-invalid", "true");
+}
+
+/** Checks the fields with the server's schemas, then signs up or in; errors go beside their field. */
+async function submitAuth(ev: SubmitEvent, form: AuthForm, mode: AuthMode, onSignedIn: (s: Session) => void): Promise<void> {
+  const { fields, submit } = form;
+  ev.preventDefault();
+  clearErrors(form);
+  const raw = { email: fields.email.input.value, password: fields.password.input.value, ...(mode === "signup" ? { name: fields.name.input.value } : {}) };
+  const parsed = mode === "signup" ? signupBody.safeParse(raw) : loginBody.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const at = issue.path[0] as Field;
+      if (!fields[at]?.error.textContent) show(form, sentence(issue.message), at);
     }
-    submit.disabled = true;
-    try {
-      const res = await api<AuthResponse>("POST", mode === "signup" ? "/api/auth/signup" : "/api/auth/login", parsed.data);
-      saveSession(res);
-      opts.onSignedIn(res);
-    } catch (err) {
-      const f = err instanceof ApiFailure ? err : new ApiFailure(0, "unknown", "Something went wrong. Try again.");
-      if (f.status === 409) show(sentence(f.message), "email");
-      else show(sentence(f.message), fieldOf(f.message));
-    } finally {
-      submit.disabled = false;
-    }
-  };
-
-  setMode(mode);
-  return card;
+    const first = parsed.error.issues[0]?.path[0] as Field | undefined;
+    if (first && fields[first]) fields[first].input.focus();
+    return;
+  }
+  submit.disabled = true;
+  try {
+    const res = await api<AuthResponse>("POST", mode === "signup" ? "/api/auth/signup" : "/api/auth/login", parsed.data);
+    saveSession(res);
+    onSignedIn(res);
+  } catch (err) {
+    const f = err instanceof ApiFailure ? err : new ApiFailure(0, "unknown", "Something went wrong. Try again.");
+    if (f.status === 409) show(form, sentence(f.message), "email");
+    else show(form, sentence(f.message), fieldOf(f.message));
+  } finally {
+    submit.disabled = false;
+  }
 }
 
 /** The API's messages start with the field they are about ("password: at least 8 characters"). */

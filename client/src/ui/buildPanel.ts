@@ -5,9 +5,9 @@
  */
 import { OBJECT_KIND_NAMES, PAINTS, type ZoneKind } from "../../../shared/world.ts";
 import { OBJECT_LABELS, PAINT_LABELS, drawPaletteIcon } from "../render/objectArt.ts";
-import type { Tool } from "../build/buildTool.ts";
+import type { Tool } from "../buildmode/buildTool.ts";
 import { el } from "./dom.ts";
-import "../build/build.css";
+import "../buildmode/build.css";
 
 export interface BuildPanelHandlers {
   tool(tool: Tool): void;

@@ -126,8 +126,7 @@ function membersPanel(space: SpaceInfo): HTMLElement {
   const list = el("ul", "member-list");
   const error = errorLine();
   box.append(note, list, error);
-  const me = loadSession()?.user.id;
-  const actor: Role | null = space.role;
+  const rows: MemberRows = { space, me: loadSession()?.user.id, actor: space.role, error };
 
   async function load() {
     let members: MemberInfo[];
@@ -138,75 +137,106 @@ function membersPanel(space: SpaceInfo): HTMLElement {
       return;
     }
     members.sort((a, b) => RANK[b.role] - RANK[a.role] || a.name.localeCompare(b.name));
-    list.replaceChildren(...members.map(row));
-  }
-
-  function row(m: MemberInfo): HTMLElement {
-    const self = m.userId === me;
-    const li = el("li");
-    li.dataset.user = m.userId;
-    const who = el("div", "who");
-    const name = el("strong"); name.textContent = m.name;
-    if (self) { const you = el("span", "muted"); you.textContent = " (you)"; name.append(you); }
-    // Emails are shown to admins and owners only (AZ7): others get null and see just the names.
-    const email = el("span", "muted email"); email.textContent = m.email ?? (m.role === "guest" ? "guest" : "");
-    who.append(name, email);
-    li.append(who);
-
-    const choices = ROLES.filter((r) => r === m.role || canSetRole(actor, m.role, r, self));
-    if (choices.length > 1) {
-      const select = el("select", "role-select");
-      select.setAttribute("aria-label", `Role of ${m.name}`);
-      for (const r of ROLES) {
-        const o = el("option");
-        o.value = r;
-        o.textContent = r;
-        o.disabled = !choices.includes(r);
-        o.selected = r === m.role;
-        select.append(o);
-      }
-      select.onchange = async () => {
-        error.textContent = "";
-        select.disabled = true;
-        try {
-          const updated = await api<MemberInfo>("PATCH", `${spacePath(space.id)}/members/${encodeURIComponent(m.userId)}`, { role: select.value });
-          li.replaceWith(row(updated));
-        } catch (err) {
-          select.value = m.role;
-          error.textContent = messageOf(err, "Could not change the role.");
-          select.disabled = false;
-        }
-      };
-      li.append(select);
-    } else {
-      li.append(badge(m.role, "role"));
-    }
-
-    if (canRemove(actor, m.role, self)) {
-      li.append(button(self ? "Leave" : "Remove", "ghost danger-text", async () => {
-        const q = self ? `Leave ${space.teamName}? You will lose access to its private spaces.` : `Remove ${m.name} from ${space.teamName}?`;
-        if (!confirm(q)) return;
-        error.textContent = "";
-        try {
-          await api("DELETE", `${spacePath(space.id)}/members/${encodeURIComponent(m.userId)}`);
-          if (self) return navigate("/");
-          li.remove();
-        } catch (err) {
-          error.textContent = messageOf(err, "Could not remove the member.");
-        }
-      }));
-    }
-    return li;
+    list.replaceChildren(...members.map((m) => memberRow(rows, m)));
   }
 
   void load();
   return box;
 }
 
+/** What every row of the members list shares: the space, who is looking, where errors go. */
+interface MemberRows {
+  space: SpaceInfo;
+  me: string | undefined;
+  actor: Role | null;
+  error: HTMLElement;
+}
+
+function memberRow(rows: MemberRows, m: MemberInfo): HTMLElement {
+  const self = m.userId === rows.me;
+  const li = el("li");
+  li.dataset.user = m.userId;
+  const who = el("div", "who");
+  const name = el("strong"); name.textContent = m.name;
+  if (self) { const you = el("span", "muted"); you.textContent = " (you)"; name.append(you); }
+  // Emails are shown to admins and owners only (AZ7): others get null and see just the names.
+  const email = el("span", "muted email"); email.textContent = m.email ?? (m.role === "guest" ? "guest" : "");
+  who.append(name, email);
+  li.append(who);
+  li.append(roleControl(rows, m, li, self));
+  if (canRemove(rows.actor, m.role, self)) li.append(removeButton(rows, m, li, self));
+  return li;
+}
+
+/** A role picker with the choices the rank rules allow, or just the role when there is none. */
+function roleControl(rows: MemberRows, m: MemberInfo, li: HTMLElement, self: boolean): HTMLElement {
+  const { space, error } = rows;
+  const choices = ROLES.filter((r) => r === m.role || canSetRole(rows.actor, m.role, r, self));
+  if (choices.length <= 1) return badge(m.role, "role");
+  const select = el("select", "role-select");
+  select.setAttribute("aria-label", `Role of ${m.name}`);
+  for (const r of ROLES) {
+    const o = el("option");
+    o.value = r;
+    o.textContent = r;
+    o.disabled = !choices.includes(r);
+    o.selected = r === m.role;
+    select.append(o);
+  }
+  select.onchange = async () => {
+    error.textContent = "";
+    select.disabled = true;
+    try {
+      const updated = await api<MemberInfo>("PATCH", `${spacePath(space.id)}/members/${encodeURIComponent(m.userId)}`, { role: select.value });
+      li.replaceWith(memberRow(rows, updated));
+    } catch (err) {
+      select.value = m.role;
+      error.textContent = messageOf(err, "Could not change the role.");
+      select.disabled = false;
+    }
+  };
+  return select;
+}
+
+function removeButton(rows: MemberRows, m: MemberInfo, li: HTMLElement, self: boolean): HTMLElement {
+  const { space, error } = rows;
+  return button(self ? "Leave" : "Remove", "ghost danger-text", async () => {
+    const q = self ? `Leave ${space.teamName}? You will lose access to its private spaces.` : `Remove ${m.name} from ${space.teamName}?`;
+    if (!confirm(q)) return;
+    error.textContent = "";
+    try {
+      await api("DELETE", `${spacePath(space.id)}/members/${encodeURIComponent(m.userId)}`);
+      if (self) return navigate("/");
+      li.remove();
+    } catch (err) {
+      error.textContent = messageOf(err, "Could not remove the member.");
+    }
+  });
+}
+
 function invitesPanel(space: SpaceInfo): HTMLElement {
   const box = panel("Invite links", "invites");
   const note = el("p", "muted");
   note.textContent = "Anyone with a link can join with its role. Guests can only visit; members can claim desks; builders can edit the map.";
+  const list = el("ul", "invite-list");
+  const error = errorLine();
+  const form = inviteForm(space, error, (inv) => list.prepend(inviteRow(space, error, inv, true)));
+  box.append(note, form, error, list);
+
+  void (async () => {
+    try {
+      const invites = await api<InviteInfo[]>("GET", `${spacePath(space.id)}/invites`);
+      invites.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+      list.replaceChildren(...invites.map((i) => inviteRow(space, error, i)));
+    } catch (err) {
+      error.textContent = messageOf(err, "Could not load the invite links.");
+    }
+  })();
+  return box;
+}
+
+/** Role and expiry of a new link; `created` gets each link the server made. */
+function inviteForm(space: SpaceInfo, error: HTMLElement, created: (inv: InviteInfo) => void): HTMLFormElement {
   const form = el("form", "invite-form");
   form.setAttribute("novalidate", "");
   const roleL = el("label"); roleL.textContent = "Role"; roleL.htmlFor = "invite-role";
@@ -224,9 +254,6 @@ function invitesPanel(space: SpaceInfo): HTMLElement {
   const cell = (...n: HTMLElement[]) => { const d = el("div", "cell"); d.append(...n); return d; };
   const expRow = el("div", "row"); expRow.append(expiry, unit);
   form.append(cell(roleL, role), cell(expL, expRow), create);
-  const list = el("ul", "invite-list");
-  const error = errorLine();
-  box.append(note, form, error, list);
 
   form.onsubmit = async (ev) => {
     ev.preventDefault();
@@ -241,7 +268,7 @@ function invitesPanel(space: SpaceInfo): HTMLElement {
     create.disabled = true;
     try {
       const inv = await api<InviteInfo>("POST", `${spacePath(space.id)}/invites`, { role: role.value, ...(expiresInHours ? { expiresInHours } : {}) });
-      list.prepend(row(inv, true));
+      created(inv);
       expiry.value = "";
     } catch (err) {
       error.textContent = messageOf(err, "Could not create the link.");
@@ -249,56 +276,46 @@ function invitesPanel(space: SpaceInfo): HTMLElement {
       create.disabled = false;
     }
   };
+  return form;
+}
 
-  function row(inv: InviteInfo, fresh = false): HTMLElement {
-    const li = el("li", fresh ? "fresh" : "");
-    li.dataset.code = inv.code;
-    li.dataset.role = inv.role;
-    const dead = inv.revoked || (inv.expiresAt !== null && Date.parse(inv.expiresAt) <= Date.now());
-    if (dead) li.classList.add("dead");
-    const url = el("input", "invite-url");
-    Object.assign(url, { type: "text", readOnly: true, value: inviteUrl(inv) });
-    url.setAttribute("aria-label", `Invite link (${inv.role})`);
-    url.onfocus = () => url.select();
-    const meta = el("div", "meta");
-    meta.append(badge(inv.role, "role"));
-    const uses = el("span"); uses.textContent = inv.uses === 1 ? "1 use" : `${inv.uses} uses`;
-    const exp = el("span"); exp.textContent = expiryText(inv.expiresAt);
-    meta.append(uses, exp);
-    if (inv.revoked) meta.append(badge("revoked", "state"));
-    else if (dead) meta.append(badge("expired", "state"));
-    const actions = el("div", "actions");
-    if (!dead) {
-      const copy = button("Copy", "secondary copy", async () => {
-        try { await navigator.clipboard.writeText(url.value); copy.textContent = "Copied"; } catch { url.focus(); url.select(); copy.textContent = "Press Ctrl+C"; }
-        setTimeout(() => { copy.textContent = "Copy"; }, 2000);
-      });
-      const revoke = button("Revoke", "ghost danger-text", async () => {
-        if (!confirm("Revoke this link? People who already joined keep their access.")) return;
-        error.textContent = "";
-        try {
-          await api("DELETE", `${spacePath(space.id)}/invites/${encodeURIComponent(inv.code)}`);
-          li.replaceWith(row({ ...inv, revoked: true }));
-        } catch (err) {
-          error.textContent = messageOf(err, "Could not revoke the link.");
-        }
-      });
-      actions.append(copy, revoke);
-    }
-    li.append(url, meta, actions);
-    return li;
+function inviteRow(space: SpaceInfo, error: HTMLElement, inv: InviteInfo, fresh = false): HTMLElement {
+  const li = el("li", fresh ? "fresh" : "");
+  li.dataset.code = inv.code;
+  li.dataset.role = inv.role;
+  const dead = inv.revoked || (inv.expiresAt !== null && Date.parse(inv.expiresAt) <= Date.now());
+  if (dead) li.classList.add("dead");
+  const url = el("input", "invite-url");
+  Object.assign(url, { type: "text", readOnly: true, value: inviteUrl(inv) });
+  url.setAttribute("aria-label", `Invite link (${inv.role})`);
+  url.onfocus = () => url.select();
+  const meta = el("div", "meta");
+  meta.append(badge(inv.role, "role"));
+  const uses = el("span"); uses.textContent = inv.uses === 1 ? "1 use" : `${inv.uses} uses`;
+  const exp = el("span"); exp.textContent = expiryText(inv.expiresAt);
+  meta.append(uses, exp);
+  if (inv.revoked) meta.append(badge("revoked", "state"));
+  else if (dead) meta.append(badge("expired", "state"));
+  const actions = el("div", "actions");
+  if (!dead) {
+    const copy = button("Copy", "secondary copy", async () => {
+      try { await navigator.clipboard.writeText(url.value); copy.textContent = "Copied"; } catch { url.focus(); url.select(); copy.textContent = "Press Ctrl+C"; }
+      setTimeout(() => { copy.textContent = "Copy"; }, 2000);
+    });
+    const revoke = button("Revoke", "ghost danger-text", async () => {
+      if (!confirm("Revoke this link? People who already joined keep their access.")) return;
+      error.textContent = "";
+      try {
+        await api("DELETE", `${spacePath(space.id)}/invites/${encodeURIComponent(inv.code)}`);
+        li.replaceWith(inviteRow(space, error, { ...inv, revoked: true }));
+      } catch (err) {
+        error.textContent = messageOf(err, "Could not revoke the link.");
+      }
+    });
+    actions.append(copy, revoke);
   }
-
-  void (async () => {
-    try {
-      const invites = await api<InviteInfo[]>("GET", `${spacePath(space.id)}/invites`);
-      invites.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
-      list.replaceChildren(...invites.map((i) => row(i)));
-    } catch (err) {
-      error.textContent = messageOf(err, "Could not load the invite links.");
-    }
-  })();
-  return box;
+  li.append(url, meta, actions);
+  return li;
 }
 
 /** The server's url when it is absolute; else this page's origin + /i/<code>. */

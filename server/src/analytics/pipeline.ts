@@ -32,6 +32,7 @@ import { eventRow, presenceRow, secondClock } from "./rows.ts";
 import { probeBackoff } from "./backoff.ts";
 import { Delivery, realTimers, type Batch, type DeliveryCounts, type LinkState } from "./delivery.ts";
 import { analyticsDropped, analyticsQueued } from "../metrics.ts";
+import { configDefaults, type PlazaConfig } from "../config.ts";
 import { logger } from "../log.ts";
 
 export interface AnalyticsConfig {
@@ -52,27 +53,34 @@ export interface AnalyticsConfig {
   insertAttempts?: number;
 }
 
-export const ANALYTICS_DEFAULTS = {
-  database: "plaza",
-  spoolDir: ".data/analytics-spool",
-  spoolMaxBytes: 256 << 20,
-  batchRows: 5000,
-  flushMs: 2000,
-  queueMax: 100_000,
-} satisfies Partial<AnalyticsConfig>;
+type AnalyticsSettings = Pick<PlazaConfig,
+  | "CLICKHOUSE_URL" | "CLICKHOUSE_USER" | "CLICKHOUSE_PASSWORD" | "CLICKHOUSE_DATABASE"
+  | "ANALYTICS_SPOOL_DIR" | "ANALYTICS_SPOOL_MAX_MB" | "ANALYTICS_BATCH_ROWS" | "ANALYTICS_FLUSH_MS" | "ANALYTICS_QUEUE_MAX">;
+
+/** The pipeline's configuration from the process's settings (server/src/config.ts). */
+export function analyticsConfig(c: AnalyticsSettings): AnalyticsConfig {
+  return {
+    clickhouseUrl: c.CLICKHOUSE_URL,
+    clickhouseUser: c.CLICKHOUSE_USER,
+    clickhousePassword: c.CLICKHOUSE_PASSWORD,
+    database: c.CLICKHOUSE_DATABASE,
+    spoolDir: c.ANALYTICS_SPOOL_DIR,
+    spoolMaxBytes: Math.round(c.ANALYTICS_SPOOL_MAX_MB * 1024 * 1024),
+    batchRows: c.ANALYTICS_BATCH_ROWS,
+    flushMs: c.ANALYTICS_FLUSH_MS,
+    queueMax: c.ANALYTICS_QUEUE_MAX,
+  };
+}
+
+/** The pipeline with every setting at its default (no ClickHouse: the spool). */
+export const ANALYTICS_DEFAULTS: AnalyticsConfig = analyticsConfig(configDefaults());
 
 export type ClickHouseState = LinkState;
 
-export interface AnalyticsStats {
+export interface AnalyticsStats extends DeliveryCounts {
   sink: "spool" | "clickhouse";
   clickhouse: ClickHouseState;
   queued: number;
-  sent: number;
-  spooled: number;
-  replayed: number;
-  dropped: number;
-  rejected: number;
-  insertErrors: number;
   spool: { bytes: number; segments: number; rows: number };
 }
 

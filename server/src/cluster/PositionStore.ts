@@ -4,8 +4,7 @@
  * Written in one batch per room per interval, never on the move path.
  */
 import type { Presence } from "@colyseus/core";
-
-export interface Tile { x: number; y: number }
+import type { Tile } from "../../../shared/grid.ts";
 
 export interface PositionStore {
   /** Replaces the stored positions of these sessions (one round trip). */

@@ -8,7 +8,7 @@ import { ApiErrorCode, loginBody, signupBody, type AuthResponse, type MeResponse
 import { can, type Role } from "../../../shared/authz.ts";
 import { DUMMY_HASH, hashPassword, needsRehash, verifyPassword } from "../auth/passwords.ts";
 import { logger } from "../log.ts";
-import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
+import { AccessError, type SpaceDirectory } from "../access/directory.ts";
 import { ConflictError, type SpaceRecord, type User, type UserWithSecret } from "../store/Store.ts";
 import { answerRateLimited, limitsOf, newAccountLimited, RateLimited, type SignInAttempt } from "./limits.ts";
 import { parseBody, route, signedIn } from "./respond.ts";

@@ -6,12 +6,12 @@ import express, { type Application, type NextFunction, type Request, type Respon
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ApiErrorCode } from "../../../shared/api.ts";
-import { MAPS_DIR } from "../space/MapCatalog.ts";
+import { MAPS_DIR } from "../maps/MapCatalog.ts";
 import { registry } from "../metrics.ts";
 import type { IceServers, PlazaConfig } from "../config.ts";
 import { compileTrustProxy } from "../net/clientAddress.ts";
-import type { SpaceDirectory } from "../spaces/directory.ts";
-import type { AccessEvents } from "../spaces/AccessEvents.ts";
+import type { SpaceDirectory } from "../access/directory.ts";
+import type { AccessEvents } from "../access/AccessEvents.ts";
 import { mountAccounts } from "./accounts.ts";
 import { attachLimits, type AuthLimits } from "./limits.ts";
 import { mountSpaces } from "./spaces.ts";

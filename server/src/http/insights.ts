@@ -13,7 +13,7 @@ import { spaceIdSchema } from "../../../shared/protocol.ts";
 import { CHARTS, chartCsv, dayStart, type Chart, type Insights } from "../analytics/insights.ts";
 import { SinkRejectedError } from "../analytics/sink.ts";
 import { logger } from "../log.ts";
-import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
+import { AccessError, type SpaceDirectory } from "../access/directory.ts";
 
 /** Stable error codes of the insights API (the rest of the API's codes live in api.ts). */
 export const InsightsErrorCode = {

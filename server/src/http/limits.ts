@@ -24,7 +24,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import { ApiErrorCode } from "../../../shared/api.ts";
 import { configDefaults, type PlazaConfig } from "../config.ts";
 import { logger } from "../log.ts";
-import type { SpaceDirectory } from "../spaces/directory.ts";
+import type { SpaceDirectory } from "../access/directory.ts";
 import { apiError, bearer } from "./respond.ts";
 import { ANNOUNCEMENTS_PER_MINUTE } from "../team/TeamPresence.ts";
 

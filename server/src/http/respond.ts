@@ -3,7 +3,7 @@ import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import { ApiErrorCode } from "../../../shared/api.ts";
 import type { Identity } from "../auth/tokens.ts";
-import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
+import { AccessError, type SpaceDirectory } from "../access/directory.ts";
 import { logger } from "../log.ts";
 
 export function apiError(res: Response, status: number, code: string, message: string) {

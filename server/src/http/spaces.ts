@@ -12,8 +12,8 @@ import {
 import { RANK, can, canRemove, canSetRole, type Role } from "../../../shared/authz.ts";
 import { MapFormatError, parseTiledMap } from "../../../shared/map.ts";
 import { SPACE_ROOM, spaceIdSchema } from "../../../shared/protocol.ts";
-import type { AccessEvents } from "../spaces/AccessEvents.ts";
-import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
+import type { AccessEvents } from "../access/AccessEvents.ts";
+import { AccessError, type SpaceDirectory } from "../access/directory.ts";
 import type { Invite, SpaceRecord } from "../store/Store.ts";
 import { spaceInfo, userInfo } from "./accounts.ts";
 import { inviteAcceptLimited } from "./limits.ts";

@@ -8,7 +8,7 @@ import { answerRateLimited, limitsOf, RateLimited } from "./limits.ts";
 import { ApiErrorCode, announceBody, type TeamOnlinePerson, type TeamOnlineResponse } from "../../../shared/api.ts";
 import { can, type Action, type Role } from "../../../shared/authz.ts";
 import type { Identity } from "../auth/tokens.ts";
-import { AccessError, type SpaceDirectory } from "../spaces/directory.ts";
+import { AccessError, type SpaceDirectory } from "../access/directory.ts";
 import type { Team } from "../store/Store.ts";
 import type { TeamEntry, TeamPresence } from "../team/TeamPresence.ts";
 import { parseBody, route, signedIn } from "./respond.ts";

@@ -7,8 +7,8 @@
  * and nobody keeps a role they lost once the store answers again. No sockets: the room acts.
  */
 import { can, type Role } from "../../../../shared/authz.ts";
-import type { AccessChange } from "../../spaces/AccessEvents.ts";
-import type { SpaceDirectory } from "../../spaces/directory.ts";
+import type { AccessChange } from "../../access/AccessEvents.ts";
+import type { SpaceDirectory } from "../../access/directory.ts";
 import type { SpaceRecord } from "../../store/Store.ts";
 import type { Seat } from "./Seats.ts";
 import * as metrics from "../../metrics.ts";

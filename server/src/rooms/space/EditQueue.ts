@@ -11,7 +11,7 @@ import { EditRefusal, planEdit } from "../../../../shared/world.ts";
 import { DropReason } from "../../../../shared/codes.ts";
 import type { ClientMessages, ServerMessages } from "../../../../shared/protocol.ts";
 import { StaleVersionError, type SpaceRecord } from "../../store/Store.ts";
-import type { SpaceDirectory } from "../../spaces/directory.ts";
+import type { SpaceDirectory } from "../../access/directory.ts";
 import type { SpaceWorld } from "./SpaceWorld.ts";
 import { logger } from "../../log.ts";
 import * as metrics from "../../metrics.ts";

@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { Encoder } from "@colyseus/schema";
 import { asciiTiledMap } from "../../../../shared/testing/asciiMap.ts";
+import { sleep } from "../../../../shared/testing/wait.ts";
 import { parseTiledMap } from "../../../../shared/map.ts";
 import { SpaceState } from "../../../../shared/state.ts";
 import { emptyWorld } from "../../../../shared/world.ts";
@@ -13,7 +14,7 @@ import { JoinErrorCode } from "../../../../shared/codes.ts";
 import { PROTOCOL_VERSION } from "../../../../shared/protocol.ts";
 import type { Role } from "../../../../shared/authz.ts";
 import { ResumeTokens } from "../../auth/resumeTokens.ts";
-import type { SpaceDirectory } from "../../spaces/directory.ts";
+import type { SpaceDirectory } from "../../access/directory.ts";
 import type { SpaceRecord } from "../../store/Store.ts";
 import type { JoinAuth } from "./admission.ts";
 import type { SpaceRoomExtension } from "./extension.ts";
@@ -134,7 +135,7 @@ describe("LiveSpace while people are seated", () => {
     try {
       live.accessChanged({ teamId: "other" }); // not about us
       live.accessChanged({ spaceId: "hq" });
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(10);
     } finally {
       (SPACE as { visibility: string }).visibility = "public";
     }

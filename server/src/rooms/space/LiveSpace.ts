@@ -8,10 +8,10 @@
 import type { SpaceState } from "../../../../shared/state.ts";
 import { NoticeCode, PlazaCloseCode } from "../../../../shared/codes.ts";
 import type { Tile } from "../../../../shared/map.ts";
-import { AvatarVisibility, type InterestMode } from "../../space/AvatarVisibility.ts";
-import type { InterestOptions } from "../../space/InterestGrid.ts";
-import type { AccessChange, AccessEvents } from "../../spaces/AccessEvents.ts";
-import type { LoadedSpace, SpaceDirectory } from "../../spaces/directory.ts";
+import { createVisibility, type InterestMode, type ViewHolder, type Visibility } from "../../interest/AvatarVisibility.ts";
+import type { InterestOptions } from "../../interest/InterestGrid.ts";
+import type { AccessChange, AccessEvents } from "../../access/AccessEvents.ts";
+import type { LoadedSpace, SpaceDirectory } from "../../access/directory.ts";
 import type { ResumeTokens } from "../../auth/resumeTokens.ts";
 import type { SpaceRecord } from "../../store/Store.ts";
 import { AccessCheck, concerns } from "./AccessCheck.ts";
@@ -73,11 +73,9 @@ export interface LiveSpaceHost {
   caught(where: string, err: unknown): void;
 }
 
-type ViewHolder = Parameters<AvatarVisibility["join"]>[2];
-
 export class LiveSpace {
   readonly world: SpaceWorld;
-  readonly visibility: AvatarVisibility;
+  readonly visibility: Visibility;
   readonly people: People;
   readonly seats: Seats;
   readonly crowd: CrowdMode;
@@ -95,7 +93,7 @@ export class LiveSpace {
     this.space = loaded.space;
     this.world = new SpaceWorld(loaded.base, loaded.content, state);
     const { interestOptions, patchMs } = deps;
-    this.visibility = new AvatarVisibility(deps.interest, this.world.map.width, this.world.map.height, {
+    this.visibility = createVisibility(deps.interest, this.world.map.width, this.world.map.height, {
       ...interestOptions, refreshPatches: 1, coarsePatches: 1,
       fine: interestOptions.max, // all of them, until the space is crowded (IM9)
       touch: () => { state.viewEpoch = (state.viewEpoch + 1) & 255; },

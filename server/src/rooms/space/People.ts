@@ -7,15 +7,14 @@
 import { Avatar, Person, type SpaceState } from "../../../../shared/state.ts";
 import { Dir, MediaFlag, STATUSES, type ClientMessages, type Emote, type ServerMessages, type Status } from "../../../../shared/protocol.ts";
 import type { Tile } from "../../../../shared/map.ts";
-import type { AvatarVisibility } from "../../space/AvatarVisibility.ts";
+import type { ViewHolder, Visibility } from "../../interest/AvatarVisibility.ts";
 import { chooseSpawn } from "./spawn.ts";
 import { Emotes, type Timer } from "./Emotes.ts";
 import { Movement, type MoveAnswer } from "./Movement.ts";
 import type { Talker } from "./Links.ts";
 import type { SpaceWorld } from "./SpaceWorld.ts";
 
-type Views = Pick<AvatarVisibility, "join" | "moved" | "leave">;
-type ViewHolder = Parameters<AvatarVisibility["join"]>[2];
+type Views = Pick<Visibility, "join" | "moved" | "leave">;
 
 export class People {
   private readonly moves = new Movement();

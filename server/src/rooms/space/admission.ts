@@ -8,7 +8,7 @@ import { ServerError } from "@colyseus/core";
 import { JoinErrorCode } from "../../../../shared/codes.ts";
 import { parseJoinOptions, spaceIdSchema, type JoinOptions } from "../../../../shared/protocol.ts";
 import type { Role } from "../../../../shared/authz.ts";
-import { AccessError, type SpaceDirectory } from "../../spaces/directory.ts";
+import { AccessError, type SpaceDirectory } from "../../access/directory.ts";
 import * as metrics from "../../metrics.ts";
 
 /** What onAuth hands to onJoin: validated options plus who the store says this is, and from where. */

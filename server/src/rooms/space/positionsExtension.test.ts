@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { PositionStore, Tile } from "../../cluster/PositionStore.ts";
+import type { Tile } from "../../../../shared/grid.ts";
+import { sleep } from "../../../../shared/testing/wait.ts";
+import type { PositionStore } from "../../cluster/PositionStore.ts";
 import type { SpaceRecord } from "../../store/Store.ts";
 import { positionsExtension } from "./positionsExtension.ts";
 import type { SpaceRoomContext } from "./extension.ts";
@@ -28,7 +30,7 @@ function setup() {
   const ext = positionsExtension(store, 2000)(ctx);
   return { store, timers, avatars, ctx, ext };
 }
-const flush = () => new Promise((r) => setTimeout(r, 0));
+const flush = () => sleep(0);
 
 describe("positions extension (CL3, CL4)", () => {
   it("CL3 everyone's position is written in one batch per interval; nobody there, nothing written; a failed write is only counted", async () => {

@@ -5,7 +5,8 @@
  * elsewhere); a drain stores everyone once more before they are moved. A re-join with a valid
  * resume token (SE6) is placed at the tile stored for its old session, used once, if walkable.
  */
-import { POSITIONS_SAVE_MS, type PositionStore, type Tile } from "../../cluster/PositionStore.ts";
+import type { Tile } from "../../../../shared/grid.ts";
+import { POSITIONS_SAVE_MS, type PositionStore } from "../../cluster/PositionStore.ts";
 import type { Departure, SpaceRoomContext, SpaceRoomExtension, SpaceRoomExtensionFactory } from "./extension.ts";
 import { debugRoom } from "../../log.ts";
 import * as metrics from "../../metrics.ts";

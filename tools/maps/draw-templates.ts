@@ -3,7 +3,7 @@
  * `shared/maps/open-plan.tmj` (large open-plan office) and `shared/maps/conference.tmj`
  * (conference hall). Same tileset and gids as office.tmj.
  *
- *   node --import tsx shared/maps/tools/draw-templates.ts
+ *   node --import tsx tools/maps/draw-templates.ts
  *
  * Unlike the office, their furniture is not tiles: walls and floors are ASCII drawings (legend
  * below), and every desk, chair, plant, whiteboard, screen, sofa and table is placed in code as
@@ -16,7 +16,7 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { OBJECT_KINDS, footprint, type ObjectKind, type Rot } from "../../world.ts";
+import { OBJECT_KINDS, footprint, type ObjectKind, type Rot } from "../../shared/world.ts";
 import { TILE } from "./draw-tileset.ts";
 import {
   FLOOR_CHARS,
@@ -413,7 +413,7 @@ if (isMain) {
   for (const t of TEMPLATES) {
     try {
       const map = buildTemplate(t);
-      const out = join(dirname(fileURLToPath(import.meta.url)), "..", t.file);
+      const out = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "shared", "maps", t.file);
       writeFileSync(out, toJson(map));
       const layers = map.layers as Array<{ name: string; objects?: unknown[] }>;
       const count = (name: string): number => layers.find((l) => l.name === name)?.objects?.length ?? 0;

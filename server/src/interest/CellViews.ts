@@ -9,7 +9,7 @@
  */
 import type { Avatar, PositionTag } from "../../../shared/state.ts";
 import type { AvatarView, ViewHolder } from "./AvatarView.ts";
-import type { Tile } from "./CellGeometry.ts";
+import type { Tile } from "../../../shared/grid.ts";
 import type { Members } from "./CellMembership.ts";
 
 /** Finds a joined avatar by id. */

@@ -65,27 +65,7 @@ export interface Visibility {
   readonly viewCount: number;
 }
 
+/** The implementation for `mode`, chosen once (the room keeps it for its lifetime). */
 export function createVisibility(mode: InterestMode, width: number, height: number, opts: VisibilityOptions): Visibility {
   return mode === "off" ? new SharedVisibility() : new CellVisibility(width, height, opts);
-}
-
-/** The room's handle: the implementation for `mode`, chosen once at construction. */
-export class AvatarVisibility implements Visibility {
-  private readonly impl: Visibility;
-
-  constructor(readonly mode: InterestMode, width: number, height: number, opts: VisibilityOptions) {
-    this.impl = createVisibility(mode, width, height, opts);
-  }
-
-  join(id: string, avatar: Avatar, holder: ViewHolder) { this.impl.join(id, avatar, holder); }
-  rebind(id: string, holder: ViewHolder) { this.impl.rebind(id, holder); }
-  moved(id: string, x: number, y: number) { this.impl.moved(id, x, y); }
-  leave(id: string) { this.impl.leave(id); }
-  tick() { this.impl.tick(); }
-  patched() { this.impl.patched(); }
-  setPatchMs(patchMs: number) { this.impl.setPatchMs(patchMs); }
-  setFine(n: number) { this.impl.setFine(n); }
-  visibleTo(id: string) { return this.impl.visibleTo(id); }
-  get switches() { return this.impl.switches; }
-  get viewCount() { return this.impl.viewCount; }
 }

@@ -11,12 +11,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { redisServerInstalled, startLocalRedis, type LocalRedis } from "./cluster/redisServer.ts";
-import { postgresBinDir, startLocalPostgres, type LocalPostgres } from "./cluster/postgresServer.ts";
-import { loadSecret } from "./auth/tokens.ts";
-import { CLUSTER_POSTGRES_DIR, configFromEnv, secretFile } from "./config.ts";
+import { redisServerInstalled, startLocalRedis, type LocalRedis } from "./redisServer.ts";
+import { postgresBinDir, startLocalPostgres, type LocalPostgres } from "./postgresServer.ts";
+import { loadSecret } from "../auth/tokens.ts";
+import { CLUSTER_POSTGRES_DIR, configFromEnv, secretFile } from "../config.ts";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 // The processes read the same environment (plus what is set for each below); read here only for what the launcher needs.
 const config = configFromEnv();
 

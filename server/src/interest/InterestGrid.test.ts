@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { capNearest, InterestGrid, tileDistance } from "./InterestGrid.ts";
+import { chebyshev } from "../../../shared/grid.ts";
+import { capNearest, InterestGrid } from "./InterestGrid.ts";
 
 describe("IM1 nearest first, within a radius", () => {
   it("sees avatars within the radius and not beyond", () => {
@@ -33,9 +34,9 @@ describe("IM2 a crowd is cut down to the nearest", () => {
         const { ids, rings, reach } = g.nearby(20, 20, { radius: 15, max });
         const seen = new Set(ids);
         expect(seen.size).toBe(ids.length);
-        ids.forEach((id, i) => { const [x, y] = spots[Number(id.slice(1))]; expect(rings[i]).toBe(tileDistance({ x, y }, { x: 20, y: 20 })); });
+        ids.forEach((id, i) => { const [x, y] = spots[Number(id.slice(1))]; expect(rings[i]).toBe(chebyshev({ x, y }, { x: 20, y: 20 })); });
         spots.forEach(([x, y], i) => {
-          const d = tileDistance({ x, y }, { x: 20, y: 20 });
+          const d = chebyshev({ x, y }, { x: 20, y: 20 });
           if (d < reach) expect(seen.has(`a${i}`)).toBe(true); // whole rings inside the reach are in
           if (seen.has(`a${i}`)) expect(d).toBeLessThanOrEqual(reach);
         });

@@ -5,49 +5,10 @@
  * patches (someone painting a long stroke) costs one recompile.
  */
 import { Callbacks } from "@colyseus/sdk";
+import { contentFromState, type SyncedContent } from "../../../shared/content.ts";
 import type { SpaceMap } from "../../../shared/map.ts";
-import {
-  OBJECT_KINDS, PAINTS, ZONE_KINDS, compileWorld, emptyWorld,
-  type ObjectKind, type Rot, type WorldContent, type ZoneKind,
-} from "../../../shared/world.ts";
+import { compileWorld, emptyWorld, type WorldContent } from "../../../shared/world.ts";
 import type { SpaceRoom } from "../../../shared/net/typedRoom.ts";
-
-/** The parts of the synced state (shared/state.ts) the mirror reads: structural, so tests pass plain maps. */
-interface Each<V> { forEach(cb: (value: V, key: string) => void): void }
-export interface SyncedContent {
-  contentVersion: number;
-  things: Each<{ kind: string; x: number; y: number; rot: number; rev: number; claimName: string; claimedBy: string }>;
-  zones: Each<{ kind: string; name: string; x: number; y: number; w: number; h: number; rev: number }>;
-  spawnPoints: Each<{ x: number; y: number; rev: number }>;
-  paint: Each<number>;
-}
-
-/**
- * Synced state → content model. Pure. Entries the client does not understand (a kind from a newer
- * server, a paint index out of range) are left out rather than guessed at.
- */
-export function contentFromState(s: SyncedContent): WorldContent {
-  const w = emptyWorld();
-  w.version = s.contentVersion;
-  s.things.forEach((t, id) => {
-    if (!(t.kind in OBJECT_KINDS)) return;
-    w.things.set(id, {
-      id, kind: t.kind as ObjectKind, x: t.x, y: t.y, rot: (t.rot & 3) as Rot, rev: t.rev,
-      claimedBy: t.claimedBy || null, claimName: t.claimedBy ? t.claimName || null : null,
-    });
-  });
-  s.zones.forEach((z, id) => {
-    if (!(ZONE_KINDS as readonly string[]).includes(z.kind)) return;
-    w.zones.set(id, { id, kind: z.kind as ZoneKind, name: z.name, x: z.x, y: z.y, w: z.w, h: z.h, rev: z.rev });
-  });
-  s.spawnPoints.forEach((p, id) => w.spawns.set(id, { id, x: p.x, y: p.y, rev: p.rev }));
-  s.paint.forEach((v, key) => {
-    const paint = PAINTS[v - 1];
-    const i = Number(key);
-    if (paint && Number.isInteger(i) && i >= 0) w.paint.set(i, paint);
-  });
-  return w;
-}
 
 /** What changed since the last refresh (the renderer redraws its paint cache only for paint). */
 export interface ContentChange { paint: boolean; entities: boolean }

@@ -5,7 +5,8 @@
  * edit leaves nothing behind). Validity is predicted with the room's own rule (`planEdit`), so a
  * ghost is red exactly when the room would refuse it (except for races with other builders).
  */
-import type { SpaceMap, Tile } from "../../../shared/map.ts";
+import { chebyshev, type Tile } from "../../../shared/grid.ts";
+import type { SpaceMap } from "../../../shared/map.ts";
 import {
   OBJECT_KINDS, WORLD_LIMITS, footprint, planEdit, thingTiles,
   type BuildOp, type Editor, type ObjectKind, type Paint, type Rot, type Thing, type WorldContent, type ZoneKind,
@@ -72,7 +73,7 @@ export function entityAt(w: WorldContent, t: Tile): string | undefined {
 
 /** Tiles on the line from a to b, a excluded (a fast drag still paints a continuous stroke). */
 export function lineTiles(a: Tile, b: Tile): Tile[] {
-  const n = Math.max(Math.abs(b.x - a.x), Math.abs(b.y - a.y));
+  const n = chebyshev(a, b);
   const out: Tile[] = [];
   for (let i = 1; i <= n; i++) out.push({ x: Math.round(a.x + ((b.x - a.x) * i) / n), y: Math.round(a.y + ((b.y - a.y) * i) / n) });
   return out;

@@ -7,17 +7,17 @@
  */
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { parseTiledMap, type SpaceMap } from "../map.ts";
-import { OBJECT_KINDS, footprint, templateEntities, type ObjectKind, type Rot } from "../world.ts";
-import { TEMPLATES, buildTemplate } from "./tools/draw-templates.ts";
-import { buildOffice } from "./tools/draw-office.ts";
-import { toJson } from "./tools/tiled.ts";
+import { parseTiledMap, type SpaceMap } from "../../shared/map.ts";
+import { OBJECT_KINDS, footprint, templateEntities, type ObjectKind, type Rot } from "../../shared/world.ts";
+import { TEMPLATES, buildTemplate } from "./draw-templates.ts";
+import { buildOffice } from "./draw-office.ts";
+import { toJson } from "./tiled.ts";
 
 interface TemplateEntry { id: string; name: string; file: string; description: string }
 interface TiledObject { type?: string; x: number; y: number; width: number; height: number; properties?: Array<{ name: string; type?: string; value: unknown }> }
 interface Piece { kind: ObjectKind; x: number; y: number; rot: Rot; w: number; h: number }
 
-const read = (file: string): string => readFileSync(new URL(file, import.meta.url), "utf8");
+const read = (file: string): string => readFileSync(new URL(`../../shared/maps/${file}`, import.meta.url), "utf8");
 const catalogue = JSON.parse(read("templates.json")) as TemplateEntry[];
 const FURNISHED = ["open-plan.tmj", "conference.tmj"];
 

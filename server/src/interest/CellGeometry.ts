@@ -2,11 +2,7 @@
  * The interest cells of a map (SPEC IM1, IM7): the map cut into `cell` × `cell`-tile squares,
  * each named by a number key (row-major). Pure arithmetic on tiles.
  */
-
-export interface Tile {
-  readonly x: number;
-  readonly y: number;
-}
+import type { Tile } from "../../../shared/grid.ts";
 
 export class CellGeometry {
   /** Cells per row. */

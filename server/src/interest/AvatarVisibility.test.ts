@@ -12,7 +12,7 @@ import { ClientState } from "@colyseus/core";
 import { Decoder, Encoder, StateView } from "@colyseus/schema";
 import { Avatar, avatarTile, FINE, SpaceState } from "../../../shared/state.ts";
 import { mulberry32 } from "../../../loadtest/behaviour.ts";
-import { AvatarVisibility, type InterestMode } from "./AvatarVisibility.ts";
+import { createVisibility, type InterestMode } from "./AvatarVisibility.ts";
 
 Encoder.BUFFER_SIZE = 256 * 1024; // as the server sets it
 
@@ -35,7 +35,7 @@ function simulate(seed: number, patches: number, crowd: number, mode: InterestMo
   const encoder = new Encoder(state);
   const fullBuffer = new Uint8Array(Encoder.BUFFER_SIZE);
   let touches = 0;
-  const vis = new AvatarVisibility(mode, W, H, {
+  const vis = createVisibility(mode, W, H, {
     radius: 10, max: 12, cell: 8, refreshPatches: 3, coarsePatches: 4, fine,
     touch: () => { state.contentVersion = (state.contentVersion + 1) % 1000; touches++; },
   });
@@ -177,7 +177,7 @@ describe("IM2 crowd cap", () => {
     const rnd = mulberry32(5);
     const state = new SpaceState();
     new Encoder(state); // views need the state's root
-    const vis = new AvatarVisibility("grid", W, H, { radius: 16, max: 30, cell: 8, refreshPatches: 1, coarsePatches: 1, fine: 30 });
+    const vis = createVisibility("grid", W, H, { radius: 16, max: 30, cell: 8, refreshPatches: 1, coarsePatches: 1, fine: 30 });
     for (let i = 0; i < 400; i++) {
       const a = new Avatar();
       a.x = Math.floor(rnd() * 20);

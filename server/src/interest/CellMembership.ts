@@ -4,9 +4,9 @@
  * views; `CellVisibility` applies the answers.
  */
 import { COARSE_STEP } from "../../../shared/constants.ts";
+import { chebyshev, type Tile } from "../../../shared/grid.ts";
 import { COARSE, FINE, type PositionTag } from "../../../shared/state.ts";
-import { capNearest, tileDistance, type InterestGrid, type InterestOptions } from "./InterestGrid.ts";
-import type { Tile } from "./CellGeometry.ts";
+import { capNearest, type InterestGrid, type InterestOptions } from "./InterestGrid.ts";
 
 export interface MembershipOptions extends InterestOptions {
   /** Of a cell's avatars, this many nearest are held FINE, the rest COARSE (IM9; ≥ max: all fine). */
@@ -38,7 +38,7 @@ export function nextMembers(grid: InterestGrid, centre: Tile, members: ReadonlyM
   for (const id of members.keys()) {
     const at = positionOf(id);
     if (!at) continue;
-    const d = tileDistance(at, centre);
+    const d = chebyshev(at, centre);
     if (d > reach && d <= limit) candidates.push([id, d]);
   }
   const chosen = capNearest(candidates, members, opts.max);
@@ -66,7 +66,7 @@ export interface CoarseTile {
 
 /** IM9: the coarse tile moves to the avatar's tile once it stands COARSE_STEP tiles from it. */
 export function followCoarse(a: CoarseTile, x: number, y: number) {
-  if (Math.max(Math.abs(x - a.cx), Math.abs(y - a.cy)) >= COARSE_STEP) { a.cx = x; a.cy = y; }
+  if (chebyshev({ x, y }, { x: a.cx, y: a.cy }) >= COARSE_STEP) { a.cx = x; a.cy = y; }
 }
 
 /** IM9: every COARSE_MS the coarse tile of an avatar that moved at all catches up. */

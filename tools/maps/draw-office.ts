@@ -2,7 +2,7 @@
  * Lays out Plaza's default office from the ASCII drawing below and writes
  * `shared/maps/office.tmj` (Tiled JSON map, tileset embedded).
  *
- *   node --import tsx shared/maps/tools/draw-office.ts
+ *   node --import tsx tools/maps/draw-office.ts
  *
  * To change the office, edit `OFFICE` (one character per 32×32 tile) and rerun.
  * The script validates the drawing (row lengths, known characters, wall faces
@@ -155,7 +155,7 @@ const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) =
 if (isMain) {
   try {
     const map = buildOffice();
-    const out = join(dirname(fileURLToPath(import.meta.url)), "..", "office.tmj");
+    const out = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "shared", "maps", "office.tmj");
     writeFileSync(out, toJson(map));
     const layers = map.layers as Array<{ name: string; objects?: unknown[] }>;
     const count = (name: string): number => layers.find((l) => l.name === name)?.objects?.length ?? 0;

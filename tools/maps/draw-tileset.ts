@@ -7,7 +7,7 @@
  * reruns produce byte-identical output and editing one tile never changes
  * another.
  *
- *   node --import tsx shared/maps/tools/draw-tileset.ts
+ *   node --import tsx tools/maps/draw-tileset.ts
  *
  * Tile ids (local, 0-based, row-major, 8 per row) are part of the map format;
  * see `TILE_IDS` below and shared/maps/README.md. Unused ids stay transparent.
@@ -16,7 +16,7 @@ import { PNG } from "pngjs";
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { carpet, grass, hex, kitchenTiles, mix, P, SeededTile, shade, TILE, wallTop, withAlpha, woodFloor, type RGBA } from "../../art/pixels.ts";
+import { carpet, grass, hex, kitchenTiles, mix, P, SeededTile, shade, TILE, wallTop, withAlpha, woodFloor, type RGBA } from "../../shared/art/pixels.ts";
 
 export { TILE };
 export const COLUMNS = 8;
@@ -686,7 +686,7 @@ export function drawTileset(): PNG {
 
 const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1];
 if (isMain) {
-  const out = join(dirname(fileURLToPath(import.meta.url)), "..", "office-tiles.png");
+  const out = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "shared", "maps", "office-tiles.png");
   const png = drawTileset();
   writeFileSync(out, PNG.sync.write(png, { colorType: 6 }));
   console.log(`wrote ${out} (${png.width}×${png.height})`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { isWalkable, parseTiledMap } from "../../../shared/map.ts";
+import { contentFromState, paintCode, type SyncedContent } from "../../../shared/content.ts";
 import { asciiTiledMap } from "../../../shared/testing/asciiMap.ts";
-import { PAINTS } from "../../../shared/world.ts";
-import { ContentMirror, contentFromState, type SyncedContent } from "./contentMirror.ts";
+import { ContentMirror } from "./contentMirror.ts";
 
 const base = parseTiledMap(asciiTiledMap([
   "#######",
@@ -23,7 +23,7 @@ describe("content mirror (BM7)", () => {
     s.things.set("o:3", { kind: "chair", x: 1, y: 2, rot: 0, rev: 1, claimName: "stale", claimedBy: "" });
     s.zones.set("z:1", { kind: "private", name: "Room", x: 1, y: 1, w: 2, h: 2, rev: 1 });
     s.spawnPoints.set("s:1", { x: 5, y: 2, rev: 1 });
-    s.paint.set("9", 1 + PAINTS.indexOf("grass"));
+    s.paint.set("9", paintCode("grass"));
     s.paint.set("10", 99);
     const w = contentFromState(s);
     expect(w.version).toBe(3);
@@ -42,7 +42,7 @@ describe("content mirror (BM7)", () => {
     expect(m.refresh(s)).toBeNull();
     const before = m.compiled;
     expect(isWalkable(m.compiled, 3, 1)).toBe(true);
-    s.paint.set(String(1 * base.width + 3), 1 + PAINTS.indexOf("wall"));
+    s.paint.set(String(1 * base.width + 3), paintCode("wall"));
     m.markDirty({ paint: true });
     expect(m.refresh(s)).toEqual({ paint: true, entities: false });
     expect(m.compiled).not.toBe(before); // a new object: path-finding caches its grid per map

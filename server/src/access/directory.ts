@@ -9,8 +9,8 @@ import { can, type Action, type Role } from "../../../shared/authz.ts";
 import { parseTiledMap, type SpaceMap } from "../../../shared/map.ts";
 import { templateEntities, worldFromRows, type WorldContent } from "../../../shared/world.ts";
 import type { Identity, Tokens } from "../auth/tokens.ts";
-import type { MapCatalog } from "../space/MapCatalog.ts";
-import type { Template } from "../space/templates.ts";
+import type { MapCatalog } from "../maps/MapCatalog.ts";
+import type { Template } from "../maps/templates.ts";
 import { ConflictError, type EditCommit, type NewSpace, type SpaceRecord, type Store, type Visibility } from "../store/Store.ts";
 
 /** A refusal with the HTTP status and stable code both tiers report (401/403/404…). */

@@ -87,8 +87,3 @@ export function capNearest(candidates: Iterable<readonly [id: string, distance: 
   }
   return out;
 }
-
-/** Chebyshev distance in tiles. */
-export function tileDistance(a: { x: number; y: number }, b: { x: number; y: number }): number {
-  return Math.max(Math.abs(a.x - b.x), Math.abs(a.y - b.y));
-}
