@@ -7,6 +7,7 @@ import { RedisPresence } from "@colyseus/redis-presence";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Encoder } from "@colyseus/schema";
+import type { Application } from "express";
 import type { AddressInfo } from "node:net";
 import { SPACE_ROOM } from "../../shared/protocol.ts";
 import { MAX_MESSAGE_BYTES } from "../../shared/constants.ts";
@@ -36,7 +37,7 @@ import { loadTemplates } from "./maps/templates.ts";
 import { SpaceDirectory } from "./access/directory.ts";
 import { AccessEvents } from "./access/AccessEvents.ts";
 import { TeamPresence } from "./team/TeamPresence.ts";
-import { authLimitSettings, createAuthLimits } from "./http/limits.ts";
+import { authLimitSettings, createAuthLimits, type AuthLimits } from "./http/limits.ts";
 
 export interface PlazaProcess {
   port: number;
@@ -85,48 +86,30 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const resumeTokens = new ResumeTokens(secret);
   const directory = new SpaceDirectory(store, tokens, loadTemplates(), { autoSpaces: cfg.PLAZA_AUTO_SPACES, autoMap: opts.maps });
   const analytics = startAnalytics(cfg);
-  const port = cfg.PORT;
   const host = cfg.HOST;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   // One process by default; with REDIS_URL, rooms, seats and placement are shared through Redis
   // and each client is sent straight to the process hosting its space (publicAddress).
   const presence: Presence = cfg.REDIS_URL ? new RedisPresence(cfg.REDIS_URL) : new LocalPresence();
-  const cluster = cfg.REDIS_URL
-    ? {
-        driver: new RedisDriver(cfg.REDIS_URL),
-        publicAddress: cfg.PUBLIC_ADDRESS ?? (port ? `${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}` : undefined),
-        selectProcessIdToCreateRoom: loadAwarePlacement(presence),
-      }
-    : {};
-  if (cfg.REDIS_URL && !cluster.publicAddress) logger.warn("REDIS_URL without PORT or PUBLIC_ADDRESS: clients reaching another process cannot be redirected here");
+  const cluster = clusterOptions(cfg, presence, shownHost);
   const reporter = new LoadReporter(presence, { fakeElu: cfg.PLAZA_TEST_FAKE_ELU });
-  let draining = false;
+  const drain: DrainState = { draining: false };
   // TP: the team's online list and announcements, through the same presence (Redis in a cluster).
   const team = new TeamPresence(presence, { processId: () => matchMaker.processId });
   // AC3/AC5: sign-in and sign-up limits, shared through Redis in a cluster.
   const limits = createAuthLimits(authLimitSettings(cfg), cfg.REDIS_URL);
   // SE4: one per process; HTTP actions that take access away publish, rooms re-check their seats.
   const access = new AccessEvents(presence);
-  const SpaceRoom = spaceRoomWith({
-    directory,
-    maxClients: cfg.SPACE_MAX_CLIENTS,
-    interest: cfg.PLAZA_INTEREST,
-    interestOptions: { radius: cfg.INTEREST_RADIUS, max: cfg.INTEREST_MAX, cell: cfg.INTEREST_CELL },
-    patchMs: cfg.PATCH_MS,
-    crowd: { size: cfg.CROWD_SIZE, patchMs: cfg.CROWD_PATCH_MS, elu: cfg.CROWD_ELU, uncorkSlice: cfg.CROWD_UNCORK, fine: cfg.CROWD_FINE },
-    extensions: [
-      analyticsExtension(opts.analytics ?? analytics.pipeline),
-      positionsExtension(opts.positions ?? new PresencePositionStore(presence)),
-      teamPresenceExtension(team),
-    ],
-    access,
-    resumeTokens,
-    seatsPerAddress: cfg.SEATS_PER_ADDRESS,
-  });
+  const SpaceRoom = spaceRoomFor(cfg, opts, { directory, analytics, presence, team, access, resumeTokens });
   // SE3: clients join spaces; they never create rooms. joinOrCreate opens a space's one room.
   matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
   // SE3: a join that lost the race to open a space (SpaceClaim) is retried until it finds the room.
   retryJoinsWhileOpening();
+  const release = async () => {
+    await analytics.close();
+    await limits.close();
+    if (ownsStore) await store.close();
+  };
 
   const transport = new WebSocketTransport({ maxPayload: MAX_MESSAGE_BYTES });
   const server = defineServer({
@@ -136,53 +119,17 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     presence,
     ...cluster,
     rooms: { [SPACE_ROOM]: defineRoom(SpaceRoom).filterBy(["spaceId"]) },
-    express: (app) => {
-      // CL5: per-process health for load balancers; 503 while draining so they stop sending here.
-      app.get("/healthz", (_req, res) => {
-        // ccu and rooms live; elu as measured over the last heartbeat interval.
-        const { ccu, roomCount } = matchMaker.stats.local;
-        res.status(draining ? 503 : 200).json({ ok: !draining, draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
-      });
-      mountInsights(app, { insights: analytics.insights, token: cfg.INSIGHTS_TOKEN, directory });
-      mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: store.kind, config: cfg, limits, team, access });
-    },
+    express: mountExpress(cfg, { directory, analytics, reporter, drain, storeKind: store.kind, limits, team, access }),
   });
-  // After the rooms are disposed (their last events tracked): flush analytics, then close.
-  server.onShutdown(async () => {
-    await analytics.close();
-    await limits.close();
-    if (ownsStore) await store.close();
-  });
-  // CL4: first leave placement, then Colyseus locks the rooms and calls their onBeforeShutdown.
-  server.onBeforeShutdown(async () => {
-    draining = true;
-    metrics.draining.set(1);
-    logger.info({ processId: matchMaker.processId }, "draining");
-    // SE1: a process that decided to stop exits within its drain time, whatever is still pending
-    // (a hung store or Redis call must not leave it holding its port and ignoring signals).
-    if (opts.handleSignals) {
-      const limit = cfg.SHUTDOWN_TIMEOUT_MS;
-      setTimeout(() => {
-        logger.error({ processId: matchMaker.processId, limitMs: limit }, "shutdown did not finish in time: exiting");
-        process.exit(1);
-      }, limit).unref();
-    }
-    await reporter.stop();
-  });
+  onShutdownHooks(server, cfg, opts, { release, drain, reporter });
 
   try {
-    await server.listen(port, host);
+    await server.listen(cfg.PORT, host);
   } catch (err) {
-    await analytics.close();
-    await limits.close();
-    if (ownsStore) await store.close();
+    await release();
     throw err;
   }
-  // SE8: the client's address as TRUST_PROXY says, pinned before Colyseus reads it (it believes
-  // X-Real-IP / X-Forwarded-For from anyone); Express reads the same rule through `trust proxy`.
-  const trust = compileTrustProxy(cfg.TRUST_PROXY);
-  transport.server!.prependListener("request", (req) => { pinClientAddress(req, trust); });
-  transport.server!.prependListener("upgrade", (req) => { pinClientAddress(req, trust); });
+  pinClientAddresses(transport, cfg);
   const address = transport.server!.address() as AddressInfo;
   const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${address.port}`;
   reporter.start();
@@ -200,6 +147,104 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     close: () => server.gracefullyShutdown(false),
   };
 }
+
+/** Set once the process starts draining (CL4): /healthz answers 503 from then on. */
+interface DrainState {
+  draining: boolean;
+}
+
+/** With REDIS_URL: the shared driver, this process's public address and load-aware placement (CL). */
+function clusterOptions(cfg: PlazaConfig, presence: Presence, shownHost: string) {
+  const port = cfg.PORT;
+  const cluster = cfg.REDIS_URL
+    ? {
+        driver: new RedisDriver(cfg.REDIS_URL),
+        publicAddress: cfg.PUBLIC_ADDRESS ?? (port ? `${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}` : undefined),
+        selectProcessIdToCreateRoom: loadAwarePlacement(presence),
+      }
+    : {};
+  if (cfg.REDIS_URL && !cluster.publicAddress) logger.warn("REDIS_URL without PORT or PUBLIC_ADDRESS: clients reaching another process cannot be redirected here");
+  return cluster;
+}
+
+/** The SpaceRoom class with its settings and extensions (analytics, saved positions, team presence). */
+function spaceRoomFor(
+  cfg: PlazaConfig,
+  opts: StartOptions,
+  deps: { directory: SpaceDirectory; analytics: Analytics; presence: Presence; team: TeamPresence; access: AccessEvents; resumeTokens: ResumeTokens },
+) {
+  return spaceRoomWith({
+    directory: deps.directory,
+    maxClients: cfg.SPACE_MAX_CLIENTS,
+    interest: cfg.PLAZA_INTEREST,
+    interestOptions: { radius: cfg.INTEREST_RADIUS, max: cfg.INTEREST_MAX, cell: cfg.INTEREST_CELL },
+    patchMs: cfg.PATCH_MS,
+    crowd: { size: cfg.CROWD_SIZE, patchMs: cfg.CROWD_PATCH_MS, elu: cfg.CROWD_ELU, uncorkSlice: cfg.CROWD_UNCORK, fine: cfg.CROWD_FINE },
+    extensions: [
+      analyticsExtension(opts.analytics ?? deps.analytics.pipeline),
+      positionsExtension(opts.positions ?? new PresencePositionStore(deps.presence)),
+      teamPresenceExtension(deps.team),
+    ],
+    access: deps.access,
+    resumeTokens: deps.resumeTokens,
+    seatsPerAddress: cfg.SEATS_PER_ADDRESS,
+  });
+}
+
+/** The express side of the process: per-process health, the insights API and the HTTP tier. */
+function mountExpress(
+  cfg: PlazaConfig,
+  deps: { directory: SpaceDirectory; analytics: Analytics; reporter: LoadReporter; drain: DrainState; storeKind: string; limits: AuthLimits; team: TeamPresence; access: AccessEvents },
+) {
+  const { directory, reporter, drain } = deps;
+  return (app: Application) => {
+    // CL5: per-process health for load balancers; 503 while draining so they stop sending here.
+    app.get("/healthz", (_req, res) => {
+      // ccu and rooms live; elu as measured over the last heartbeat interval.
+      const { ccu, roomCount } = matchMaker.stats.local;
+      res.status(drain.draining ? 503 : 200).json({ ok: !drain.draining, draining: drain.draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
+    });
+    mountInsights(app, { insights: deps.analytics.insights, token: cfg.INSIGHTS_TOKEN, directory });
+    mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: deps.storeKind, config: cfg, limits: deps.limits, team: deps.team, access: deps.access });
+  };
+}
+
+/** Registers, in this order, the process's onShutdown (release) and onBeforeShutdown (drain) hooks. */
+function onShutdownHooks(server: Server, cfg: PlazaConfig, opts: StartOptions, deps: { release: () => Promise<void>; drain: DrainState; reporter: LoadReporter }) {
+  // After the rooms are disposed (their last events tracked): flush analytics, then close.
+  server.onShutdown(async () => {
+    await deps.release();
+  });
+  // CL4: first leave placement, then Colyseus locks the rooms and calls their onBeforeShutdown.
+  server.onBeforeShutdown(async () => {
+    deps.drain.draining = true;
+    metrics.draining.set(1);
+    logger.info({ processId: matchMaker.processId }, "draining");
+    // SE1: a process that decided to stop exits within its drain time, whatever is still pending
+    // (a hung store or Redis call must not leave it holding its port and ignoring signals).
+    if (opts.handleSignals) {
+      const limit = cfg.SHUTDOWN_TIMEOUT_MS;
+      setTimeout(() => {
+        logger.error({ processId: matchMaker.processId, limitMs: limit }, "shutdown did not finish in time: exiting");
+        process.exit(1);
+      }, limit).unref();
+    }
+    await deps.reporter.stop();
+  });
+}
+
+/**
+ * SE8: the client's address as TRUST_PROXY says, pinned before Colyseus reads it (it believes
+ * X-Real-IP / X-Forwarded-For from anyone); Express reads the same rule through `trust proxy`.
+ * Call after listen: the transport's HTTP server exists only then.
+ */
+function pinClientAddresses(transport: WebSocketTransport, cfg: PlazaConfig) {
+  const trust = compileTrustProxy(cfg.TRUST_PROXY);
+  transport.server!.prependListener("request", (req) => { pinClientAddress(req, trust); });
+  transport.server!.prependListener("upgrade", (req) => { pinClientAddress(req, trust); });
+}
+
+type Analytics = ReturnType<typeof startAnalytics>;
 
 /** The process's analytics pipeline (spool by default, ClickHouse when CLICKHOUSE_URL is set) and insights reader. */
 function startAnalytics(cfg: PlazaConfig) {
