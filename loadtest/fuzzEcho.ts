@@ -7,6 +7,7 @@
  *
  *   node --import tsx loadtest/fuzzEcho.ts [--per-type 10000] [--fuzzers 32] [--rate 40]
  *        [--rounds 6] [--quiet-steps 600] [--seed 1] [--no-pin] [--control [--frames-per-seat 36]]
+ *        [--join-limit 60]  (the server's JOINS_PER_ADDRESS, SE7; unset: lifted like every test server's)
  *        [--url http://127.0.0.1:2567]   (a server you started, e.g. to see its output; it needs
  *                                         PLAZA_AUTO_SPACES=1 and SEATS_PER_ADDRESS raised)
  *
@@ -247,13 +248,15 @@ function externalServer(url: string): Pick<ServerChild, "url" | "placement" | "o
 interface MeasureOptions {
   perType: number; fuzzers: number; rate: number; rounds: number; quietSteps: number; seed: number;
   pin: boolean; control: boolean; framesPerSeat: number; url?: string;
+  /** JOINS_PER_ADDRESS for the server (SE7); unset: lifted, as for every test server. */
+  joinLimit?: number;
 }
 
 async function measure(opts: MeasureOptions) {
   const pinned = opts.pin && !opts.url && canPin() && pinSelf(1);
   const server = opts.url
     ? externalServer(opts.url)
-    : await startServerChild({ pinCpu: pinned ? 0 : undefined, env: { SEATS_PER_ADDRESS: "100000", LOG_LEVEL: "fatal" } });
+    : await startServerChild({ pinCpu: pinned ? 0 : undefined, env: { SEATS_PER_ADDRESS: "100000", LOG_LEVEL: "fatal", ...(opts.joinLimit ? { JOINS_PER_ADDRESS: String(opts.joinLimit) } : {}) } });
   const pid = opts.url ? undefined : (server as ServerChild).pid;
   let child: ChildProcess | undefined;
   const cleanup = async () => {
@@ -384,6 +387,7 @@ async function main() {
       control: { type: "boolean", default: false },
       "frames-per-seat": { type: "string", default: "36" },
       url: { type: "string" },
+      "join-limit": { type: "string" },
     },
   });
   const int = (name: string, v: string, lo: number, hi: number) => {
@@ -402,6 +406,7 @@ async function main() {
     control: values.control!,
     framesPerSeat: int("frames-per-seat", values["frames-per-seat"]!, 1, 1_000_000),
     url: values.url,
+    joinLimit: values["join-limit"] === undefined ? undefined : int("join-limit", values["join-limit"], 1, 1_000_000),
   });
 }
 

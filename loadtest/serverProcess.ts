@@ -69,7 +69,7 @@ export async function startServerChild(opts: { pinCpu?: number; port?: number; e
   // unless the caller sets them.
   const env: NodeJS.ProcessEnv = {
     ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PLAZA_AUTO_SPACES: "1",
-    SEATS_PER_ADDRESS: "100000", SIGNUPS_PER_ADDRESS: "100000", SIGNIN_MAX_FAILS_PER_ADDRESS: "100000",
+    SEATS_PER_ADDRESS: "100000", JOINS_PER_ADDRESS: "1000000", SIGNUPS_PER_ADDRESS: "100000", SIGNIN_MAX_FAILS_PER_ADDRESS: "100000",
     ...(ownDataDir ? { PLAZA_DATA_DIR: ownDataDir } : {}),
   };
   delete env.PLAZA_INTEREST;

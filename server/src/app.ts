@@ -100,7 +100,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const limits = createAuthLimits(authLimitSettings(cfg), cfg.REDIS_URL);
   // SE4: one per process; HTTP actions that take access away publish, rooms re-check their seats.
   const access = new AccessEvents(presence);
-  const SpaceRoom = spaceRoomFor(cfg, opts, { directory, analytics, presence, team, access, resumeTokens });
+  const SpaceRoom = spaceRoomFor(cfg, opts, { directory, analytics, presence, team, access, resumeTokens, limits });
   // SE3: clients join spaces; they never create rooms. joinOrCreate opens a space's one room.
   matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
   // SE3: a join that lost the race to open a space (SpaceClaim) is retried until it finds the room.
@@ -171,7 +171,7 @@ function clusterOptions(cfg: PlazaConfig, presence: Presence, shownHost: string)
 function spaceRoomFor(
   cfg: PlazaConfig,
   opts: StartOptions,
-  deps: { directory: SpaceDirectory; analytics: Analytics; presence: Presence; team: TeamPresence; access: AccessEvents; resumeTokens: ResumeTokens },
+  deps: { directory: SpaceDirectory; analytics: Analytics; presence: Presence; team: TeamPresence; access: AccessEvents; resumeTokens: ResumeTokens; limits: AuthLimits },
 ) {
   return spaceRoomWith({
     directory: deps.directory,
@@ -188,6 +188,7 @@ function spaceRoomFor(
     access: deps.access,
     resumeTokens: deps.resumeTokens,
     seatsPerAddress: cfg.SEATS_PER_ADDRESS,
+    joinRate: deps.limits,
   });
 }
 

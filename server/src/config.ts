@@ -94,6 +94,8 @@ const securitySettings = {
   ).describe("reverse proxies whose `X-Forwarded-For` is believed: `loopback`, `uniquelocal`, CIDRs or addresses (comma-separated), or a hop count; `true` is refused. Unset: nobody, the socket's peer is the client (SE8)"),
   SEATS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20)
     .describe("seats that visitors and guests from one address may hold in one space (members are never counted); raise it for public events behind one NAT (SE7)"),
+  JOINS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(60)
+    .describe("joins (new seats) that visitors and guests from one address may make per minute, in all spaces of the process or, with `REDIS_URL`, of the cluster (members are never counted) (SE7)"),
   SIGNUPS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(20)
     .describe("new accounts (sign-ups, guest invites accepted signed out) one address may make per `SIGNUP_WINDOW_S` (AC5)"),
   SIGNUP_WINDOW_S: z.coerce.number().int().min(1).max(7 * 86_400).default(3600)

@@ -14,10 +14,11 @@ import { SpaceState } from "../../shared/state.ts";
 let server: PlazaProcess;
 let owner: TestUser;
 beforeAll(async () => {
-  server = await startTestServer({ PLAZA_AUTO_SPACES: false, SEATS_PER_ADDRESS: 3 });
+  server = await startTestServer({ PLAZA_AUTO_SPACES: false, SEATS_PER_ADDRESS: 3, JOINS_PER_ADDRESS: 12 });
   owner = await signUp(server, "Lou");
   await createSpace(server, owner, "se-seats", { visibility: "public" });
   await createSpace(server, owner, "se-spoof", { visibility: "public" });
+  await createSpace(server, owner, "se-churn", { visibility: "public" });
 }, 60_000);
 afterAll(async () => { await server?.close(); });
 
@@ -45,5 +46,22 @@ describe("SE7 seats per address", () => {
     await expect(spoofer.joinOrCreate(SPACE_ROOM, options("se-spoof", "Spoof"), SpaceState)).rejects.toMatchObject({ code: JoinErrorCode.TOO_MANY_FROM_ADDRESS });
     for (const r of rooms) await r.leave();
   });
-});
 
+  it("SE7 joins per address: a visitor who keeps leaving and coming back is refused past JOINS_PER_ADDRESS a minute; members are not counted", async () => {
+    // Every join from this address counts, those of the tests above too (12 a minute here).
+    const outcomes: (number | "ok")[] = [];
+    for (let i = 0; i < 8; i++) {
+      try {
+        const r = await joinWithToken(server, "se-churn", null, `C${i}`);
+        outcomes.push("ok");
+        await r.leave();
+      } catch (err) {
+        outcomes.push((err as { code: number }).code);
+      }
+    }
+    expect(outcomes.filter((o) => o === "ok").length).toBeLessThan(8);
+    expect(outcomes.at(-1)).toBe(JoinErrorCode.TOO_MANY_FROM_ADDRESS);
+    const me = await joinWithToken(server, "se-churn", owner);
+    await me.leave();
+  });
+});

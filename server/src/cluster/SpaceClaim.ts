@@ -55,7 +55,7 @@ const RETRYING = Symbol("plaza.retryJoinsWhileOpening");
  * `deadlineMs` (the winner's creation outlasting that is a store far too slow to serve anyone).
  * Clients never see SPACE_OPENING before then.
  */
-export function retryJoinsWhileOpening(deadlineMs = 10_000, firstDelayMs = 50): void {
+export function retryJoinsWhileOpening(deadlineMs = 30_000, firstDelayMs = 50): void {
   const controller = matchMaker.controller as { invokeMethod: ((...args: unknown[]) => Promise<unknown>) & { [RETRYING]?: true } };
   if (controller.invokeMethod[RETRYING]) return; // the matchmaker is one per process
   const invoke = controller.invokeMethod.bind(controller);

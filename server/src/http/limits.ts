@@ -39,6 +39,8 @@ export interface AuthLimitSettings {
   /** Accounts (sign-ups and signed-out guest invite accepts) one address may make per window. */
   signupsPerAddress: number;
   signupWindowS: number;
+  /** SE7: seats visitors and guests from one address may take per minute. */
+  joinsPerAddress: number;
 }
 
 const defaults = configDefaults();
@@ -50,6 +52,7 @@ export const AUTH_LIMIT_DEFAULTS: AuthLimitSettings = {
   signInAddressWindowS: defaults.SIGNIN_ADDRESS_WINDOW_S,
   signupsPerAddress: defaults.SIGNUPS_PER_ADDRESS,
   signupWindowS: defaults.SIGNUP_WINDOW_S,
+  joinsPerAddress: defaults.JOINS_PER_ADDRESS,
 };
 
 /** Failures further apart than this do not add up to an account lock. */
@@ -84,6 +87,8 @@ export interface AuthLimits {
    * Throws RateLimited.
    */
   announcement(teamId: string): Promise<void>;
+  /** SE7: before seating a visitor or guest who joins from `address`. Throws RateLimited. */
+  join(address: string): Promise<void>;
   /** Resolves once the counts are shared (Redis connected); at once in memory. Until then each process counts alone. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -99,6 +104,7 @@ export function authLimitSettings(c: Partial<PlazaConfig>): AuthLimitSettings {
     signInAddressWindowS: c.SIGNIN_ADDRESS_WINDOW_S ?? d.signInAddressWindowS,
     signupsPerAddress: c.SIGNUPS_PER_ADDRESS ?? d.signupsPerAddress,
     signupWindowS: c.SIGNUP_WINDOW_S ?? d.signupWindowS,
+    joinsPerAddress: c.JOINS_PER_ADDRESS ?? d.joinsPerAddress,
   };
 }
 
@@ -115,6 +121,7 @@ export function createAuthLimits(settings: AuthLimitSettings, redisUrl?: string)
   const failsByAddress = limiter("signin-address", settings.signInFailsPerAddress, settings.signInAddressWindowS);
   const signupsByAddress = limiter("signup-address", settings.signupsPerAddress, settings.signupWindowS);
   const announcementsByTeam = limiter("team-announce", ANNOUNCEMENTS_PER_MINUTE, 60);
+  const joinsByAddress = limiter("join-address", settings.joinsPerAddress, 60);
 
   return {
     async signInAttempt(address, email) {
@@ -146,6 +153,9 @@ export function createAuthLimits(settings: AuthLimitSettings, redisUrl?: string)
     },
     async newAccount(address) {
       await take(signupsByAddress, addressKeyOf(address), "too many new accounts from your network: try again later");
+    },
+    async join(address) {
+      await take(joinsByAddress, addressKeyOf(address), "too many joins from your network: wait a moment and try again");
     },
     async announcement(teamId) {
       await take(announcementsByTeam, teamId, "too many announcements in this team: wait a minute and try again");

@@ -266,7 +266,7 @@ export function spaceRoomWith(deps: SpaceRoomDeps): typeof SpaceRoom {
     protected override deps = deps;
     static override onAuth(token: string, options: unknown, context: AuthContext): Promise<JoinAuth> {
       // context.ip is the address pinned under TRUST_PROXY before Colyseus read it (SE8, app.ts).
-      return authorizeJoin(deps.directory, token, options, context.ip);
+      return authorizeJoin(deps.directory, token, options, context.ip, deps.joinRate);
     }
   };
 }

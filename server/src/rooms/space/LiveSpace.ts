@@ -15,7 +15,7 @@ import type { LoadedSpace, SpaceDirectory } from "../../access/directory.ts";
 import type { ResumeTokens } from "../../auth/resumeTokens.ts";
 import type { SpaceRecord } from "../../store/Store.ts";
 import { AccessCheck, concerns } from "./AccessCheck.ts";
-import { refuse, type JoinAuth } from "./admission.ts";
+import { refuse, type JoinAuth, type JoinRate } from "./admission.ts";
 import { ChatRoom } from "./ChatRoom.ts";
 import { CrowdMode, type CrowdSettings, type Pace } from "./CrowdMode.ts";
 import type { Timer } from "./Emotes.ts";
@@ -48,6 +48,8 @@ export interface SpaceRoomDeps {
   access?: AccessEvents;
   /** Most seats visitors and guests from one address may hold in one space (SE7). */
   seatsPerAddress: number;
+  /** Joins per address per minute for visitors and guests (SE7); none: not limited. */
+  joinRate?: JoinRate;
   /** Cross-cutting concerns (analytics, saved positions, team presence): one instance each per room. */
   extensions: readonly SpaceRoomExtensionFactory[];
 }

@@ -7,6 +7,7 @@ import type { Role, Visibility } from "../../../../shared/authz.ts";
 import { can } from "../../../../shared/authz.ts";
 import type { ServerMessages } from "../../../../shared/protocol.ts";
 import { InboundGuard } from "./InboundGuard.ts";
+import { VETTED_ROLES } from "./admission.ts";
 
 /** Per-connection bookkeeping that is not synced to anyone. */
 export interface Seat {
@@ -34,7 +35,6 @@ export interface Joiner {
 }
 
 /** Roles whose seats never count against an address's limit (SE7): the team vetted them. */
-const UNLIMITED_ROLES = new Set<Role>(["member", "builder", "admin", "owner"]);
 
 export class Seats {
   private readonly seats = new Map<string, Seat>();
@@ -70,7 +70,7 @@ export class Seats {
    * so concurrent joins cannot all pass; `leave` gives it back.
    */
   countAddress(j: Joiner): boolean {
-    if (j.role !== null && UNLIMITED_ROLES.has(j.role)) return true;
+    if (j.role !== null && VETTED_ROLES.has(j.role)) return true;
     const held = this.perAddress.get(j.address) ?? 0;
     if (held >= this.seatsPerAddress) return false;
     this.perAddress.set(j.address, held + 1);

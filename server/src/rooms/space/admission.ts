@@ -10,6 +10,7 @@ import { parseJoinOptions, spaceIdSchema, type JoinOptions } from "../../../../s
 import type { Role } from "../../../../shared/authz.ts";
 import { AccessError, type SpaceDirectory } from "../../access/directory.ts";
 import * as metrics from "../../metrics.ts";
+import { RateLimited } from "../../http/limits.ts";
 
 /** What onAuth hands to onJoin: validated options plus who the store says this is, and from where. */
 export type JoinAuth = JoinOptions & { userId: string | null; role: Role | null; address: string };
@@ -18,7 +19,13 @@ export type JoinAuth = JoinOptions & { userId: string | null; role: Role | null;
  * Validates join options and access (PR1–PR3, AZ1): unknown space 404, private space without a
  * session 401, non-member 403.
  */
-export async function authorizeJoin(directory: SpaceDirectory, token: string | undefined, options: unknown, address = "unknown"): Promise<JoinAuth> {
+/** Joins per address (SE7): only counted for visitors and guests; refused with TOO_MANY_FROM_ADDRESS. */
+export interface JoinRate { join(address: string): Promise<void> }
+
+/** Roles whose joins and seats never count against an address (the team vetted them, SE7). */
+export const VETTED_ROLES: ReadonlySet<Role> = new Set<Role>(["member", "builder", "admin", "owner"]);
+
+export async function authorizeJoin(directory: SpaceDirectory, token: string | undefined, options: unknown, address = "unknown", rate?: JoinRate): Promise<JoinAuth> {
   const parsed = parseJoinOptions(options);
   if (!parsed.ok) {
     const invalidSpace = typeof options === "object" && options !== null && !spaceIdSchema.safeParse((options as { spaceId?: unknown }).spaceId).success;
@@ -28,6 +35,10 @@ export async function authorizeJoin(directory: SpaceDirectory, token: string | u
   try {
     const who = await directory.identify(token);
     const { role } = await directory.authorize(parsed.value.spaceId, who, "space.enter");
+    if (rate && (role === null || !VETTED_ROLES.has(role))) await rate.join(address).catch((err: unknown) => {
+      // A limiter that failed lets the join through (it logs); only a refusal refuses.
+      if (err instanceof RateLimited) throw refused("join_rate", JoinErrorCode.TOO_MANY_FROM_ADDRESS, err.message);
+    });
     return { ...parsed.value, userId: who?.userId ?? null, role, address };
   } catch (err) {
     if (err instanceof AccessError) {
