@@ -43,8 +43,16 @@ export class SpaceClaim {
   }
 }
 
+/** The refusal's words are its identity too: a room created for another process (IPC) reaches the asker with its message only. */
+const OPENING = "this space is opening on another process: joining it there";
+
 function opening() {
-  return new ServerError(JoinErrorCode.SPACE_OPENING, "this space is opening on another process: joining it there");
+  return new ServerError(JoinErrorCode.SPACE_OPENING, OPENING);
+}
+
+function isOpening(err: unknown): boolean {
+  const e = err as { code?: number; message?: string } | undefined;
+  return e?.code === JoinErrorCode.SPACE_OPENING || e?.message === OPENING;
 }
 
 const RETRYING = Symbol("plaza.retryJoinsWhileOpening");
@@ -65,7 +73,7 @@ export function retryJoinsWhileOpening(deadlineMs = 30_000, firstDelayMs = 50): 
       try {
         return await invoke(...args);
       } catch (err) {
-        if ((err as { code?: number }).code !== JoinErrorCode.SPACE_OPENING || Date.now() > deadline) throw err;
+        if (!isOpening(err) || Date.now() > deadline) throw err;
         await new Promise((r) => setTimeout(r, Math.min(500, firstDelayMs * 2 ** i)));
       }
     }
