@@ -2,25 +2,29 @@
  * One room per space, also in a race (SPEC SE3, CL1). Colyseus serialises concurrent
  * `joinOrCreate`s for one space only while a room's creation takes under its create lock (0.5 s);
  * on a busy machine two processes then each open a room for the same space. So a room opening a
- * space first claims it in presence (Redis in a cluster: one atomic increment), and before it is
- * listed it looks whether another process listed a room for that space meanwhile. A room that
+ * space claims it in presence while it opens (Redis in a cluster: one atomic increment), then
+ * holds a lease on it while it lives (refreshed; it expires 5 s after its process dies); a room
+ * opening the space checks that nobody holds the lease and no other room is listed. A room that
  * loses either way refuses with SPACE_OPENING, and the matchmaker's front (app.ts) retries the
  * join, which then finds the winner's room.
  */
 import { matchMaker, ServerError, type Presence } from "@colyseus/core";
 import { JoinErrorCode } from "../../../shared/codes.ts";
 
-/** A claim outlives a creator that died mid-create by at most this long. */
+/** A creation claim outlives a creator that died mid-create by at most this long. */
 const CLAIM_TTL_S = 5;
+/** A room's lease outlives its process (kill -9) by at most this long; the live room refreshes it. */
+const LEASE_TTL_S = 5;
+const REFRESH_MS = 1500;
 
 export class SpaceClaim {
   private held = false;
 
-  private constructor(private readonly presence: Presence, private readonly key: string) {}
+  private constructor(private readonly presence: Presence, private readonly key: string, private readonly leaseKey: string) {}
 
   /** Claims `spaceId` for a room being created; throws SPACE_OPENING when another creation holds it. */
   static async take(presence: Presence, spaceId: string): Promise<SpaceClaim> {
-    const claim = new SpaceClaim(presence, `plaza:opening:${spaceId}`);
+    const claim = new SpaceClaim(presence, `plaza:opening:${spaceId}`, `plaza:room-of:${spaceId}`);
     const n = await presence.hincrbyex(claim.key, "n", 1, CLAIM_TTL_S);
     claim.held = true;
     if (n > 1) {
@@ -30,10 +34,32 @@ export class SpaceClaim {
     return claim;
   }
 
-  /** Throws SPACE_OPENING when an open (unlocked) room of another process already holds the space. */
+  /** Throws SPACE_OPENING when another room holds the space's lease or is listed open for it. */
   async checkNoOtherRoom(roomName: string, spaceId: string, roomId: string): Promise<void> {
+    const owner: unknown = await this.presence.get(this.leaseKey);
+    if (typeof owner === "string" && owner !== "" && owner !== roomId) throw opening();
     const rooms = await matchMaker.query({ name: roomName, spaceId } as Record<string, unknown>);
     if (rooms.some((r) => r.roomId !== roomId && !r.locked)) throw opening();
+  }
+
+  /**
+   * The room's lease on the space while it lives: set now, refreshed every REFRESH_MS, deleted by
+   * the returned stop (onDispose). Only the owner writes it, so it expires LEASE_TTL_S after a
+   * process dies however many joins are waiting. Presence errors are ignored (it then expires).
+   */
+  async lease(roomId: string): Promise<() => Promise<void>> {
+    const key = this.leaseKey;
+    await this.presence.setex(key, roomId, LEASE_TTL_S);
+    const timer = setInterval(() => { void Promise.resolve(this.presence.setex(key, roomId, LEASE_TTL_S)).catch(() => {}); }, REFRESH_MS);
+    timer.unref();
+    let ended: Promise<void> | undefined;
+    return () => {
+      clearInterval(timer);
+      ended ??= Promise.resolve(this.presence.get(key))
+        .then((owner: unknown) => { if (owner === roomId) this.presence.del(key); })
+        .catch(() => {});
+      return ended;
+    };
   }
 
   async release(): Promise<void> {

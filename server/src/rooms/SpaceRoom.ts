@@ -42,6 +42,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private proximityEvery = 4;
   /** Node timers and subscriptions, ended with the room. */
   private readonly stops: (() => void)[] = [];
+  /** SE3: gives up this room's lease on its space (at dispose, or first thing when draining). */
+  private endLease: (() => Promise<void>) | undefined;
 
   /**
    * Async, but short: two indexed reads (space row + content) and a cached map parse, so the
@@ -54,11 +56,17 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     this.spaceId = id.data;
     // SE3: one room per space, also when two processes race to open it (the loser's join is
     // retried by the matchmaker's front and then finds this room).
+    // A room that opened the space holds a lease on it for its life (refreshed; gone at dispose
+    // or 5 s after its process dies), so the moment between onCreate and being listed is covered.
     const claim = await SpaceClaim.take(matchMaker.presence, this.spaceId);
     let loaded: Awaited<ReturnType<SpaceRoomDeps["directory"]["load"]>>;
     try {
       loaded = await this.deps.directory.load(this.spaceId);
-      if (loaded) await claim.checkNoOtherRoom(this.roomName, this.spaceId, this.roomId);
+      if (loaded) {
+        await claim.checkNoOtherRoom(this.roomName, this.spaceId, this.roomId);
+        this.endLease = await claim.lease(this.roomId);
+        this.stops.push(() => void this.endLease?.());
+      }
     } finally {
       await claim.release();
     }
@@ -119,7 +127,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   /** CL4: SIGTERM drain. Colyseus locked the room; queued edits are answered and positions stored, then everyone moves. */
   override onBeforeShutdown() {
-    void (this.live?.drain() ?? Promise.resolve()).finally(() => {
+    // Draining: the space is about to open elsewhere, so its lease goes first (SE3).
+    void (this.live?.drain() ?? Promise.resolve()).then(() => this.endLease?.()).finally(() => {
       this.broadcastPatch(); // the last changes, and right after them the answers waiting for them (BM1)
       return this.disconnect(PlazaCloseCode.MOVED).catch(() => {});
     });
