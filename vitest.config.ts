@@ -6,8 +6,8 @@ export default defineConfig({
     pool: "forks",
     // Most test time is waiting, not computing: walking at 150 ms a step, heartbeats, processes and
     // databases starting. Vitest's default here (cores − 1: one worker on a 2-core machine) ran the
-    // files one after another; four at a time keep both cores busy without starving the browsers.
-    maxWorkers: 4,
+    // files one after another; three at a time keep both cores busy without starving the browsers and the multi-process cluster tests (four made their processes so slow that opening a space took seconds).
+    maxWorkers: 3,
     include: ["shared/**/*.test.ts", "server/**/*.test.ts", "client/**/*.test.ts", "loadtest/**/*.test.ts", "tools/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -11,8 +11,8 @@
 import { matchMaker, ServerError, type Presence } from "@colyseus/core";
 import { JoinErrorCode } from "../../../shared/codes.ts";
 
-/** A creation claim outlives a creator that died mid-create by at most this long. */
-const CLAIM_TTL_S = 5;
+/** A creation claim outlives a creator that died mid-create by at most this long (long: an overloaded machine may take seconds to open a space). */
+const CLAIM_TTL_S = 30;
 /** A room's lease outlives its process (kill -9) by at most this long; the live room refreshes it. */
 const LEASE_TTL_S = 5;
 const REFRESH_MS = 1500;
