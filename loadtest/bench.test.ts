@@ -118,8 +118,8 @@ describe("bench instruments", () => {
     const text = [
       "# TYPE plaza_event_loop_utilization gauge",
       "plaza_event_loop_utilization 0.25",
-      "plaza_node_process_cpu_seconds_total 12.5",
-      "plaza_node_process_resident_memory_bytes 104857600",
+      "process_cpu_seconds_total 12.5",
+      "process_resident_memory_bytes 104857600",
       'plaza_moves_rejected_total{reason="blocked"} 2',
       'plaza_moves_rejected_total{reason="too_fast"} 3',
       'plaza_patch_seconds_bucket{le="0.001"} 50',

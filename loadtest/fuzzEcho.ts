@@ -177,7 +177,7 @@ async function serverLoop(url: string): Promise<{ delayMaxMs?: number; elu?: num
   try {
     const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
     const read = (name: string) => { const m = new RegExp(`^${name} (\\S+)$`, "m").exec(text); return m ? Number(m[1]) : undefined; };
-    const lag = read("plaza_node_nodejs_eventloop_lag_max_seconds");
+    const lag = read("nodejs_eventloop_lag_max_seconds");
     return { delayMaxMs: lag === undefined ? undefined : lag * 1000, elu: read("plaza_event_loop_utilization") };
   } catch {
     return undefined;

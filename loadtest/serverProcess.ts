@@ -149,8 +149,8 @@ export function parseMetrics(text: string, at: number): MetricsSample {
     if (!Number.isFinite(value) && raw !== "+Inf") continue;
     switch (name) {
       case "plaza_event_loop_utilization": sample.elu = value; break;
-      case "plaza_node_process_cpu_seconds_total": sample.cpuSeconds = value; break;
-      case "plaza_node_process_resident_memory_bytes": sample.rssBytes = value; break;
+      case "process_cpu_seconds_total": sample.cpuSeconds = value; break;
+      case "process_resident_memory_bytes": sample.rssBytes = value; break;
       case "plaza_ccu": sample.ccu = value; break;
       case "plaza_moves_rejected_total": sample.movesRejected += value; break;
       case "plaza_patch_seconds_bucket": {

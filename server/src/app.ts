@@ -3,8 +3,6 @@
  * port. Used by main.ts and by tests, which start it on 127.0.0.1:0 and close it afterwards.
  */
 import { defineRoom, defineServer, LocalPresence, matchMaker, type Presence, type Server } from "@colyseus/core";
-import { RedisPresence } from "@colyseus/redis-presence";
-import { RedisDriver } from "@colyseus/redis-driver";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { Encoder } from "@colyseus/schema";
 import type { Application } from "express";
@@ -18,7 +16,10 @@ import { teamPresenceExtension } from "./rooms/space/teamPresenceExtension.ts";
 import type { MapCatalog } from "./maps/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
 import { configWithDefaults, secretFile, type PlazaConfig } from "./config.ts";
-import { logger } from "./log.ts";
+import { colyseusLogger, logger } from "./log.ts";
+import { pinoHttp } from "pino-http";
+import { redisClusterParts, type PlazaRedisDriver } from "./cluster/redisClients.ts";
+import { mountHealth, mountOperatorEndpoints, Readiness, startMetricsServer, type ReadinessCheck } from "./http/ops.ts";
 import type { AnalyticsPort } from "./analytics/events.ts";
 import { AnalyticsPipeline, analyticsConfig } from "./analytics/pipeline.ts";
 import { ClickHouseSink } from "./analytics/clickhouse.ts";
@@ -53,6 +54,8 @@ export interface PlazaProcess {
   processId: string;
   /** This process's analytics pipeline (the rooms' port unless `analytics` was given); tests flush it. */
   analytics: AnalyticsPipeline;
+  /** The port of the separate /metrics listener (METRICS_PORT), if any. */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -90,10 +93,16 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   // One process by default; with REDIS_URL, rooms, seats and placement are shared through Redis
   // and each client is sent straight to the process hosting its space (publicAddress).
-  const presence: Presence = cfg.REDIS_URL ? new RedisPresence(cfg.REDIS_URL) : new LocalPresence();
-  const cluster = clusterOptions(cfg, presence, shownHost);
+  // OP1: Redis connections that fail fast while Redis is away and restore this process's entries when it returns.
+  const redis = cfg.REDIS_URL ? redisClusterParts(cfg.REDIS_URL) : undefined;
+  const presence: Presence = redis?.presence ?? new LocalPresence();
+  const cluster = clusterOptions(cfg, presence, shownHost, redis?.driver);
   const reporter = new LoadReporter(presence, { fakeElu: cfg.PLAZA_TEST_FAKE_ELU });
   const drain: DrainState = { draining: false };
+  // OP2: ready only when every dependency answers a round-trip and the process is not draining.
+  const checks: ReadinessCheck[] = [{ name: "database", check: () => store.ping() }];
+  if (redis) checks.push({ name: "redis", check: redis.ping });
+  const readiness = new Readiness(checks, () => drain.draining);
   // TP: the team's online list and announcements, through the same presence (Redis in a cluster).
   const team = new TeamPresence(presence, { processId: () => matchMaker.processId });
   // AC3/AC5: sign-in and sign-up limits, shared through Redis in a cluster.
@@ -105,7 +114,9 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
   // SE3: a join that lost the race to open a space (SpaceClaim) is retried until it finds the room.
   retryJoinsWhileOpening();
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>>;
   const release = async () => {
+    await metricsServer?.close();
     await analytics.close();
     await limits.close();
     if (ownsStore) await store.close();
@@ -115,16 +126,18 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const server = defineServer({
     transport,
     greet: false,
+    logger: colyseusLogger,
     gracefullyShutdown: opts.handleSignals ?? false,
     presence,
     ...cluster,
     rooms: { [SPACE_ROOM]: defineRoom(SpaceRoom).filterBy(["spaceId"]) },
-    express: mountExpress(cfg, { directory, analytics, reporter, drain, storeKind: store.kind, limits, team, access }),
+    express: mountExpress(cfg, { directory, analytics, reporter, drain, readiness, storeKind: store.kind, limits, team, access }),
   });
   onShutdownHooks(server, cfg, opts, { release, drain, reporter });
 
   try {
     await server.listen(cfg.PORT, host);
+    metricsServer = await startMetricsServer(cfg);
   } catch (err) {
     await release();
     throw err;
@@ -144,9 +157,13 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     resumeTokens,
     processId: matchMaker.processId,
     analytics: analytics.pipeline,
+    metricsPort: metricsServer?.port,
     close: () => server.gracefullyShutdown(false),
   };
 }
+
+/** Health probes and scrapes: not worth a request log line each. */
+const QUIET_PATHS = new Set(["/livez", "/readyz", "/healthz", "/metrics"]);
 
 /** Set once the process starts draining (CL4): /healthz answers 503 from then on. */
 interface DrainState {
@@ -154,11 +171,11 @@ interface DrainState {
 }
 
 /** With REDIS_URL: the shared driver, this process's public address and load-aware placement (CL). */
-function clusterOptions(cfg: PlazaConfig, presence: Presence, shownHost: string) {
+function clusterOptions(cfg: PlazaConfig, presence: Presence, shownHost: string, driver: PlazaRedisDriver | undefined) {
   const port = cfg.PORT;
-  const cluster = cfg.REDIS_URL
+  const cluster = driver
     ? {
-        driver: new RedisDriver(cfg.REDIS_URL),
+        driver,
         publicAddress: cfg.PUBLIC_ADDRESS ?? (port ? `${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}` : undefined),
         selectProcessIdToCreateRoom: loadAwarePlacement(presence),
       }
@@ -195,16 +212,14 @@ function spaceRoomFor(
 /** The express side of the process: per-process health, the insights API and the HTTP tier. */
 function mountExpress(
   cfg: PlazaConfig,
-  deps: { directory: SpaceDirectory; analytics: Analytics; reporter: LoadReporter; drain: DrainState; storeKind: string; limits: AuthLimits; team: TeamPresence; access: AccessEvents },
+  deps: { directory: SpaceDirectory; analytics: Analytics; reporter: LoadReporter; drain: DrainState; readiness: Readiness; storeKind: string; limits: AuthLimits; team: TeamPresence; access: AccessEvents },
 ) {
   const { directory, reporter, drain } = deps;
   return (app: Application) => {
-    // CL5: per-process health for load balancers; 503 while draining so they stop sending here.
-    app.get("/healthz", (_req, res) => {
-      // ccu and rooms live; elu as measured over the last heartbeat interval.
-      const { ccu, roomCount } = matchMaker.stats.local;
-      res.status(drain.draining ? 503 : 200).json({ ok: !drain.draining, draining: drain.draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
-    });
+    // OP5: one JSON log line per request (health probes and scrapes are not logged).
+    app.use(pinoHttp({ logger: logger.child({ component: "http" }), autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? "").split("?")[0]!) } }));
+    mountHealth(app, { readiness: deps.readiness, isDraining: () => drain.draining, elu: () => reporter.latest.elu });
+    mountOperatorEndpoints(app, cfg);
     mountInsights(app, { insights: deps.analytics.insights, token: cfg.INSIGHTS_TOKEN, directory });
     mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: deps.storeKind, config: cfg, limits: deps.limits, team: deps.team, access: deps.access });
   };
@@ -220,7 +235,10 @@ function onShutdownHooks(server: Server, cfg: PlazaConfig, opts: StartOptions, d
   server.onBeforeShutdown(async () => {
     deps.drain.draining = true;
     metrics.draining.set(1);
-    logger.info({ processId: matchMaker.processId }, "draining");
+    metrics.ready.set(0);
+    // OP3: readiness fails first; the balancers get DRAIN_GRACE_MS to notice before rooms move.
+    logger.info({ processId: matchMaker.processId, graceMs: cfg.DRAIN_GRACE_MS }, "draining");
+    if (cfg.DRAIN_GRACE_MS > 0) await new Promise((r) => setTimeout(r, cfg.DRAIN_GRACE_MS));
     // SE1: a process that decided to stop exits within its drain time, whatever is still pending
     // (a hung store or Redis call must not leave it holding its port and ignoring signals).
     if (opts.handleSignals) {

@@ -146,6 +146,19 @@ const analyticsSettings = {
     .describe("optional operator token (`Authorization: Bearer …`) for every space's insights, e.g. for scripts; owners and admins use their session"),
 };
 
+const operationsSettings = {
+  DRAIN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(0)
+    .describe("on SIGTERM, how long `/readyz` answers 503 before rooms start draining, ms, so load balancers stop sending here first; set it to your balancer's check interval × its failure threshold (e.g. 5000 behind nginx/HAProxy, 0 in development) (OP3)"),
+  METRICS_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).optional())
+    .describe("serve `/metrics` on this port (on `METRICS_HOST`) instead of the public one, for a Prometheus inside your network; unset: `/metrics` on the main port (OP5)"),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1")
+    .describe("address the `METRICS_PORT` listener binds"),
+  METRICS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "at least 16 characters").optional())
+    .describe("when set, `/metrics` answers only `Authorization: Bearer <token>` (Prometheus `authorization` / `bearer_token_file`); unset: open (bind it privately or use `METRICS_PORT`) (OP5)"),
+  OPERATOR_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "at least 16 characters").optional())
+    .describe("enables the Colyseus monitor at `/monitor` (rooms, clients, per process) behind HTTP Basic auth, user `operator`, this password; unset: no monitor (OP6)"),
+};
+
 const loggingSettings = {
   LOG_LEVEL: z.enum(LOG_LEVELS).optional()
     .describe("pino level: fatal, error, warn, info, debug, trace or silent; unset: `info`, or `warn` when `NODE_ENV` is `test`"),
@@ -162,12 +175,13 @@ export const SETTING_GROUPS = [
   { title: "Security", settings: securitySettings },
   { title: "Cluster", settings: clusterSettings },
   { title: "Analytics", settings: analyticsSettings },
+  { title: "Operations", settings: operationsSettings },
   { title: "Logging", settings: loggingSettings },
 ] as const;
 
 /** Every setting, validated one by one (for tests and documentation: `configFromEnv` parses them together). */
 export const settingsSchema = z.object({
-  ...serverSettings, ...storageSettings, ...securitySettings, ...clusterSettings, ...analyticsSettings, ...loggingSettings,
+  ...serverSettings, ...storageSettings, ...securitySettings, ...clusterSettings, ...analyticsSettings, ...operationsSettings, ...loggingSettings,
 });
 export type SettingName = keyof typeof settingsSchema.shape;
 

@@ -6,7 +6,8 @@ import { performance } from "node:perf_hooks";
 import type { DropReason, MoveRejection } from "../../shared/codes.ts";
 
 export const registry = new Registry();
-collectDefaultMetrics({ register: registry, prefix: "plaza_node_" });
+// Node and process metrics under their standard names (process_cpu_seconds_total, nodejs_heap_size_used_bytes…).
+collectDefaultMetrics({ register: registry });
 
 export const ccu = new Gauge({ name: "plaza_ccu", help: "Clients connected to space rooms on this process", registers: [registry] });
 export const rooms = new Gauge({ name: "plaza_rooms", help: "Space rooms alive on this process", registers: [registry] });
@@ -58,15 +59,24 @@ export const editsRefused = new Counter({
   registers: [registry],
 });
 
-let lastElu = performance.eventLoopUtilization();
+/**
+ * Event-loop utilisation over the last whole ELU_WINDOW_MS, sampled on a timer of its own: every
+ * scraper (two Prometheus servers, the bench) reads the same figure, and scraping changes nothing.
+ */
+const ELU_WINDOW_MS = 1000;
+let eluMark = performance.eventLoopUtilization();
+let eluLastWindow = 0;
+setInterval(() => {
+  const now = performance.eventLoopUtilization();
+  eluLastWindow = performance.eventLoopUtilization(now, eluMark).utilization;
+  eluMark = now;
+}, ELU_WINDOW_MS).unref();
 export const eventLoopUtilization = new Gauge({
   name: "plaza_event_loop_utilization",
-  help: "Event-loop utilisation since the previous scrape (0..1)",
+  help: "Event-loop utilisation over the last whole second (0..1), the same for every scraper",
   registers: [registry],
   collect() {
-    const now = performance.eventLoopUtilization();
-    this.set(performance.eventLoopUtilization(now, lastElu).utilization);
-    lastElu = now;
+    this.set(eluLastWindow);
   },
 });
 
@@ -155,5 +165,26 @@ export const roomCreateSeconds = new Histogram({
   name: "plaza_room_create_seconds",
   help: "Duration of a space room's onCreate: must stay well under 0.5 s or concurrent first joins across processes open duplicate rooms (CL1)",
   buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1],
+  registers: [registry],
+});
+export const redisReconnects = new Counter({
+  name: "plaza_redis_disconnects_total",
+  help: "Redis connections lost (each is retried every second at most), by connection",
+  labelNames: ["connection"] as const,
+  registers: [registry],
+});
+export const redisRestores = new Counter({
+  name: "plaza_redis_restores_total",
+  help: "Times this process wrote its rooms' listings and stats back after Redis returned (OP1)",
+  registers: [registry],
+});
+export const ready = new Gauge({
+  name: "plaza_ready",
+  help: "1 while GET /readyz answers 200 (store, Redis and matchmaking reachable, not draining), else 0",
+  registers: [registry],
+});
+export const redisFailedWrites = new Counter({
+  name: "plaza_redis_failed_writes_total",
+  help: "Fire-and-forget Redis writes (Colyseus's matchmaking stats) that failed while Redis was away; rewritten once it returns",
   registers: [registry],
 });

@@ -24,7 +24,9 @@ it("SE1 a draining process whose Redis hangs still exits within its shutdown tim
   expect(someone.sessionId).toBeTruthy();
   process.kill(redis.pid!, "SIGSTOP");
   // Bounded wait, far above the 2 s limit: without the limit the drain waits on Redis forever.
+  const t0 = Date.now();
   const exited = await child.kill("SIGTERM", 20_000);
+  console.log(`exit after ${Date.now() - t0} ms`);
   process.kill(redis.pid!, "SIGCONT");
   expect(exited, `the process is still running:\n${child.output()}`).toBe(true);
 }, 60_000);

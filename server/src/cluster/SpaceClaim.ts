@@ -56,7 +56,7 @@ export class SpaceClaim {
     return () => {
       clearInterval(timer);
       ended ??= Promise.resolve(this.presence.get(key))
-        .then((owner: unknown) => { if (owner === roomId) this.presence.del(key); })
+        .then(async (owner: unknown) => { if (owner === roomId) await this.presence.del(key); })
         .catch(() => {});
       return ended;
     };

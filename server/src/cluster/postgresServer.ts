@@ -77,6 +77,8 @@ export interface LocalPostgresOptions {
   dataDir?: string;
   /** Throwaway data: fsync and synchronous commit off (tests). Default false. */
   fast?: boolean;
+  /** Listen here (a restart where clients expect it); default a free port. */
+  port?: number;
 }
 
 export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promise<LocalPostgres> {
@@ -89,7 +91,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
   mkdirSync(dir, { recursive: true });
   if (user) chownSync(dir, user.uid, user.gid);
   const data = join(dir, "data");
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
 
   let child: ChildProcess | null = null;

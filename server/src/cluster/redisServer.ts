@@ -32,8 +32,9 @@ export function pingRedis(port: number, timeoutMs = 1000): Promise<boolean> {
   });
 }
 
-export async function startLocalRedis(opts: { startTimeoutMs?: number } = {}): Promise<LocalRedis> {
-  const port = await freePort();
+export async function startLocalRedis(opts: { startTimeoutMs?: number; port?: number } = {}): Promise<LocalRedis> {
+  // A given port: a restart of a stopped server where its clients expect it (tests of recovery).
+  const port = opts.port ?? (await freePort());
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"], {
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,5 +1,5 @@
 /**
- * The stateless HTTP tier: JSON API, metrics, the maps and the built client. Holds no state of
+ * The stateless HTTP tier: JSON API, the maps and the built client (health and metrics: ops.ts). Holds no state of
  * its own; anything it answers comes from the catalog or the process metrics.
  */
 import express, { type Application, type NextFunction, type Request, type Response } from "express";
@@ -7,7 +7,6 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { ApiErrorCode } from "../../../shared/api.ts";
 import { MAPS_DIR } from "../maps/MapCatalog.ts";
-import { registry } from "../metrics.ts";
 import type { IceServers, PlazaConfig } from "../config.ts";
 import { compileTrustProxy } from "../net/clientAddress.ts";
 import type { SpaceDirectory } from "../access/directory.ts";
@@ -44,11 +43,6 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
   });
 
   mountAccounts(app, deps.directory);
-
-  app.get("/metrics", async (_req, res) => {
-    res.set("Content-Type", registry.contentType);
-    res.send(await registry.metrics());
-  });
 
   // Tilesets referenced by maps ("image": "office-tiles.png") resolve next to the map URL:
   // the templates' shared tileset from disk, an imported one from the store (spaces.ts).

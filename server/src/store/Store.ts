@@ -116,6 +116,8 @@ export interface Store {
   /** Which backend ("pglite" | "postgres"), for logs and /api/health. */
   readonly kind: string;
   close(): Promise<void>;
+  /** One round-trip to the database (readiness, OP2); rejects when it cannot answer. */
+  ping(): Promise<void>;
 
   // ---- users ----
   /** Throws ConflictError when the (case-insensitive) email is taken. */

@@ -26,6 +26,10 @@ export class SqlStore implements Store {
     return this.db.close();
   }
 
+  async ping(): Promise<void> {
+    await this.db.query("SELECT 1");
+  }
+
   // ---- users ----
 
   createUser(u: { email: string; name: string; passwordHash: string }): Promise<User> { return users.createUser(this.db, u); }
