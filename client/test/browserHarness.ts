@@ -1,6 +1,6 @@
 /**
  * Shared set-up for browser tests: a real Plaza server on 127.0.0.1:0 and headless Chromium from
- * Debian (flags from FIELD-NOTES), plus where screenshots go. Each test file calls
+ * Debian (the flags a closed-network sandbox needs), plus where screenshots go. Each test file calls
  * `useBrowserWorld()` once and gets fresh objects in its hooks.
  */
 import { afterAll, beforeAll } from "vitest";

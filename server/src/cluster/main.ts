@@ -6,6 +6,10 @@
  * a free loopback port; without DATABASE_URL, a local PostgreSQL whose data stays in
  * CLUSTER_POSTGRES_DIR, .data/cluster-postgres (both if installed). SIGINT/SIGTERM are forwarded to every process, which
  * drain (CL4) before exiting.
+ *
+ * A process that dies is started again on its port (OP8): after 1 s, doubling to 30 s while it
+ * keeps dying within a minute of starting; `--no-restart` leaves it dead (to watch failover). This
+ * is a development supervisor: in production systemd (deploy/) or your orchestrator restarts.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -25,6 +29,7 @@ const { values } = parseArgs({
     processes: { type: "string", default: "2" },
     redis: { type: "string" },
     "base-port": { type: "string", default: String(config.PORT) },
+    "no-restart": { type: "boolean", default: false },
   },
 });
 const count = Number(values.processes);
@@ -66,7 +71,12 @@ const secret = loadSecret(config.PLAZA_SECRET, secretFile(config.PLAZA_DATA_DIR)
 
 const children: ChildProcess[] = [];
 let stopping = false;
-for (let i = 0; i < count; i++) {
+/** A process that lived this long before dying starts again after the shortest delay. */
+const HEALTHY_RUN_MS = 60_000;
+const FIRST_RESTART_MS = 1000;
+const MAX_RESTART_MS = 30_000;
+
+function startProcess(i: number, restartDelayMs = FIRST_RESTART_MS): void {
   const port = basePort + i;
   const env = {
     ...process.env,
@@ -77,14 +87,28 @@ for (let i = 0; i < count; i++) {
     // One analytics spool per process (a spool directory has one writer).
     ANALYTICS_SPOOL_DIR: `${config.ANALYTICS_SPOOL_DIR}-${port}`,
   };
+  const startedAt = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], { cwd: ROOT, env, stdio: "inherit" });
   child.once("exit", (code, signal) => {
-    if (!stopping) console.error(`cluster: process on port ${port} exited (${signal ?? code}); the others keep serving its spaces`);
+    if (!stopping) {
+      const delay = Date.now() - startedAt > HEALTHY_RUN_MS ? FIRST_RESTART_MS : restartDelayMs;
+      if (values["no-restart"]) {
+        console.error(`cluster: process on port ${port} exited (${signal ?? code}); the others keep serving its spaces`);
+      } else {
+        console.error(`cluster: process on port ${port} exited (${signal ?? code}); the others serve its spaces; restarting it in ${delay / 1000} s`);
+        setTimeout(() => { if (!stopping) startProcess(i, Math.min(MAX_RESTART_MS, delay * 2)); }, delay);
+        return;
+      }
+    }
     if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) void finish();
   });
-  children.push(child);
+  children[i] = child;
+}
+
+for (let i = 0; i < count; i++) {
+  startProcess(i);
   const host = !config.HOST || ["0.0.0.0", "::"].includes(config.HOST) ? "localhost" : config.HOST;
-  console.log(`cluster: process ${i + 1}/${count} → http://${host}:${port}  (healthz: /healthz, metrics: /metrics)`);
+  console.log(`cluster: process ${i + 1}/${count} → http://${host}:${basePort + i}  (ready: /readyz, metrics: /metrics)`);
 }
 
 async function finish() {

@@ -2,7 +2,7 @@
  * Where a space's map comes from. For now every space uses the default office template shipped
  * in shared/maps; persistent, team-owned maps (a later issue) plug in behind this interface.
  * Maps are parsed once and cached, so a room's onCreate never waits on I/O (the create-room race
- * in FIELD-NOTES: keep onCreate fast).
+ * of SE3: keep onCreate fast).
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";

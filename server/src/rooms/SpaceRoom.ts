@@ -47,7 +47,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   /**
    * Async, but short: two indexed reads (space row + content) and a cached map parse, so the
-   * create-room race of FIELD-NOTES (≤ 400 ms) is far away (BENCHMARKS "space load").
+   * create-room race (Colyseus create lock, 0.5 s; SE3) is far away (BENCHMARKS "space load").
    */
   override async onCreate(options: { spaceId?: unknown }) {
     const createStart = performance.now();

@@ -181,7 +181,7 @@ export class TeamPresence {
 
   /**
    * A room's link (TeamRoomLink). Its subscription to the team's announcements is made in the
-   * background: onCreate must stay short (concurrent first joins, FIELD-NOTES), and the SUBSCRIBE
+   * background: onCreate must stay short (concurrent first joins: SE3), and the SUBSCRIBE
    * round trip completes long before the room's first seat is even reserved.
    */
   forRoom(space: { id: string; teamId: string; name: string }, deliver: (a: Announcement) => void): TeamRoomLink {
