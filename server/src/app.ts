@@ -216,7 +216,7 @@ function mountExpress(
 ) {
   const { directory, reporter, drain } = deps;
   return (app: Application) => {
-    // OP5: one JSON log line per request (health probes and scrapes are not logged).
+    // OP4: one JSON log line per request (health probes and scrapes are not logged).
     app.use(pinoHttp({ logger: logger.child({ component: "http" }), autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? "").split("?")[0]!) } }));
     mountHealth(app, { readiness: deps.readiness, isDraining: () => drain.draining, elu: () => reporter.latest.elu });
     mountOperatorEndpoints(app, cfg);

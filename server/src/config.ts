@@ -150,13 +150,13 @@ const operationsSettings = {
   DRAIN_GRACE_MS: z.coerce.number().int().min(0).max(300_000).default(0)
     .describe("on SIGTERM, how long `/readyz` answers 503 before rooms start draining, ms, so load balancers stop sending here first; set it to your balancer's check interval × its failure threshold (e.g. 5000 behind nginx/HAProxy, 0 in development) (OP3)"),
   METRICS_PORT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).optional())
-    .describe("serve `/metrics` on this port (on `METRICS_HOST`) instead of the public one, for a Prometheus inside your network; unset: `/metrics` on the main port (OP5)"),
+    .describe("serve `/metrics` on this port (on `METRICS_HOST`) instead of the public one, for a Prometheus inside your network; unset: `/metrics` on the main port (OP4)"),
   METRICS_HOST: z.string().min(1).default("127.0.0.1")
     .describe("address the `METRICS_PORT` listener binds"),
   METRICS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "at least 16 characters").optional())
-    .describe("when set, `/metrics` answers only `Authorization: Bearer <token>` (Prometheus `authorization` / `bearer_token_file`); unset: open (bind it privately or use `METRICS_PORT`) (OP5)"),
+    .describe("when set, `/metrics` answers only `Authorization: Bearer <token>` (Prometheus `authorization` / `bearer_token_file`); unset: open (bind it privately or use `METRICS_PORT`) (OP4)"),
   OPERATOR_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, "at least 16 characters").optional())
-    .describe("enables the Colyseus monitor at `/monitor` (rooms, clients, per process) behind HTTP Basic auth, user `operator`, this password; unset: no monitor (OP6)"),
+    .describe("enables the Colyseus monitor at `/monitor` (rooms, clients, per process) behind HTTP Basic auth, user `operator`, this password; unset: no monitor (OP5)"),
 };
 
 const loggingSettings = {

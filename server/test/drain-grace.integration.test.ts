@@ -1,7 +1,7 @@
 /**
  * OP3: on SIGTERM readiness fails first, and for DRAIN_GRACE_MS the process keeps serving (people
  * stay, liveness answers) so load balancers notice before anyone is moved; then rooms drain and
- * the process exits. Also OP5: every log line is one JSON record with pid and host.
+ * the process exits. Also OP4: every log line is one JSON record with pid and host.
  */
 import { afterAll, expect, it } from "vitest";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
@@ -26,7 +26,7 @@ it("OP3 readiness fails first, people stay during the grace, then the process dr
   expect(exited, child.output()).toBe(true);
   await until(() => someone.left !== undefined, "the client was moved or closed by the drain", 10_000);
 
-  // OP5: what it printed is JSON lines, each with pid and host.
+  // OP4: what it printed is JSON lines, each with pid and host.
   // (The kept output is its last few KB: the first line may be cut.)
   const lines = child.output().split("\n").slice(1).filter((l) => l.startsWith("{"));
   expect(lines.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /**
- * OP2, OP5, OP6: what operators' tools talk to, on a process backed by a real PostgreSQL.
+ * OP2, OP4, OP5: what operators' tools talk to, on a process backed by a real PostgreSQL.
  * Readiness does real round-trips (it fails while PostgreSQL is stopped and recovers when it is
  * back; liveness stays green), metrics sit behind their token with standard Node names and an
  * ELU that scraping does not reset, and the Colyseus monitor answers operators only.

@@ -7,7 +7,7 @@
  * CLUSTER_POSTGRES_DIR, .data/cluster-postgres (both if installed). SIGINT/SIGTERM are forwarded to every process, which
  * drain (CL4) before exiting.
  *
- * A process that dies is started again on its port (OP8): after 1 s, doubling to 30 s while it
+ * A process that dies is started again on its port (OP7): after 1 s, doubling to 30 s while it
  * keeps dying within a minute of starting; `--no-restart` leaves it dead (to watch failover). This
  * is a development supervisor: in production systemd (deploy/) or your orchestrator restarts.
  */
