@@ -35,9 +35,9 @@ const hooks = (page: Page) => page.evaluate(() => (window as unknown as { __plaz
 const world = useBrowserWorld();
 
 /** Every tile where a desk (2×1) could stand in the stored content, nearest to `near` first. */
-async function deskSpots(near: { x: number; y: number }): Promise<Array<{ x: number; y: number }>> {
-  const loaded = await world.server.directory.load(SPACE);
-  if (!loaded) throw new Error(`no space ${SPACE}`);
+async function deskSpots(near: { x: number; y: number }, space = SPACE): Promise<Array<{ x: number; y: number }>> {
+  const loaded = await world.server.directory.load(space);
+  if (!loaded) throw new Error(`no space ${space}`);
   const editor = { userId: "t", name: "t", canBuild: true, canClaim: true };
   const out: Array<{ x: number; y: number }> = [];
   for (let y = 0; y < loaded.base.height; y++) for (let x = 0; x < loaded.base.width; x++) {
@@ -48,12 +48,12 @@ async function deskSpots(near: { x: number; y: number }): Promise<Array<{ x: num
 const SPACE = "build-e2e";
 
 /** A page signed in as `user` (the session the app keeps in localStorage), entered into the space. */
-async function enterAs(user: TestUser): Promise<Page> {
+async function enterAs(user: TestUser, space = SPACE): Promise<Page> {
   const ctx = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
   await ctx.addInitScript((s) => localStorage.setItem("plaza.session", s), JSON.stringify({ token: user.token, user: { id: user.id, email: null, name: user.name, guest: false } }));
   const page = await ctx.newPage();
   page.on("pageerror", (e) => console.error(`${user.name} page error:`, e.message));
-  await page.goto(`${world.server.url}/s/${SPACE}`);
+  await page.goto(`${world.server.url}/s/${space}`);
   await page.waitForSelector("#name");
   await page.click("button.primary");
   await waitInSpace(page);
@@ -251,4 +251,61 @@ describe("build mode (browser)", () => {
     await shot(pb, "10-desk-tag");
     expect(await content(pa)).toEqual(await content(pb));
   }, 120_000);
+
+  it("BM9/BM10 undo and redo a placed desk (seen live by another builder), copy and paste it, and never undo someone else's change", async () => {
+    const space = "build-undo-e2e";
+    const ada = await signUp(world.server, "Ada");
+    const bob = await signUp(world.server, "Bob");
+    await createSpace(world.server, ada, space);
+    await addMember(world.server, ada, space, bob, "builder");
+    const pa = await enterAs(ada, space);
+    const pb = await enterAs(bob, space);
+    await pa.click(".topbar .build-toggle");
+    await pa.waitForSelector(".build-panel", { state: "visible" });
+    expect(await pa.isDisabled('[data-action="undo"]')).toBe(true);
+    await pa.click('[data-tool="object:desk"]');
+
+    const me0 = (await pa.evaluate(() => (window as unknown as { __plaza: BuildHooks }).__plaza.pose()))!;
+    const spots: Array<{ x: number; y: number }> = [];
+    for (const c of (await deskSpots(me0, space)).filter((c) => Math.abs(c.y - me0.y) >= 2 && c.x % 3 === 0)) {
+      if (onOpenCanvas(await screenOf(pa, c.x, c.y)) && onOpenCanvas(await screenOf(pa, c.x + 1, c.y)) && spots.every((s) => Math.abs(s.x - c.x) >= 3 || s.y !== c.y)) spots.push(c);
+      if (spots.length === 2) break;
+    }
+    expect(spots.length, "two free desk spots on screen").toBe(2);
+    const [spot, pasteAt] = spots as [{ x: number; y: number }, { x: number; y: number }];
+    const desksAt = (s: { x: number; y: number }, n: number) => `(p) => Object.values(p.content().things).filter((t) => t.kind === "desk" && t.x === ${s.x} && t.y === ${s.y}).length === ${n}`;
+
+    const at = await screenOf(pa, spot.x, spot.y);
+    await pa.mouse.click(at.x, at.y);
+    await until(pb, desksAt(spot, 1));
+    await pa.waitForSelector('[data-action="undo"]:not([disabled])');
+
+    // Undo: Bob sees the desk go; redo: it is back.
+    await pa.keyboard.press("Control+z");
+    await until(pb, desksAt(spot, 0));
+    await pa.waitForSelector('[data-action="redo"]:not([disabled])');
+    await pa.keyboard.press("Control+Shift+z");
+    await until(pb, desksAt(spot, 1));
+
+    // Copy the desk and paste a second one where the pointer is.
+    await pa.click('[data-tool="select"]');
+    await pa.mouse.click(at.x, at.y);
+    await pa.keyboard.press("Control+c");
+    const to = await screenOf(pa, pasteAt.x, pasteAt.y);
+    await pa.mouse.move(to.x, to.y);
+    await pa.keyboard.press("Control+v");
+    await until(pb, desksAt(pasteAt, 1));
+    await pa.mouse.move(10, 400);
+    await shot(pa, "11-undo-redo-paste");
+
+    // Bob claims the pasted desk: Ada's undo of the paste must not take Bob's desk away.
+    const pasted = Object.values((await content(pb)).things).find((t) => t.kind === "desk" && t.x === pasteAt.x && t.y === pasteAt.y)!;
+    const claimed = await pb.evaluate((id) => (window as unknown as { __plaza: BuildHooks }).__plaza.build({ op: "claim", id }), pasted.id);
+    expect(claimed.ok).toBe(true);
+    await until(pa, `(p, w) => p.content().things[w.id]?.rev === w.rev`, { id: pasted.id, rev: pasted.rev + 1 });
+    await pa.keyboard.press("Control+z");
+    await pa.waitForSelector(".toast >> text=/someone else changed it/i");
+    expect((await content(pa)).things[pasted.id]).toBeDefined();
+    expect(await content(pa)).toEqual(await content(pb));
+  }, 180_000);
 });

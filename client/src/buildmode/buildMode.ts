@@ -11,6 +11,8 @@ import { el } from "../ui/dom.ts";
 import type { BuildOverlay } from "../render/world.ts";
 import { BuildTool, type BuildAction, type Ghost, type Tool } from "./buildTool.ts";
 import type { BuildClient, Built } from "./buildClient.ts";
+import { EditHistory, type Plan } from "./history.ts";
+import { copySelection, pasteOps, type Clipboard } from "./clipboard.ts";
 
 export interface BuildModeDeps {
   /** The space view's root: the palette and the name prompt go in here. */
@@ -34,6 +36,8 @@ export function refusalText(b: Extract<Built, { ok: false }>): string {
 interface Pending {
   ghost?: Ghost;
   dims?: string;
+  /** An undo/redo step: not recorded as a new edit of yours. */
+  replay?: boolean;
   /** Answered ok: shown until the synced content reaches this version (the patch may trail the answer). */
   until?: number;
   answeredAt?: number;
@@ -53,13 +57,24 @@ export class BuildMode {
   /** R/Delete pressed while the selection's last edit is still in flight: done after it lands. */
   private deferred: Array<"rotate" | "remove"> = [];
   private pointerId: number | undefined;
+  /** BM9: your stored edits, for undo/redo; edits of one gesture (a drag, a stroke) go together. */
+  readonly history: EditHistory;
+  private gesture = 0;
+  /** An undo/redo still being sent: the next waits for it (steps name revisions). */
+  private replaying: Promise<void> | undefined;
+  private clipboard: Clipboard | undefined;
+  /** The tile under the pointer (where Ctrl+V pastes). */
+  private hover: { x: number; y: number } | undefined;
 
   constructor(private readonly d: BuildModeDeps) {
     this.tool = new BuildTool(d.base, d.content, d.editor);
+    this.history = new EditHistory(() => d.base);
     this.panel = new BuildPanel({
       tool: (t) => this.setTool(t),
       rotate: () => this.intent("rotate"),
       remove: () => this.intent("remove"),
+      undo: () => void this.undo(),
+      redo: () => void this.redo(),
       close: () => this.toggle(false),
     });
     this.panel.root.hidden = true;
@@ -89,8 +104,16 @@ export class BuildMode {
     this.panel.setTool(t);
   }
 
-  /** Sends one edit; the promise is the room's answer (also used by `__plaza.build` and desk claims). */
+  /** One edit on its own (desk claims, `__plaza.build`): its own gesture for undo. */
+  edit(op: BuildOp): Promise<Built> {
+    this.gesture++;
+    return this.send(op);
+  }
+
+  /** Sends one edit; the promise is the room's answer. */
   send(op: BuildOp, show: Pending = {}): Promise<Built> {
+    const captured = show.replay ? undefined : this.history.capture(op, this.d.content());
+    const gesture = this.gesture;
     const { ref, answer } = this.d.client.edit(op);
     const entry: Pending = { ...show };
     this.pending.set(ref, entry);
@@ -104,8 +127,51 @@ export class BuildMode {
       }
       this.panel.setPending(this.pending.size);
       if (!b.ok) this.d.toast(refusalText(b));
+      else if (captured) this.history.record(gesture, captured, b.created);
       return b;
     });
+  }
+
+  /** Ctrl+Z: puts back what your last gesture changed, unless someone changed it since (BM9). */
+  undo(): Promise<void> {
+    return this.replay(() => this.history.undo(this.d.content()), "Undone");
+  }
+
+  /** Ctrl+Shift+Z / Ctrl+Y. */
+  redo(): Promise<void> {
+    return this.replay(() => this.history.redo(this.d.content()), "Redone");
+  }
+
+  private replay(plan: () => Plan, said: string): Promise<void> {
+    const run = async () => {
+      const p = plan();
+      if (!p.ok) { this.d.toast(p.message[0]!.toUpperCase() + p.message.slice(1)); return; }
+      for (const step of p.steps) {
+        const b = await this.send(step.op, { replay: true });
+        if (!b.ok) return; // refused (told by send); the rest would build on it
+        step.done(b.created);
+      }
+      this.d.toast(said);
+    };
+    const next = (this.replaying ?? Promise.resolve()).then(run);
+    this.replaying = next.finally(() => { if (this.replaying === next) this.replaying = undefined; });
+    return next;
+  }
+
+  /** Ctrl+C: the selection (an object, area or spawn point) to paste elsewhere. */
+  private copy(): boolean {
+    const sel = this.tool.selected;
+    if (!sel) return false;
+    this.clipboard = copySelection(this.d.content(), sel);
+    if (this.clipboard) this.d.toast("Copied: Ctrl+V pastes it where the pointer is");
+    return this.clipboard !== undefined;
+  }
+
+  /** Ctrl+V: a copy where the pointer is (or beside the original), as one undoable gesture. */
+  private paste(): void {
+    if (!this.clipboard) { this.d.toast("Nothing copied yet: select something and press Ctrl+C"); return; }
+    this.gesture++;
+    for (const op of pasteOps(this.clipboard, this.hover)) void this.send(op);
   }
 
   // ---- input (the space view forwards these while build mode is on) ---------------------------
@@ -114,6 +180,7 @@ export class BuildMode {
     if (e.button !== 0) return;
     const t = this.d.tileAt(e.offsetX, e.offsetY);
     if (!t) return;
+    this.gesture++;
     this.closePrompt();
     this.pointerId = e.pointerId;
     (e.target as Element).setPointerCapture?.(e.pointerId);
@@ -121,7 +188,9 @@ export class BuildMode {
   }
 
   pointerMove(e: PointerEvent) {
-    this.run(this.tool.move(this.d.tileAt(e.offsetX, e.offsetY), performance.now()));
+    const t = this.d.tileAt(e.offsetX, e.offsetY);
+    this.hover = t;
+    this.run(this.tool.move(t, performance.now()));
   }
 
   pointerUp(e: PointerEvent) {
@@ -136,7 +205,16 @@ export class BuildMode {
 
   /** Keys while build mode is on; true when used (R, Delete/Backspace, Escape). */
   key(e: KeyboardEvent): boolean {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey) {
+      const k = e.key.toLowerCase();
+      if (k === "z" && !e.shiftKey) { void this.undo(); return true; }
+      if ((k === "z" && e.shiftKey) || k === "y") { void this.redo(); return true; }
+      if (k === "c") return this.copy();
+      if (k === "v") { this.paste(); return true; }
+      return false;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    this.gesture++;
     if (e.code === "KeyR") { this.intent("rotate"); return true; }
     if (e.key === "Delete" || e.key === "Backspace") { this.intent("remove"); return true; }
     if (e.key === "Escape") {
@@ -170,6 +248,7 @@ export class BuildMode {
     }
     if (live.dims) dims.add(live.dims);
     this.panel.setSelection(live.selected !== undefined, this.tool.tool);
+    this.panel.setHistory(this.history.canUndo, this.history.canRedo);
     if (!this.active) return { active: false, ghosts: [], pending, dims };
     const ghosts = this.zoneDraft ? [...live.ghosts, this.zoneDraft] : live.ghosts;
     return { active: true, ghosts, pending, selected: live.selected, dims };
@@ -231,6 +310,7 @@ export class BuildMode {
       e.preventDefault();
       const name = input.value.trim();
       if (!name) return;
+      this.gesture++;
       this.closePrompt();
       void this.send({ op: "zone", kind, ...r, name }, { ghost });
     };

@@ -147,7 +147,7 @@ class Space {
     const desk = new DeskPopover({
       view: chrome.view, content: () => mirror.content, me: () => this.welcome,
       screenOf: (t) => renderer.screenOf(t),
-      send: (op) => build.send(op),
+      send: (op) => build.edit(op),
       toast,
     });
     return { builds, build, desk };

@@ -52,7 +52,9 @@ export function installTestHooks(d: TestHookDeps): void {
       };
     },
     /** Sends one edit like the palette does; resolves with the room's `built` answer. */
-    build: (op: BuildOp): Promise<Built> => d.build.send(op),
+    build: (op: BuildOp): Promise<Built> => d.build.edit(op),
+    undo: () => d.build.undo(),
+    redo: () => d.build.redo(),
     welcome: () => ({ ...d.welcome() }),
     buildMode: () => d.build.active,
   };

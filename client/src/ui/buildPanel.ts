@@ -13,6 +13,8 @@ export interface BuildPanelHandlers {
   tool(tool: Tool): void;
   rotate(): void;
   remove(): void;
+  undo(): void;
+  redo(): void;
   close(): void;
 }
 
@@ -104,6 +106,9 @@ export class BuildPanel {
   private readonly buttons = new Map<string, HTMLButtonElement>();
   private readonly rotateButton = el("button", "build-action");
   private readonly deleteButton = el("button", "build-action danger");
+  private readonly undoButton = el("button", "build-action");
+  private readonly redoButton = el("button", "build-action");
+  private historyShown = "";
   private readonly hint = el("p", "build-hint");
   private readonly saved = el("p", "build-saved");
   private selectionShown = "";
@@ -135,6 +140,19 @@ export class BuildPanel {
     this.deleteButton.onclick = () => on.remove();
     actions.append(select, this.rotateButton, this.deleteButton);
     this.root.append(actions);
+    // BM9: your own edits, undone and redone as new edits (someone else's work is never undone).
+    const history = el("div", "build-actions build-history");
+    this.undoButton.textContent = "↶ Undo";
+    this.undoButton.title = "Undo your last edit (Ctrl+Z)";
+    this.undoButton.dataset.action = "undo";
+    this.undoButton.onclick = () => on.undo();
+    this.redoButton.textContent = "↷ Redo";
+    this.redoButton.title = "Redo (Ctrl+Shift+Z or Ctrl+Y)";
+    this.redoButton.dataset.action = "redo";
+    this.redoButton.onclick = () => on.redo();
+    history.append(this.undoButton, this.redoButton);
+    this.root.append(history);
+    this.setHistory(false, false);
 
     this.section("Objects", OBJECT_KIND_NAMES.map((kind) => [{ type: "object", kind }, OBJECT_LABELS[kind] ?? kind, kind]));
     this.section("Floors & walls", [
@@ -182,7 +200,7 @@ export class BuildPanel {
     const key = toolKey(t);
     for (const [k, b] of this.buttons) b.setAttribute("aria-pressed", String(k === key));
     this.hint.textContent = {
-      select: "Click to select, drag to move. R rotates, Delete removes.",
+      select: "Click to select, drag to move. R rotates, Delete removes, Ctrl+C / Ctrl+V copy and paste.",
       object: "Click to place. R rotates before placing.",
       paint: "Click or drag to paint.",
       zone: "Drag a rectangle, then name it.",
@@ -190,6 +208,15 @@ export class BuildPanel {
     }[t.type];
     this.selectionShown = "";
     this.setSelection(false, t);
+  }
+
+  /** Whether there is something of yours to undo / redo (called every frame: touches the DOM on change only). */
+  setHistory(canUndo: boolean, canRedo: boolean) {
+    const key = `${canUndo}:${canRedo}`;
+    if (key === this.historyShown) return;
+    this.historyShown = key;
+    this.undoButton.disabled = !canUndo;
+    this.redoButton.disabled = !canRedo;
   }
 
   /** Whether something is selected (enables Delete; Rotate also acts on the tool's ghost). */
