@@ -117,7 +117,8 @@ export interface SpaceInfo {
   createdAt: string;
 }
 export interface MeResponse { user: UserInfo; teams: TeamInfo[]; spaces: SpaceInfo[] }
-export interface TemplateInfo { id: string; name: string; description: string; width: number; height: number }
+/** A template a new space can start from; `map` is its Tiled map's URL (for previews). */
+export interface TemplateInfo { id: string; name: string; description: string; width: number; height: number; map: string }
 export interface MemberInfo {
   userId: string;
   name: string;

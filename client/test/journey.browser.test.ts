@@ -80,6 +80,16 @@ describe("persistent spaces: the new user's journey (browser)", () => {
     await signUp(ada, "Ada", "ada@journey.example");
     await ada.waitForSelector(".dash h1 >> text=My spaces");
     await ada.fill("#new-space-name", "Journey HQ");
+    // Each template card shows its own map, drawn (not a blank box): count coloured pixels.
+    await ada.waitForFunction(() => {
+      const maps = [...document.querySelectorAll<HTMLCanvasElement>(".new-space .template canvas.preview-map")];
+      return maps.length === document.querySelectorAll(".new-space .template").length && maps.every((c) => {
+        const d = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+        const colours = new Set<number>();
+        for (let i = 0; i < d.length; i += 4 * 7) colours.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+        return colours.size > 20;
+      });
+    }, null, { timeout: 15_000 });
     await ada.click(".new-space .template >> text=Small office");
     await expect(ada.locator('.new-space .template[aria-checked="true"] strong').textContent()).resolves.toBe("Small office");
     await ada.check('.new-space input[value="private"]');

@@ -10,6 +10,7 @@ import {
 import { can, type Visibility } from "../../../shared/authz.ts";
 import { api, ApiFailure, clearSession, loadSession, type Session } from "../net/session.ts";
 import { button, el, link, navigate } from "./dom.ts";
+import { drawTemplatePreview } from "./templatePreview.ts";
 import { showOnlineCounts } from "./teamPanel.ts";
 
 export async function renderDashboard(root: HTMLElement) {
@@ -178,11 +179,16 @@ function newSpaceForm(templates: TemplateInfo[], teams: TeamInfo[]): HTMLElement
     c.dataset.template = t.id;
     c.setAttribute("role", "radio");
     const preview = el("span", "preview");
-    // One pixel per tile: a big hall and a small office look different at a glance.
+    // Until the picture is drawn (or if it cannot be): one pixel per tile, so a big hall and a
+    // small office still look different at a glance.
     preview.style.width = `${Math.min(120, t.width)}px`;
     preview.style.height = `${Math.min(80, t.height)}px`;
     const frame = el("span", "preview-frame");
     frame.append(preview);
+    const picture = el("canvas", "preview-map");
+    picture.setAttribute("role", "img");
+    picture.setAttribute("aria-label", `Map of the ${t.name} template`);
+    drawTemplatePreview(picture, t.map, 176, 110).then(() => preview.replaceWith(picture), () => { /* keep the placeholder */ });
     const n = el("strong"); n.textContent = t.name;
     const d = el("span", "desc"); d.textContent = t.description;
     c.title = t.description;

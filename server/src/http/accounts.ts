@@ -94,7 +94,7 @@ export function mountAccounts(app: Application, dir: SpaceDirectory) {
   }));
 
   app.get("/api/templates", (_req, res) => {
-    const list: TemplateInfo[] = [...dir.templates.values()].map((t) => ({ id: t.id, name: t.name, description: t.description, width: t.map.width, height: t.map.height }));
+    const list: TemplateInfo[] = [...dir.templates.values()].map((t) => ({ id: t.id, name: t.name, description: t.description, width: t.map.width, height: t.map.height, map: `/maps/${t.file}` }));
     res.json(list);
   });
 }

@@ -14,6 +14,8 @@ export interface Template {
   description: string;
   tmj: unknown;
   map: SpaceMap;
+  /** The map's file in shared/maps (served under /maps/). */
+  file: string;
 }
 
 const listSchema = z.array(z.object({ id: z.string(), name: z.string(), file: z.string().regex(/^[a-z0-9-]+\.tmj$/), description: z.string() }));
@@ -26,7 +28,7 @@ export function loadTemplates(dir = MAPS_DIR): Map<string, Template> {
   const out = new Map<string, Template>();
   for (const t of list) {
     const tmj: unknown = JSON.parse(readFileSync(`${dir}${t.file}`, "utf8"));
-    out.set(t.id, { id: t.id, name: t.name, description: t.description, tmj, map: parseTiledMap(tmj) });
+    out.set(t.id, { id: t.id, name: t.name, description: t.description, tmj, map: parseTiledMap(tmj), file: t.file });
   }
   return out;
 }
