@@ -9,18 +9,52 @@
  * the client's address from nginx's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { parseEnv } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
 import { freePort } from "../src/net/freePort.ts";
+import { configFromEnv } from "../src/config.ts";
 import { JoinErrorCode, PlazaCloseCode } from "../../shared/codes.ts";
 import { startTestRedis, type LocalRedis } from "./redis.ts";
 import { startSharedDatabase } from "./postgres.ts";
 import { addMember, api, createSpace, signUp, until } from "./harness.ts";
-import { joinThrough, nginxPorts, nginxTestsEnabled, routeOf, startNginx, Visitor, type TestNginx } from "./nginx.ts";
+import { joinThrough, nginxPorts, nginxTestsEnabled, routeOf, SHIPPED_SITE, startNginx, Visitor, type TestNginx } from "./nginx.ts";
 
 const NGINX_ADDRESS = "127.0.0.2";
+const deployFile = (path: string) => readFileSync(new URL(`../../deploy/${path}`, import.meta.url), "utf8");
+
+describe("OP16 the shipped deploy files agree with each other and with CI", () => {
+  const site = readFileSync(SHIPPED_SITE, "utf8");
+  const common = parseEnv(deployFile("systemd/common.env.example"));
+
+  it.each(["p1", "p2"])("OP16 systemd instance %s: a valid configuration whose PUBLIC_ADDRESS path and PORT are its nginx route and upstream", (instance) => {
+    const env = { ...common, ...parseEnv(deployFile(`systemd/${instance}.env.example`)) };
+    const config = configFromEnv(env);
+    expect(config.PUBLIC_ADDRESS).toMatch(new RegExp(`:443/${instance}$`));
+    expect(site).toContain(`location /${instance}/ {\n        proxy_pass http://plaza_${instance}/;`);
+    expect(site).toMatch(new RegExp(`upstream plaza_${instance} \\{\\s*server 127\\.0\\.0\\.1:${config.PORT};`));
+    expect(deployFile("systemd/plaza.target")).toContain(`plaza@${instance}.service`);
+  });
+
+  it("OP16 a stop waits longer than the drain may take (systemd and compose)", () => {
+    const drainMs = Number(common.DRAIN_GRACE_MS) + Number(common.SHUTDOWN_TIMEOUT_MS);
+    const unitStopS = Number(/^TimeoutStopSec=(\d+)s$/m.exec(deployFile("systemd/plaza@.service"))?.[1]);
+    const composeStopS = Number(/stop_grace_period: (\d+)s/.exec(deployFile("compose.yaml"))?.[1]);
+    expect(unitStopS * 1000).toBeGreaterThan(drainMs);
+    expect(composeStopS * 1000).toBeGreaterThan(drainMs);
+  });
+
+  it("OP16 the image is built with exactly the npm commands CI runs", () => {
+    const ci = readFileSync(new URL("../../.ci/run", import.meta.url), "utf8");
+    const steps = [...deployFile("Dockerfile").matchAll(/(?:RUN|&&) (npm [^\\\n&]+)/g)].map((m) => m[1].trim());
+    expect(steps).toEqual(["npm install --no-audit --no-fund", "npm run build"]);
+    expect(ci).toContain(steps[0]);
+    // npm test (CI) = typecheck, build, vitest: the build step is the same script.
+    expect(JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")).scripts.test).toContain(steps[1]);
+  });
+});
 
 const enabled = nginxTestsEnabled();
 let redis: LocalRedis | undefined;

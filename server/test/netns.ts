@@ -10,13 +10,17 @@
  *          └── veth ── namespace plaza-<id>-2: eth0 10.A.B.12  (host 2)
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomBytes, randomInt } from "node:crypto";
 import { createServer, connect, type Server, type Socket } from "node:net";
 import { REPO_ROOT } from "../../loadtest/serverProcess.ts";
 import { sleep } from "../../shared/testing/wait.ts";
 
+/** iproute2's `ip` is in /usr/sbin (or /sbin), which a non-root PATH often lacks. */
+const IP = ["/usr/sbin/ip", "/sbin/ip"].find((p) => existsSync(p)) ?? "ip";
+
 function ip(args: string[]): { ok: boolean; out: string } {
-  const r = spawnSync("ip", args, { encoding: "utf8", timeout: 10_000 });
+  const r = spawnSync(IP, args, { encoding: "utf8", timeout: 10_000 });
   return { ok: r.status === 0, out: `${r.stdout ?? ""}${r.stderr ?? ""}${r.error ? String(r.error) : ""}` };
 }
 
@@ -28,7 +32,7 @@ function must(args: string[]): string {
 
 /** Can this process make namespaces? Tried for real: a throwaway namespace is added and removed. */
 export function netnsAvailable(): { ok: true } | { ok: false; why: string } {
-  if (spawnSync("ip", ["-V"], { stdio: "ignore", timeout: 5000 }).status !== 0) return { ok: false, why: "`ip` (iproute2) is not installed" };
+  if (spawnSync(IP, ["-V"], { stdio: "ignore", timeout: 5000 }).status !== 0) return { ok: false, why: "`ip` (iproute2) is not installed" };
   const probe = `plaza-probe-${randomBytes(4).toString("hex")}`;
   const added = ip(["netns", "add", probe]);
   if (!added.ok) return { ok: false, why: `cannot create network namespaces: ${added.out.trim()}` };
@@ -78,7 +82,7 @@ function unusedSubnet(): string {
 function teardown(bridge: string, namespaces: string[]): void {
   for (const ns of namespaces) {
     // Processes still in the namespace (ours: nothing else is started there) would keep it alive.
-    const pids = spawnSync("ip", ["netns", "pids", ns], { encoding: "utf8", timeout: 5000 }).stdout?.trim().split(/\s+/).filter(Boolean) ?? [];
+    const pids = spawnSync(IP, ["netns", "pids", ns], { encoding: "utf8", timeout: 5000 }).stdout?.trim().split(/\s+/).filter(Boolean) ?? [];
     for (const pid of pids) {
       try { process.kill(Number(pid), "SIGKILL"); } catch { /* gone */ }
     }
@@ -161,7 +165,7 @@ export interface HostProcess {
  * server's), bound to the host's address; waits (bounded) until it answers /api/health there.
  */
 export async function startPlazaOn(host: NetnsHost, port: number, env: Record<string, string>): Promise<HostProcess> {
-  const child: ChildProcess = spawn("ip", ["netns", "exec", host.ns, process.execPath, "--import", "tsx", "server/src/main.ts"], {
+  const child: ChildProcess = spawn(IP, ["netns", "exec", host.ns, process.execPath, "--import", "tsx", "server/src/main.ts"], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: String(port), HOST: host.address, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],

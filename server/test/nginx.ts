@@ -6,7 +6,7 @@
  * (.ci/run installs it).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,8 +24,11 @@ export const SHIPPED_SITE = fileURLToPath(new URL("../../deploy/nginx/plaza.conf
 /** The example process addresses of the shipped site, in process order (p1, p2). */
 const EXAMPLE_PROCESSES = ["127.0.0.1:2567", "127.0.0.1:2568"];
 
+/** Debian's nginx is in /usr/sbin, which a non-root PATH often lacks. */
+const NGINX = existsSync("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
+
 export function nginxInstalled(): boolean {
-  return spawnSync("nginx", ["-v"], { stdio: "ignore", timeout: 5000 }).status === 0;
+  return spawnSync(NGINX, ["-v"], { stdio: "ignore", timeout: 5000 }).status === 0;
 }
 
 /** Whether to run the nginx tests: skipped (with a warning) when nginx is missing, an error under CI=true. */
@@ -152,7 +155,7 @@ export async function startNginx(opts: { processes: string[]; ports: { httpPort:
   ].join("\n"));
   trustCertificate(tls.pem);
 
-  const child = spawn("nginx", ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", "stderr"], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(NGINX, ["-p", dir, "-c", join(dir, "nginx.conf"), "-e", "stderr"], { stdio: ["ignore", "pipe", "pipe"] });
   let tail = "";
   const keep = (b: Buffer) => { tail = (tail + b.toString()).slice(-4000); };
   child.stdout.on("data", keep);
