@@ -38,6 +38,7 @@ import { SpaceDirectory } from "./access/directory.ts";
 import { AccessEvents } from "./access/AccessEvents.ts";
 import { TeamPresence } from "./team/TeamPresence.ts";
 import { authLimitSettings, createAuthLimits, type AuthLimits } from "./http/limits.ts";
+import { passwordResetOf, type PasswordReset } from "./http/passwordReset.ts";
 
 export interface PlazaProcess {
   port: number;
@@ -98,6 +99,8 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const team = new TeamPresence(presence, { processId: () => matchMaker.processId });
   // AC3/AC5: sign-in and sign-up limits, shared through Redis in a cluster.
   const limits = createAuthLimits(authLimitSettings(cfg), cfg.REDIS_URL);
+  // AC6–AC8: reset links signed with the secret, mailed through SMTP_URL when set.
+  const passwordReset = passwordResetOf(cfg, secret);
   // SE4: one per process; HTTP actions that take access away publish, rooms re-check their seats.
   const access = new AccessEvents(presence);
   const SpaceRoom = spaceRoomFor(cfg, opts, { directory, analytics, presence, team, access, resumeTokens, limits });
@@ -119,7 +122,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     presence,
     ...cluster,
     rooms: { [SPACE_ROOM]: defineRoom(SpaceRoom).filterBy(["spaceId"]) },
-    express: mountExpress(cfg, { directory, analytics, reporter, drain, storeKind: store.kind, limits, team, access }),
+    express: mountExpress(cfg, { directory, analytics, reporter, drain, storeKind: store.kind, limits, team, access, passwordReset }),
   });
   onShutdownHooks(server, cfg, opts, { release, drain, reporter });
 
@@ -195,7 +198,7 @@ function spaceRoomFor(
 /** The express side of the process: per-process health, the insights API and the HTTP tier. */
 function mountExpress(
   cfg: PlazaConfig,
-  deps: { directory: SpaceDirectory; analytics: Analytics; reporter: LoadReporter; drain: DrainState; storeKind: string; limits: AuthLimits; team: TeamPresence; access: AccessEvents },
+  deps: { directory: SpaceDirectory; analytics: Analytics; reporter: LoadReporter; drain: DrainState; storeKind: string; limits: AuthLimits; team: TeamPresence; access: AccessEvents; passwordReset: PasswordReset },
 ) {
   const { directory, reporter, drain } = deps;
   return (app: Application) => {
@@ -206,7 +209,7 @@ function mountExpress(
       res.status(drain.draining ? 503 : 200).json({ ok: !drain.draining, draining: drain.draining, processId: matchMaker.processId, ccu, rooms: roomCount, elu: reporter.latest.elu });
     });
     mountInsights(app, { insights: deps.analytics.insights, token: cfg.INSIGHTS_TOKEN, directory });
-    mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: deps.storeKind, config: cfg, limits: deps.limits, team: deps.team, access: deps.access });
+    mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: deps.storeKind, config: cfg, limits: deps.limits, team: deps.team, access: deps.access, passwordReset: deps.passwordReset });
   };
 }
 
