@@ -57,16 +57,18 @@ export function mountPasswordReset(app: Application, dir: SpaceDirectory, reset:
     }
     if (await resetLimited(req, res, email)) return;
     const user = await store.userByEmail(email);
-    if (user?.email && user.passwordHash) {
-      const { token } = links.issue(user.email, user.passwordHash, Date.now());
-      // Not awaited: the answer must not wait for (or tell about) the SMTP session.
-      reset.mailer.send(resetEmail({ email: user.email, name: user.name }, resetLink(reset.publicUrl, token), reset.validMinutes)).catch(() => undefined);
-    }
     const answer: ForgotResponse = {
       message: `If an account uses ${email}, a link to choose a new password is on its way. It works once, for ${reset.validMinutes} minutes.`,
       validMinutes: reset.validMinutes,
     };
     res.status(202).json(answer);
+    // Only after answering: neither the answer nor its timing may wait for (or tell about) the link and the SMTP session.
+    const { mailer } = reset;
+    if (user?.email && user.passwordHash) {
+      const to = { email: user.email, name: user.name };
+      const { token } = links.issue(to.email, user.passwordHash, Date.now());
+      setImmediate(() => void mailer.send(resetEmail(to, resetLink(reset.publicUrl, token), reset.validMinutes)).catch(() => undefined));
+    }
   }));
 
   app.post("/api/auth/reset", route(async (req, res) => {
