@@ -5,6 +5,7 @@
  *   /s/<id>              a space (access check, then name and look, then the space)
  *   /s/<id>/settings     a space's settings
  *   /s/<id>/insights     a space's insights
+ *   /reset#<token>       a password-reset link (choose a new password)
  */
 import "./style.css";
 import { renderLanding, toSpaceId } from "./ui/landing.ts";
@@ -13,6 +14,7 @@ import { renderDashboard } from "./ui/dashboard.ts";
 import { enterSpace } from "./ui/gate.ts";
 import { renderInvite } from "./ui/invite.ts";
 import { renderSettings } from "./ui/settings.ts";
+import { renderReset } from "./ui/reset.ts";
 import { loadSession } from "./net/session.ts";
 import { spaceIdSchema } from "../../shared/protocol.ts";
 
@@ -20,6 +22,7 @@ const root = document.getElementById("app")!;
 
 function route() {
   const path = location.pathname;
+  if (path === "/reset") return renderReset(root);
   const invite = path.match(/^\/i\/([^/]+)\/?$/);
   if (invite) return void renderInvite(root, decodeURIComponent(invite[1]));
   const sub = path.match(/^\/s\/([^/]+)\/(insights|settings)\/?$/);

@@ -39,6 +39,7 @@ import { SpaceDirectory } from "./access/directory.ts";
 import { AccessEvents } from "./access/AccessEvents.ts";
 import { TeamPresence } from "./team/TeamPresence.ts";
 import { authLimitSettings, createAuthLimits, type AuthLimits } from "./http/limits.ts";
+import { passwordResetOf, type PasswordReset } from "./http/passwordReset.ts";
 
 export interface PlazaProcess {
   port: number;
@@ -107,6 +108,8 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const team = new TeamPresence(presence, { processId: () => matchMaker.processId });
   // AC3/AC5: sign-in and sign-up limits, shared through Redis in a cluster.
   const limits = createAuthLimits(authLimitSettings(cfg), cfg.REDIS_URL);
+  // AC6–AC8: reset links signed with the secret, mailed through SMTP_URL when set.
+  const passwordReset = passwordResetOf(cfg, secret);
   // SE4: one per process; HTTP actions that take access away publish, rooms re-check their seats.
   const access = new AccessEvents(presence);
   const SpaceRoom = spaceRoomFor(cfg, opts, { directory, analytics, presence, team, access, resumeTokens, limits });
@@ -131,7 +134,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     presence,
     ...cluster,
     rooms: { [SPACE_ROOM]: defineRoom(SpaceRoom).filterBy(["spaceId"]) },
-    express: mountExpress(cfg, { directory, analytics, reporter, drain, readiness, storeKind: store.kind, limits, team, access }),
+    express: mountExpress(cfg, { directory, analytics, reporter, drain, readiness, storeKind: store.kind, limits, team, access, passwordReset }),
   });
   onShutdownHooks(server, cfg, opts, { release, drain, reporter });
 
@@ -212,7 +215,7 @@ function spaceRoomFor(
 /** The express side of the process: per-process health, the insights API and the HTTP tier. */
 function mountExpress(
   cfg: PlazaConfig,
-  deps: { directory: SpaceDirectory; analytics: Analytics; reporter: LoadReporter; drain: DrainState; readiness: Readiness; storeKind: string; limits: AuthLimits; team: TeamPresence; access: AccessEvents },
+  deps: { directory: SpaceDirectory; analytics: Analytics; reporter: LoadReporter; drain: DrainState; readiness: Readiness; storeKind: string; limits: AuthLimits; team: TeamPresence; access: AccessEvents; passwordReset: PasswordReset },
 ) {
   const { directory, reporter, drain } = deps;
   return (app: Application) => {
@@ -221,7 +224,7 @@ function mountExpress(
     mountHealth(app, { readiness: deps.readiness, isDraining: () => drain.draining, elu: () => reporter.latest.elu });
     mountOperatorEndpoints(app, cfg);
     mountInsights(app, { insights: deps.analytics.insights, token: cfg.INSIGHTS_TOKEN, directory });
-    mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: deps.storeKind, config: cfg, limits: deps.limits, team: deps.team, access: deps.access });
+    mountHttp(app, { directory, iceServers: cfg.ICE_SERVERS, storeKind: deps.storeKind, config: cfg, limits: deps.limits, team: deps.team, access: deps.access, passwordReset: deps.passwordReset });
   };
 }
 

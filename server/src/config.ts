@@ -168,6 +168,21 @@ const loggingSettings = {
     .describe("debug channels, read by the `debug` package itself: `plaza:room`, `plaza:http`, `plaza:*`, `colyseus:*`"),
 };
 
+const mailSettings = {
+  SMTP_URL: z.preprocess(unsetIfEmpty, z.string().regex(/^smtps?:\/\/[^\s]+$/, "smtp://user:password@host:port or smtps://…").optional())
+    .describe("SMTP server that sends password-reset email, e.g. `smtp://plaza:secret@mail.example.org:587` (STARTTLS when the server offers it) or `smtps://…:465`; unset: Plaza sends no email, and team owners, admins and the operator hand out reset links instead (AC6)"),
+  MAIL_FROM: z.string().min(3).default("Plaza <plaza@localhost>")
+    .describe("sender of Plaza's email, e.g. `Plaza <plaza@example.org>` (your SMTP server may insist on its own domain)"),
+  PUBLIC_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^https?$/ }).optional())
+    .describe("the address people open Plaza at, e.g. `https://plaza.example.org`: reset links point there (never at the Host a request names); unset: `http://localhost:PORT`"),
+  PASSWORD_RESET_TTL_MIN: z.coerce.number().int().min(1).max(24 * 60).default(30)
+    .describe("how long a reset link works, minutes; it also stops working once used (AC6)"),
+  PASSWORD_RESETS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(3)
+    .describe("reset requests per email address per hour, counted alike whether or not it has an account (AC7)"),
+  PASSWORD_RESETS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(10)
+    .describe("reset requests one network address may make per hour (AC7)"),
+};
+
 /** The settings by group, in documentation order. */
 export const SETTING_GROUPS = [
   { title: "Server and rooms", settings: serverSettings },
@@ -177,11 +192,13 @@ export const SETTING_GROUPS = [
   { title: "Analytics", settings: analyticsSettings },
   { title: "Operations", settings: operationsSettings },
   { title: "Logging", settings: loggingSettings },
+  { title: "Email and password reset", settings: mailSettings },
 ] as const;
 
 /** Every setting, validated one by one (for tests and documentation: `configFromEnv` parses them together). */
 export const settingsSchema = z.object({
   ...serverSettings, ...storageSettings, ...securitySettings, ...clusterSettings, ...analyticsSettings, ...operationsSettings, ...loggingSettings,
+  ...mailSettings,
 });
 export type SettingName = keyof typeof settingsSchema.shape;
 

@@ -6,7 +6,8 @@
 import { loginBody, signupBody, type AuthResponse } from "../../../shared/api.ts";
 import { NAME_MAX } from "../../../shared/constants.ts";
 import { api, ApiFailure, saveSession, type Session } from "../net/session.ts";
-import { el } from "./dom.ts";
+import { button, el } from "./dom.ts";
+import { forgotPanel } from "./reset.ts";
 
 export type AuthMode = "signup" | "signin";
 
@@ -43,7 +44,13 @@ export function authCard(opts: AuthCardOptions): HTMLElement {
 
   const form = authForm();
   const { fields, submit } = form;
-  card.append(tabs, intro, form.form);
+  // AC6: "Forgot password?" swaps the sign-in form for the reset request, and back.
+  const forgot = el("p", "card-foot");
+  forgot.append(button("Forgot password?", "ghost forgot-link", () => {
+    const signIn = [...card.childNodes];
+    card.replaceChildren(forgotPanel(fields.email.input.value, () => card.replaceChildren(...signIn)));
+  }));
+  card.append(tabs, intro, form.form, forgot);
 
   function setMode(m: AuthMode) {
     mode = m;
@@ -53,6 +60,7 @@ export function authCard(opts: AuthCardOptions): HTMLElement {
     fields.password.input.autocomplete = m === "signup" ? "new-password" : "current-password";
     fields.password.input.placeholder = m === "signup" ? "at least 8 characters" : "";
     submit.textContent = m === "signup" ? "Create account" : "Sign in";
+    forgot.hidden = m === "signup";
     clearErrors(form);
   }
 

@@ -10,6 +10,7 @@ import { api, ApiFailure, loadSession } from "../net/session.ts";
 import { badge, topNav } from "./dashboard.ts";
 import { renderLoading, renderRefusal } from "./gate.ts";
 import { button, el, link, navigate } from "./dom.ts";
+import { offersResetLink, resetLinkButton } from "./resetLink.ts";
 
 const spacePath = (id: string) => `/api/spaces/${encodeURIComponent(id)}`;
 
@@ -164,6 +165,7 @@ function memberRow(rows: MemberRows, m: MemberInfo): HTMLElement {
   who.append(name, email);
   li.append(who);
   li.append(roleControl(rows, m, li, self));
+  if (offersResetLink(rows.actor, m, self)) li.append(resetLinkButton(rows.space.id, m, li, rows.error));
   if (canRemove(rows.actor, m.role, self)) li.append(removeButton(rows, m, li, self));
   return li;
 }

@@ -55,6 +55,9 @@ export class SpaceDirectory {
     if (!token) return null;
     const id = await this.tokens.verify(token);
     if (!id) throw new AccessError(401, "unauthenticated", "your session is invalid or has expired: sign in again");
+    // AC6: a password reset ends the sessions signed before it (the account's epoch moved on).
+    const epoch = await this.store.sessionEpoch(id.userId);
+    if (epoch !== null && epoch !== (id.epoch ?? 0)) throw new AccessError(401, "unauthenticated", "your password was changed: sign in again");
     return id;
   }
 

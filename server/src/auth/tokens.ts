@@ -12,6 +12,11 @@ export interface Identity {
   userId: string;
   name: string;
   guest: boolean;
+  /**
+   * The account's session epoch when the token was signed (AC6): a password reset moves the
+   * account's epoch on, and tokens of an older one are no longer accepted. Absent: 0.
+   */
+  epoch?: number;
 }
 
 const ISSUER = "plaza";
@@ -25,7 +30,7 @@ export class Tokens {
   }
 
   sign(id: Identity): Promise<string> {
-    return new SignJWT({ name: id.name, guest: id.guest })
+    return new SignJWT({ name: id.name, guest: id.guest, ...(id.epoch ? { ep: id.epoch } : {}) })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject(id.userId)
       .setIssuer(ISSUER)
@@ -39,7 +44,7 @@ export class Tokens {
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, algorithms: ["HS256"] });
       if (typeof payload.sub !== "string" || typeof payload.name !== "string") return null;
-      return { userId: payload.sub, name: payload.name, guest: payload.guest === true };
+      return { userId: payload.sub, name: payload.name, guest: payload.guest === true, epoch: typeof payload.ep === "number" ? payload.ep : 0 };
     } catch (err) {
       if (err instanceof errors.JOSEError) return null;
       throw err;

@@ -76,7 +76,9 @@ export function mountAccounts(app: Application, dir: SpaceDirectory) {
         logger.error({ err, userId: user.id }, "could not upgrade a password hash: kept the old one");
       }
     }
-    const answer: AuthResponse = { token: await dir.tokens.sign({ userId: user.id, name: user.name, guest: false }), user: userInfo(user) };
+    // AC6: the session belongs to the account's current epoch (a later password reset ends it).
+    const epoch = (await dir.store.sessionEpoch(user.id)) ?? 0;
+    const answer: AuthResponse = { token: await dir.tokens.sign({ userId: user.id, name: user.name, guest: false, epoch }), user: userInfo(user) };
     res.json(answer);
   }));
 

@@ -17,6 +17,7 @@ import { mountSpaces } from "./spaces.ts";
 import { mountTeams } from "./teams.ts";
 import type { TeamPresence } from "../team/TeamPresence.ts";
 import { apiError } from "./respond.ts";
+import { mountPasswordReset, type PasswordReset } from "./passwordReset.ts";
 
 const staticMaps = express.static(MAPS_DIR, { index: false, fallthrough: true });
 
@@ -24,7 +25,7 @@ export const CLIENT_DIST = fileURLToPath(new URL("../../../client/dist/", import
 
 export { ApiErrorCode };
 
-export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string; config: Pick<Partial<PlazaConfig>, "TRUST_PROXY">; limits: AuthLimits; team: TeamPresence; access: AccessEvents }) {
+export function mountHttp(app: Application, deps: { directory: SpaceDirectory; iceServers: IceServers; storeKind: string; config: Pick<Partial<PlazaConfig>, "TRUST_PROXY">; limits: AuthLimits; team: TeamPresence; access: AccessEvents; passwordReset: PasswordReset }) {
   app.disable("x-powered-by");
   // req.ip is the client, not a proxy, only behind the proxies TRUST_PROXY names (SE8); rate limits key on it.
   app.set("trust proxy", compileTrustProxy(deps.config.TRUST_PROXY));
@@ -43,6 +44,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
   });
 
   mountAccounts(app, deps.directory);
+  mountPasswordReset(app, deps.directory, deps.passwordReset);
 
   // Tilesets referenced by maps ("image": "office-tiles.png") resolve next to the map URL:
   // the templates' shared tileset from disk, an imported one from the store (spaces.ts).
@@ -55,7 +57,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
   if (existsSync(CLIENT_DIST)) {
     app.use(express.static(CLIENT_DIST, { index: "index.html" }));
     // Client-side routes (/ and /s/<spaceId>) all load the single-page app.
-    app.get(["/", "/s/{*rest}", "/i/{*rest}"], (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST }));
+    app.get(["/", "/s/{*rest}", "/i/{*rest}", "/reset"], (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST }));
   } else {
     app.get("/", (_req, res) => res.status(503).type("text/plain").send("Client not built: run `npm run build` (npm start does it for you)."));
   }

@@ -41,6 +41,10 @@ export interface AuthLimitSettings {
   signupWindowS: number;
   /** SE7: seats visitors and guests from one address may take per minute. */
   joinsPerAddress: number;
+  /** AC7: password-reset requests per email address (account or not) per hour. */
+  resetsPerAccount: number;
+  /** AC7: password-reset requests per network address per hour. */
+  resetsPerAddress: number;
 }
 
 const defaults = configDefaults();
@@ -53,7 +57,12 @@ export const AUTH_LIMIT_DEFAULTS: AuthLimitSettings = {
   signupsPerAddress: defaults.SIGNUPS_PER_ADDRESS,
   signupWindowS: defaults.SIGNUP_WINDOW_S,
   joinsPerAddress: defaults.JOINS_PER_ADDRESS,
+  resetsPerAccount: defaults.PASSWORD_RESETS_PER_ACCOUNT,
+  resetsPerAddress: defaults.PASSWORD_RESETS_PER_ADDRESS,
 };
+
+/** AC7: the window of the password-reset request limits, s. */
+const RESET_WINDOW_S = 3600;
 
 /** Failures further apart than this do not add up to an account lock. */
 const ACCOUNT_FAILS_MEMORY_S = 24 * 60 * 60;
@@ -89,6 +98,11 @@ export interface AuthLimits {
   announcement(teamId: string): Promise<void>;
   /** SE7: before seating a visitor or guest who joins from `address`. Throws RateLimited. */
   join(address: string): Promise<void>;
+  /**
+   * AC7: before answering a password-reset request for `email` from `address`: counted per address
+   * and per email, whether or not an account uses it (the answer must not tell). Throws RateLimited.
+   */
+  passwordReset(address: string, email: string): Promise<void>;
   /** Resolves once the counts are shared (Redis connected); at once in memory. Until then each process counts alone. */
   ready(): Promise<void>;
   close(): Promise<void>;
@@ -105,6 +119,8 @@ export function authLimitSettings(c: Partial<PlazaConfig>): AuthLimitSettings {
     signupsPerAddress: c.SIGNUPS_PER_ADDRESS ?? d.signupsPerAddress,
     signupWindowS: c.SIGNUP_WINDOW_S ?? d.signupWindowS,
     joinsPerAddress: c.JOINS_PER_ADDRESS ?? d.joinsPerAddress,
+    resetsPerAccount: c.PASSWORD_RESETS_PER_ACCOUNT ?? d.resetsPerAccount,
+    resetsPerAddress: c.PASSWORD_RESETS_PER_ADDRESS ?? d.resetsPerAddress,
   };
 }
 
@@ -122,6 +138,8 @@ export function createAuthLimits(settings: AuthLimitSettings, redisUrl?: string)
   const signupsByAddress = limiter("signup-address", settings.signupsPerAddress, settings.signupWindowS);
   const announcementsByTeam = limiter("team-announce", ANNOUNCEMENTS_PER_MINUTE, 60);
   const joinsByAddress = limiter("join-address", settings.joinsPerAddress, 60);
+  const resetsByAddress = limiter("reset-address", settings.resetsPerAddress, RESET_WINDOW_S);
+  const resetsByAccount = limiter("reset-account", settings.resetsPerAccount, RESET_WINDOW_S);
 
   return {
     async signInAttempt(address, email) {
@@ -156,6 +174,17 @@ export function createAuthLimits(settings: AuthLimitSettings, redisUrl?: string)
     },
     async join(address) {
       await take(joinsByAddress, addressKeyOf(address), "too many joins from your network: wait a moment and try again");
+    },
+    async passwordReset(address, email) {
+      const addressKey = addressKeyOf(address);
+      const byAddress = await take(resetsByAddress, addressKey, "too many password reset requests from your network: try again later");
+      try {
+        await take(resetsByAccount, accountKeyOf(email), "too many password reset requests for this address: try again later");
+      } catch (err) {
+        // Refused for the email: that request sent nothing, so it does not use up the address's allowance.
+        if (byAddress) await settle(resetsByAddress.reward(addressKey), "reward");
+        throw err;
+      }
     },
     async announcement(teamId) {
       await take(announcementsByTeam, teamId, "too many announcements in this team: wait a minute and try again");

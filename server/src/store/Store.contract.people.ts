@@ -51,6 +51,19 @@ function usersContract(kit: StoreKit): void {
       await expect(store.setPasswordHash("nobody", "x")).resolves.toBeUndefined();
     });
 
+    it("AC6 a new password through a reset moves the session epoch on, once per expected hash (compare-and-set)", async () => {
+      const [a, b] = [await newUser("Jo"), await newUser("Kim")];
+      expect(await store.sessionEpoch(a.id)).toBe(0);
+      const both = await Promise.all([store.replacePassword(a.id, "hash", "$argon2id$one"), store.replacePassword(a.id, "hash", "$argon2id$two")]);
+      expect(both.filter((e) => e === 1)).toHaveLength(1);
+      expect(both.filter((e) => e === null)).toHaveLength(1);
+      expect(await store.sessionEpoch(a.id)).toBe(1);
+      expect((await store.userByEmail(a.email!))?.passwordHash).toMatch(/^\$argon2id\$(one|two)$/);
+      expect(await store.sessionEpoch(b.id)).toBe(0);
+      expect(await store.replacePassword("nobody", "hash", "x")).toBeNull();
+      expect(await store.sessionEpoch("nobody")).toBeNull();
+    });
+
     it("answers null for unknown users", async () => {
       expect(await store.userById("nobody")).toBeNull();
       expect(await store.userByEmail(`nobody-${uid()}@example.com`)).toBeNull();

@@ -127,6 +127,14 @@ export interface Store {
   userById(id: string): Promise<User | null>;
   /** Replaces a user's password hash (sign-in upgrades old hashes, AC1). No-op for an unknown id. */
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /** The account's session epoch (AC6: sessions signed in an older epoch are over); null for an unknown id. */
+  sessionEpoch(userId: string): Promise<number | null>;
+  /**
+   * AC6: sets a new password hash and moves the session epoch on, only if the stored hash is still
+   * `expectHash` (compare-and-set: a reset link is used once, even by two requests at the same
+   * moment). Returns the new epoch, or null when the hash had changed or the user is unknown.
+   */
+  replacePassword(userId: string, expectHash: string, passwordHash: string): Promise<number | null>;
 
   // ---- teams and membership ----
   /** Creates the team with `ownerId` as its owner. */

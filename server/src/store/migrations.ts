@@ -112,6 +112,15 @@ export const MIGRATIONS: Migration[] = [
         AND (SELECT count(*) FROM invites o WHERE o.team_id = m.team_id AND o.role = 'guest' AND o.uses > 0) = 1;
     `,
   },
+  {
+    version: 4,
+    name: "session epoch per account",
+    // Sessions are stateless JWTs (AC2); each carries the epoch it was signed in. Setting a new
+    // password through a reset link (AC6) moves the epoch on, which ends every older session.
+    sql: `
+      ALTER TABLE users ADD COLUMN session_epoch integer NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /**

@@ -37,6 +37,8 @@ export class SqlStore implements Store {
   userByEmail(email: string): Promise<UserWithSecret | null> { return users.userByEmail(this.db, email); }
   userById(id: string): Promise<User | null> { return users.userById(this.db, id); }
   setPasswordHash(userId: string, passwordHash: string): Promise<void> { return users.setPasswordHash(this.db, userId, passwordHash); }
+  sessionEpoch(userId: string): Promise<number | null> { return users.sessionEpoch(this.db, userId); }
+  replacePassword(userId: string, expectHash: string, passwordHash: string): Promise<number | null> { return users.replacePassword(this.db, userId, expectHash, passwordHash); }
 
   // ---- teams and membership ----
 

@@ -46,3 +46,17 @@ export async function userById(db: SqlDb, id: string): Promise<User | null> {
 export async function setPasswordHash(db: SqlDb, userId: string, passwordHash: string): Promise<void> {
   await db.query("UPDATE users SET password_hash = $2 WHERE id = $1", [userId, passwordHash]);
 }
+
+export async function sessionEpoch(db: SqlDb, userId: string): Promise<number | null> {
+  const { rows } = await db.query<{ session_epoch: number }>("SELECT session_epoch FROM users WHERE id = $1", [userId]);
+  return rows[0] ? Number(rows[0].session_epoch) : null;
+}
+
+export async function replacePassword(db: SqlDb, userId: string, expectHash: string, passwordHash: string): Promise<number | null> {
+  // One statement: of two racing uses of one reset link, only the first still finds the old hash.
+  const { rows } = await db.query<{ session_epoch: number }>(
+    "UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1 WHERE id = $1 AND password_hash = $2 RETURNING session_epoch",
+    [userId, expectHash, passwordHash],
+  );
+  return rows[0] ? Number(rows[0].session_epoch) : null;
+}
