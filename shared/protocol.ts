@@ -143,6 +143,28 @@ export interface ServerMessages {
   };
   /** A team admin's announcement, sent to everyone in every space of the team (TP4); plain text. */
   announcement: { from: string; text: string; at: number };
+  /**
+   * Audio/video set-up from the room (SF1–SF8): `iceServers` are time-limited TURN credentials
+   * (sent after joining and renewed before they expire); `sfu` is the SFU meeting you are admitted
+   * to (a Janus VideoRoom room, your token and publisher id, and each member's publisher id), or
+   * null when you are in none any more. Absent keys: unchanged.
+   */
+  av: { iceServers?: TurnServerInfo[]; sfu?: SfuAssignment | null };
+}
+
+/** One time-limited TURN server credential (TURN REST scheme, SF8). */
+export interface TurnServerInfo { urls: string[]; username: string; credential: string }
+
+/** Your place in an SFU meeting (SF2): the browser joins exactly this room with this token. */
+export interface SfuAssignment {
+  /** Janus HTTP API base URL (…/janus). */
+  url: string;
+  room: number;
+  token: string;
+  /** Your publisher id in the room. */
+  id: number;
+  /** Every member's publisher id by session (you included). */
+  feeds: Record<string, number>;
 }
 
 /** The space's spotlight speaker, as told to everyone in `peers` (PX7–PX8). */

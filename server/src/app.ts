@@ -15,7 +15,7 @@ import { positionsExtension } from "./rooms/space/positionsExtension.ts";
 import { teamPresenceExtension } from "./rooms/space/teamPresenceExtension.ts";
 import type { MapCatalog } from "./maps/MapCatalog.ts";
 import { mountHttp } from "./http/api.ts";
-import { configWithDefaults, secretFile, type PlazaConfig } from "./config.ts";
+import { configWithDefaults, listOf, secretFile, type PlazaConfig } from "./config.ts";
 import { colyseusLogger, logger } from "./log.ts";
 import { pinoHttp } from "pino-http";
 import { redisClusterParts, type PlazaRedisDriver } from "./cluster/redisClients.ts";
@@ -38,6 +38,8 @@ import { loadTemplates } from "./maps/templates.ts";
 import { SpaceDirectory } from "./access/directory.ts";
 import { AccessEvents } from "./access/AccessEvents.ts";
 import { TeamPresence } from "./team/TeamPresence.ts";
+import { JanusPool } from "./av/JanusPool.ts";
+import type { AvSettings } from "./rooms/space/Meetings.ts";
 import { authLimitSettings, createAuthLimits, type AuthLimits } from "./http/limits.ts";
 import { passwordResetOf, type PasswordReset } from "./http/passwordReset.ts";
 
@@ -112,7 +114,9 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const passwordReset = passwordResetOf(cfg, secret);
   // SE4: one per process; HTTP actions that take access away publish, rooms re-check their seats.
   const access = new AccessEvents(presence);
-  const SpaceRoom = spaceRoomFor(cfg, opts, { directory, analytics, presence, team, access, resumeTokens, limits });
+  // SF1–SF8: SFU meetings through Janus and TURN credentials, when configured.
+  const av = avSettings(cfg);
+  const SpaceRoom = spaceRoomFor(cfg, opts, { directory, analytics, presence, team, access, resumeTokens, limits, av });
   // SE3: clients join spaces; they never create rooms. joinOrCreate opens a space's one room.
   matchMaker.controller.exposedMethods = ["joinOrCreate", "join", "joinById", "reconnect"];
   // SE3: a join that lost the race to open a space (SpaceClaim) is retried until it finds the room.
@@ -122,6 +126,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
     await metricsServer?.close();
     await analytics.close();
     await limits.close();
+    av.janus?.close();
     if (ownsStore) await store.close();
   };
 
@@ -191,7 +196,7 @@ function clusterOptions(cfg: PlazaConfig, presence: Presence, shownHost: string,
 function spaceRoomFor(
   cfg: PlazaConfig,
   opts: StartOptions,
-  deps: { directory: SpaceDirectory; analytics: Analytics; presence: Presence; team: TeamPresence; access: AccessEvents; resumeTokens: ResumeTokens; limits: AuthLimits },
+  deps: { directory: SpaceDirectory; analytics: Analytics; presence: Presence; team: TeamPresence; access: AccessEvents; resumeTokens: ResumeTokens; limits: AuthLimits; av: AvSettings },
 ) {
   return spaceRoomWith({
     directory: deps.directory,
@@ -209,7 +214,17 @@ function spaceRoomFor(
     resumeTokens: deps.resumeTokens,
     seatsPerAddress: cfg.SEATS_PER_ADDRESS,
     joinRate: deps.limits,
+    av: deps.av,
   });
+}
+
+/** SF1, SF6, SF8: the Janus pool (JANUS_URLS) and TURN credentials (TURN_URLS + TURN_SECRET). */
+function avSettings(cfg: PlazaConfig): AvSettings {
+  const [janusUrls, turnUrls] = [listOf(cfg.JANUS_URLS), listOf(cfg.TURN_URLS)];
+  const janus = janusUrls.length ? new JanusPool({ urls: janusUrls, apiSecret: cfg.JANUS_API_SECRET }) : undefined;
+  if (turnUrls.length && !cfg.TURN_SECRET) logger.warn("TURN_URLS without TURN_SECRET: no TURN credentials are handed out");
+  const turn = turnUrls.length && cfg.TURN_SECRET ? { urls: turnUrls, secret: cfg.TURN_SECRET, ttlS: cfg.TURN_TTL_S } : undefined;
+  return { janus, threshold: cfg.JANUS_THRESHOLD, turn };
 }
 
 /** The express side of the process: per-process health, the insights API and the HTTP tier. */

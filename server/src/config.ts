@@ -183,6 +183,24 @@ const mailSettings = {
     .describe("reset requests one network address may make per hour (AC7)"),
 };
 
+/** A comma-separated setting's entries (JANUS_URLS, TURN_URLS). */
+export const listOf = (s: string) => s.split(",").map((u) => u.trim()).filter(Boolean);
+
+const avSettings = {
+  JANUS_URLS: z.string().default("").refine((s) => listOf(s).every((u) => /^https?:\/\/\S+$/.test(u)), "http(s)://host:port/janus, comma-separated")
+    .describe("Janus HTTP API base URLs (comma-separated, e.g. `https://sfu1.example.org/janus`), reached by this server and by browsers; unset: every conversation is a peer-to-peer mesh capped at 8 (SF1, SF6)"),
+  JANUS_API_SECRET: z.preprocess(unsetIfEmpty, z.string().optional())
+    .describe("Janus's `api_secret`, sent by this server with its own requests (room management); leave Janus's api_secret unset if browsers reach the same API (they get no secret, only room tokens)"),
+  JANUS_THRESHOLD: z.coerce.number().int().min(1).max(100).default(4)
+    .describe("a conversation group bigger than this (and everyone in a private area) meets through Janus (SF1)"),
+  TURN_URLS: z.string().default("").refine((s) => listOf(s).every((u) => /^turns?:\S+$/.test(u)), "turn:host:port or turns:host:port, comma-separated")
+    .describe("coturn URLs for browsers (comma-separated), e.g. `turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349?transport=tcp`; needs `TURN_SECRET` (SF8)"),
+  TURN_SECRET: z.preprocess(unsetIfEmpty, z.string().min(16, "at least 16 characters").optional())
+    .describe("coturn's `static-auth-secret` (`use-auth-secret`): signs the time-limited TURN credentials given to people admitted to a space (SF8)"),
+  TURN_TTL_S: z.coerce.number().int().min(60).max(7 * 86_400).default(3600)
+    .describe("lifetime of one TURN credential, s; renewed in the room at half of it (SF8)"),
+};
+
 /** The settings by group, in documentation order. */
 export const SETTING_GROUPS = [
   { title: "Server and rooms", settings: serverSettings },
@@ -193,12 +211,13 @@ export const SETTING_GROUPS = [
   { title: "Operations", settings: operationsSettings },
   { title: "Logging", settings: loggingSettings },
   { title: "Email and password reset", settings: mailSettings },
+  { title: "Audio/video (SFU and TURN)", settings: avSettings },
 ] as const;
 
 /** Every setting, validated one by one (for tests and documentation: `configFromEnv` parses them together). */
 export const settingsSchema = z.object({
   ...serverSettings, ...storageSettings, ...securitySettings, ...clusterSettings, ...analyticsSettings, ...operationsSettings, ...loggingSettings,
-  ...mailSettings,
+  ...mailSettings, ...avSettings,
 });
 export type SettingName = keyof typeof settingsSchema.shape;
 

@@ -16,7 +16,9 @@ import { Dock } from "./dock.ts";
 import { LocalMedia, type DeviceChoice } from "./media.ts";
 import { closePeer, handleSignal, openPeer, type Peer } from "./peerConnection.ts";
 import { attachTracks } from "./peerMedia.ts";
-import type { SpotlightInfo } from "../../../shared/protocol.ts";
+import type { SfuAssignment, SpotlightInfo, TurnServerInfo } from "../../../shared/protocol.ts";
+import { MeetingView } from "./sfu/meetingView.ts";
+import { SfuMeeting } from "./sfu/sfuMeeting.ts";
 import { decodeSignal, diffLinks, sameMedia, volumeAt, wantedLinks, type LinkRole, type MediaState, type SignalKind } from "./rules.ts";
 
 export type { SignalKind } from "./rules.ts";
@@ -59,8 +61,18 @@ export class Conversation {
   /** The room's last word on the spotlight, and whether we send listeners audio only. */
   spotlight: SpotlightLinks = NO_SPOTLIGHT;
   private audioOnly = false;
+  /** SF1–SF5: the SFU meeting we are admitted to, its grid, and whose media flows through it. */
+  private sfu: SfuMeeting | null = null;
+  private readonly meetingView: MeetingView;
+  private readonly viaSfu = new Set<string>();
+  private lastLinks: { peers: string[]; area: string | null; spot: SpotlightLinks } = { peers: [], area: null, spot: NO_SPOTLIGHT };
+  /** SF8: time-limited TURN credentials from the room. */
+  private turn: RTCIceServer[] = [];
+  private readonly linkDeps: AvDeps;
 
   constructor(private readonly deps: AvDeps, private readonly dock: HTMLElement) {
+    const turn = () => this.turn;
+    this.linkDeps = { ...deps, get iceServers() { return [...deps.iceServers, ...turn()]; } };
     this.media = new LocalMedia(() => this.mediaChanged());
     this.ui = new Dock(dock, {
       toggleMic: () => void this.toggleMic(),
@@ -70,6 +82,64 @@ export class Conversation {
       listDevices: () => this.media.listDevices(),
       currentDevices: () => ({ mic: this.media.mic?.getSettings().deviceId, cam: this.media.cam?.getSettings().deviceId }),
     });
+    this.meetingView = new MeetingView(dock);
+  }
+
+  /** The room's `av` message: TURN credentials and our SFU meeting (SF2, SF8). */
+  setAv(msg: { iceServers?: TurnServerInfo[]; sfu?: SfuAssignment | null }): void {
+    if (this.disposed) return;
+    if (msg.iceServers) this.turn = msg.iceServers;
+    if (msg.sfu === undefined) return;
+    const a = msg.sfu;
+    if (this.sfu && (!a || a.room !== this.sfu.room || a.url !== this.sfu.assignment.url)) this.leaveSfu();
+    if (!a) return;
+    if (this.sfu) return this.sfu.update(a);
+    const meeting = new SfuMeeting(a, {
+      selfId: this.deps.selfId, media: this.media, view: this.meetingView, nameOf: this.deps.nameOf,
+      iceServers: () => this.linkDeps.iceServers,
+      iceTransportPolicy: (globalThis as { __plazaIcePolicy?: RTCIceTransportPolicy }).__plazaIcePolicy,
+      flowing: (id, on) => {
+        // SF4, make-before-break: a mesh link is hung up only once this person's media flows via the SFU.
+        if (on === this.viaSfu.has(id)) return;
+        if (on) this.viaSfu.add(id); else this.viaSfu.delete(id);
+        this.relink();
+      },
+      lost: () => { log("sfu lost; waiting for the room to move the meeting"); },
+    });
+    this.sfu = meeting;
+    this.relink(); // the dock shows, and our camera and mic start for the meeting
+    meeting.start().catch((err) => log("sfu join failed:", err));
+  }
+
+  /** The TURN credentials the room gave us (tests). */
+  turnServers(): RTCIceServer[] {
+    return this.turn;
+  }
+
+  /** The SFU meeting's room number, if we are in one (tests). */
+  sfuRoom(): number | null {
+    return this.sfu?.room ?? null;
+  }
+
+  /** Each meeting member's publisher id, as the room told us (tests). */
+  sfuFeeds(): Record<string, number> {
+    return this.sfu?.assignment.feeds ?? {};
+  }
+
+  /** Per-member SFU connection state and bytes (our own publisher included, as ourselves). */
+  sfuStats() {
+    return this.sfu?.stats() ?? Promise.resolve([]);
+  }
+
+  private leaveSfu() {
+    this.sfu?.close();
+    this.sfu = null;
+    if (this.viaSfu.size) { this.viaSfu.clear(); this.relink(); }
+  }
+
+  private relink() {
+    const { peers, area, spot } = this.lastLinks;
+    this.setPeers(peers, area, spot);
   }
 
   /**
@@ -78,7 +148,10 @@ export class Conversation {
    */
   setPeers(peers: string[], area: string | null, spot: SpotlightLinks = NO_SPOTLIGHT): void {
     if (this.disposed) return;
-    const want = wantedLinks(this.deps.selfId, peers, spot.speaking, spot.listening);
+    this.lastLinks = { peers, area, spot };
+    // Someone whose media reaches us through the SFU needs no mesh link as well (SF4).
+    const mesh = peers.filter((id) => !this.viaSfu.has(id));
+    const want = wantedLinks(this.deps.selfId, mesh, spot.speaking, spot.listening);
     const { added, removed } = diffLinks([...this.peers.values()].map((p) => [p.id, p.role] as const), want);
     for (const id of removed) this.hangUp(id);
     for (const [id, role] of added) this.connect(id, role);
@@ -92,8 +165,8 @@ export class Conversation {
     this.ui.setArea(area);
     this.ui.setOnAir(onAir && { listeners: onAir.listeners, audioOnly });
     // We send to conversation peers and listeners; listening alone needs no camera or mic.
-    const sending = [...this.peers.values()].some((p) => p.role !== "listen");
-    this.ui.setVisible(this.peers.size > 0 || onAir !== null);
+    const sending = [...this.peers.values()].some((p) => p.role !== "listen") || this.sfu !== null;
+    this.ui.setVisible(this.peers.size > 0 || onAir !== null || this.sfu !== null);
     clearTimeout(this.releaseTimer);
     if (sending) {
       // Lazily: the camera turns on when someone is there to see it, not on page load.
@@ -108,7 +181,7 @@ export class Conversation {
     // Late signals from someone we just hung up on, or garbage: ignore.
     const signal = peer && decodeSignal(kind, data);
     if (!peer || !signal) return log("ignored signal", kind, "from", from);
-    peer.inbox = peer.inbox.then(() => handleSignal(this.deps, peer, signal, (p) => this.attach(p))).catch((err) => log("signal from", from, "failed:", err));
+    peer.inbox = peer.inbox.then(() => handleSignal(this.linkDeps, peer, signal, (p) => this.attach(p))).catch((err) => log("signal from", from, "failed:", err));
   }
 
   /** Distance in tiles to each peer; remote audio volume fades with distance (AV4). */
@@ -163,6 +236,7 @@ export class Conversation {
     this.disposed = true;
     clearTimeout(this.releaseTimer);
     for (const id of [...this.peers.keys()]) this.hangUp(id);
+    this.sfu?.close();
     this.media.stopAll();
     this.dock.replaceChildren();
     this.dock.hidden = true;
@@ -171,7 +245,7 @@ export class Conversation {
   // --- connections -------------------------------------------------------------------------------
 
   private connect(id: string, role: LinkRole): void {
-    const peer = openPeer(this.deps, id, role, () => {
+    const peer = openPeer(this.linkDeps, id, role, () => {
       const name = this.deps.nameOf(id);
       return role === "mesh" ? this.ui.addPeer(name) : role === "listen" ? this.ui.addSpotlight(name) : undefined;
     });
@@ -196,6 +270,7 @@ export class Conversation {
   private mediaChanged(): void {
     if (this.disposed) return this.media.stopAll();
     for (const peer of this.peers.values()) this.attach(peer);
+    this.sfu?.mediaChanged();
     const m = this.media;
     // A fresh MediaStream per camera track: a <video> does not reliably resume when tracks of its
     // current stream are swapped.

@@ -203,6 +203,7 @@ class Space {
       chat: (m) => panels.chat.receive(m),
       chatHistory: (m) => panels.chat.history(m.messages),
       announcement: (a) => panels.team.announce(a),
+      av: (m) => panels.conversation.setAv(m),
       peers: (m) => panels.links.receive(m),
       signal: (m) => panels.conversation.onSignal(m.from, m.kind, m.data),
       located: (m) => this.located(m),

@@ -64,7 +64,7 @@ export class ConversationTracker {
 }
 
 /** Connected components with at least two members, each sorted. */
-function components(peers: ReadonlyMap<string, readonly string[]>): string[][] {
+export function components(peers: ReadonlyMap<string, readonly string[]>): string[][] {
   const seen = new Set<string>();
   const out: string[][] = [];
   for (const [start, list] of peers) {

@@ -22,6 +22,8 @@ import type { Timer } from "./Emotes.ts";
 import { EditQueue } from "./EditQueue.ts";
 import { Extensions, type SpaceRoomContext, type SpaceRoomExtensionFactory } from "./extension.ts";
 import { Links } from "./Links.ts";
+import { Meetings, type AvSettings } from "./Meetings.ts";
+import { areaAt } from "../../../../shared/map.ts";
 import { messageHandlers, type Handlers } from "./MessageReceiver.ts";
 import type { Outbox } from "./Outbox.ts";
 import { People } from "./People.ts";
@@ -52,6 +54,8 @@ export interface SpaceRoomDeps {
   joinRate?: JoinRate;
   /** Cross-cutting concerns (analytics, saved positions, team presence): one instance each per room. */
   extensions: readonly SpaceRoomExtensionFactory[];
+  /** SFU meetings and TURN credentials (SF1–SF8); none: mesh only, ICE_SERVERS as configured. */
+  av?: AvSettings;
 }
 
 /** What a live space needs of its room. */
@@ -90,6 +94,7 @@ export class LiveSpace {
   private readonly chat = new ChatRoom();
   private readonly access: AccessCheck;
   private readonly ext: Extensions;
+  private readonly meetings: Meetings | undefined;
 
   constructor(loaded: LoadedSpace, private readonly state: SpaceState, private readonly deps: SpaceRoomDeps, private readonly host: LiveSpaceHost) {
     this.space = loaded.space;
@@ -114,6 +119,16 @@ export class LiveSpace {
       roleChanged: (seat) => this.welcome(seat),
       failed: (err) => host.caught("access check", err),
     });
+    this.meetings = deps.av && new Meetings(this.id, deps.av, {
+      send: (to, msg) => host.outbox.send(to, "av", msg),
+      areaOf: (session) => {
+        const a = state.avatars.get(session);
+        const area = a && areaAt(this.world.map, a.x, a.y);
+        return area && area.kind === "private" ? area.name : null;
+      },
+    });
+    // SF8: TURN credentials renewed at half their lifetime.
+    if (deps.av?.turn) host.every(deps.av.turn.ttlS * 500, () => { for (const seat of this.seats.values()) this.meetings!.sendCredentials(seat.session); });
     this.ext = new Extensions(deps.extensions.map((make) => make(this.context())), host.guarded);
     this.handlers = messageHandlers({
       people: this.people, links: this.links, chat: this.chat, edits: this.edits, ext: this.ext, outbox: host.outbox,
@@ -143,6 +158,7 @@ export class LiveSpace {
     metrics.ccu.inc();
     this.crowd.check(this.seats.size);
     this.welcome(seat);
+    this.meetings?.sendCredentials(session);
     const ack = this.people.ack(session); // MV7: where you start (again on `history`, once the client listens)
     if (ack) this.host.outbox.send(session, "ack", ack);
     this.ext.notify("onJoin", { session, userId: opts.userId, role: opts.role, name: opts.name, client: opts.client, x: spot.x, y: spot.y });
@@ -152,6 +168,7 @@ export class LiveSpace {
   /** The seat is let go (also after a failed join). */
   leave(session: string, code?: number) {
     this.ext.notify("onLeave", { session, ...this.people.describe(session), code });
+    this.meetings?.leave(session);
     for (const feature of [this.seats, this.chat, this.links, this.crowd]) feature.leave(session);
     if (this.people.remove(session)) metrics.ccu.dec();
     this.crowd.check(this.seats.size);
@@ -162,6 +179,7 @@ export class LiveSpace {
     this.visibility.rebind(session, holder);
     this.access.request(); // SE4: access may have changed while the connection was away
     this.links.resend(session); // the new connection has heard no links yet (PX)
+    this.meetings?.reconnected(session);
   }
 
   /** SE4: an access change published somewhere; re-check the seats if it is about this space or its team. */
@@ -175,6 +193,7 @@ export class LiveSpace {
     const sessions = [...this.seats.values()].filter((seat) => !seat.held).map((seat) => seat.session);
     const { changed, peers } = this.links.update(this.people.talkers(sessions), this.world.map);
     this.ext.notify("onConversations", peers);
+    this.meetings?.update(peers);
     for (const [id, msg] of changed) this.crowd.peers(id, msg);
   }
 
@@ -196,6 +215,7 @@ export class LiveSpace {
 
   dispose() {
     this.crowd.dispose();
+    this.meetings?.dispose();
     this.ext.notify("onDispose");
   }
 

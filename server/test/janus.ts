@@ -1,0 +1,77 @@
+/**
+ * A real Janus (Debian's `janus`) for A/V tests, on free loopback ports with a generated config
+ * directory: HTTP API only (no WebSockets, no admin API), VideoRoom only, media on loopback.
+ * Missing janus: the caller skips with a warning, except under CI=true where that is an error
+ * (.ci/run installs it).
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "../src/net/freePort.ts";
+import { until } from "../../shared/testing/wait.ts";
+
+export interface LocalJanus { url: string; port: number; stop(): Promise<void> }
+
+export function janusInstalled(): boolean {
+  return spawnSync("janus", ["--version"], { stdio: "ignore" }).error === undefined;
+}
+
+/** Checks the install (CI: required; else undefined and a warning: the caller skips). */
+export function janusOrSkip(what = "the SFU tests"): boolean {
+  if (janusInstalled()) return true;
+  if (process.env.CI === "true") throw new Error("janus is not installed (CI=true): install it (apt-get install janus)");
+  console.warn(`janus not installed: skipping ${what}`);
+  return false;
+}
+
+const PLUGINS = ["audiobridge", "duktape", "echotest", "lua", "nosip", "recordplay", "sip", "streaming", "textroom", "videocall", "voicemail"];
+const TRANSPORTS = ["websockets", "mqtt", "nanomsg", "pfunix", "rabbitmq"];
+
+export async function startJanus(): Promise<LocalJanus> {
+  const dir = mkdtempSync(join(tmpdir(), "plaza-janus-"));
+  const port = await freePort();
+  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
+  writeFileSync(join(dir, "janus.jcfg"), `
+general: { configs_folder = "${dir}", log_to_stdout = true, debug_level = 3, session_timeout = 60, admin_secret = "${Math.random().toString(36).slice(2)}" }
+media: { rtp_port_range = "${rtp}-${rtp + 99}" }
+nat: { ice_enforce_list = "lo", nice_debug = false }
+plugins: { disable = "${PLUGINS.map((p) => `libjanus_${p}.so`).join(",")}" }
+transports: { disable = "${TRANSPORTS.map((t) => `libjanus_${t}.so`).join(",")}" }
+events: { broadcast = false }
+`);
+  writeFileSync(join(dir, "janus.transport.http.jcfg"), `
+general: { json = "compact", base_path = "/janus", http = true, port = ${port}, ip = "127.0.0.1", https = false }
+admin: { admin_http = false }
+cors: { }
+`);
+  writeFileSync(join(dir, "janus.plugin.videoroom.jcfg"), `general: { }\n`);
+  const child: ChildProcess = spawn("janus", ["-F", dir, "--log-stdout", "-d", "3"], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout!.on("data", (b) => { output = (output + b).slice(-8000); });
+  child.stderr!.on("data", (b) => { output = (output + b).slice(-8000); });
+  const url = `http://127.0.0.1:${port}/janus`;
+  try {
+    await until(async () => {
+      if (child.exitCode !== null) throw new Error(`janus exited (${child.exitCode}): ${output}`);
+      return fetch(`${url}/info`).then((r) => r.ok, () => false);
+    }, "janus answering", 15_000, 100);
+  } catch (err) {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    url, port,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        const t = setTimeout(() => child.kill("SIGKILL"), 3000);
+        await exited;
+        clearTimeout(t);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
