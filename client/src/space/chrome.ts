@@ -26,7 +26,7 @@ export class SpaceChrome {
   /** Shown once the room says this person may build (welcome.canBuild). */
   readonly buildButton = el("button", "chip build-toggle");
   /** The touch joystick's area (UX2), shown on touch screens only. */
-  readonly joystickZone = el("div", "joystick");
+  readonly joystickZone = el("div", "touch-stick");
   /** Zoom in and out (UX3); their clicks are wired by the space view. */
   readonly zoomIn = el("button", "zoom-in");
   readonly zoomOut = el("button", "zoom-out");
