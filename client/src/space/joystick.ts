@@ -5,7 +5,6 @@
  * releases the old way and presses the new one, letting go releases it. Movement rules and
  * prediction are the walk controller's (walk.ts over shared/net/predictor.ts), not the stick's.
  */
-import { create } from "nipplejs";
 import { Dir } from "../../../shared/protocol.ts";
 
 /** How far the stick must be pushed (0..1) before it walks. */
@@ -31,23 +30,33 @@ export interface JoystickDeps {
   release(dir: Dir): void;
 }
 
-/** Binds a stick in `zone`; returns a function that removes it. */
+/**
+ * Binds a stick in `zone` (nipplejs is loaded then, so screens without touch never fetch it: UX9);
+ * returns a function that removes it.
+ */
 export function bindJoystick(d: JoystickDeps): () => void {
   let held: Dir | undefined;
+  let removed = false;
+  let destroy = () => undefined as void;
   const hold = (dir: Dir | undefined) => {
     if (dir === held) return;
     if (held !== undefined) d.release(held);
     held = dir;
     if (dir !== undefined) d.press(dir);
   };
-  const stick = create({
-    zone: d.zone, mode: "static", position: { left: "50%", top: "50%" }, size: 96,
-    color: { front: "#27b9a7", back: "rgba(38,46,63,0.75)" }, restOpacity: 0.7, fadeTime: 0,
+  void import("nipplejs").then(({ create }) => {
+    if (removed) return;
+    const stick = create({
+      zone: d.zone, mode: "static", position: { left: "50%", top: "50%" }, size: 96,
+      color: { front: "#27b9a7", back: "rgba(38,46,63,0.75)" }, restOpacity: 0.7, fadeTime: 0,
+    });
+    stick.on("move", (e) => hold(stickDir(e.data.angle.degree, e.data.force)));
+    stick.on("end", () => hold(undefined));
+    destroy = () => stick.destroy();
   });
-  stick.on("move", (e) => hold(stickDir(e.data.angle.degree, e.data.force)));
-  stick.on("end", () => hold(undefined));
   return () => {
+    removed = true;
     hold(undefined);
-    stick.destroy();
+    destroy();
   };
 }
