@@ -69,7 +69,7 @@ const middleIsMap = (page: Page) => page.evaluate(() => {
 
 for (const [shape, viewport] of [["portrait", { width: 390, height: 844 }], ["landscape", { width: 844, height: 390 }]] as const) {
   describe(`UX1/UX2 a phone, ${shape}`, () => {
-    it("joins, walks with the joystick, chats from a visible input, opens the people drawer", async () => {
+    it("joins, walks with the joystick, chats from a visible input, opens the people drawer", { timeout: 120_000 }, async () => {
       const { ctx, page } = await phone(viewport);
       onTestFinished(() => ctx.close());
       await join(page, `Pat ${shape}`);
@@ -92,10 +92,12 @@ for (const [shape, viewport] of [["portrait", { width: 390, height: 844 }], ["la
       expect(Math.sign(moved.y - start.y)).toBe(way![1]);
 
       // Chat: the input is on screen and not covered; what is sent shows in the chat drawer.
-      await page.locator(".chat-form input").tap();
+      const input = page.locator(".chat-form input");
+      await input.tap();
       await reachable(page, ".chat-form input");
-      await page.keyboard.type(`hello from a ${shape} phone`);
-      await page.keyboard.press("Enter");
+      await input.fill(`hello from a ${shape} phone`);
+      await input.press("Enter");
+      await page.waitForFunction(() => (document.querySelector(".chat-form input") as HTMLInputElement).value === ""); // sent
       await page.locator(".drawer-chat").tap();
       await page.locator(".chat-log li", { hasText: `hello from a ${shape} phone` }).waitFor();
       await reachable(page, ".chat-form input");
@@ -116,7 +118,7 @@ for (const [shape, viewport] of [["portrait", { width: 390, height: 844 }], ["la
 }
 
 describe("UX1 a tablet", () => {
-  it("shows the map with both panels and the joystick", async () => {
+  it("shows the map with both panels and the joystick", { timeout: 120_000 }, async () => {
     const { ctx, page } = await phone({ width: 820, height: 1180 });
     onTestFinished(() => ctx.close());
     await join(page, "Tab");

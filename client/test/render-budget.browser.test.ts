@@ -55,7 +55,7 @@ const tilePx = (page: Page) => page.evaluate(() => {
 });
 
 describe("UX5 the canvas draws only when something changed", () => {
-  it("an idle space draws nothing; a zoom, a step and a newcomer each draw", async () => {
+  it("an idle space draws nothing; a zoom, a step and a newcomer each draw", { timeout: 120_000 }, async () => {
     const page = await enter("Idle");
     const idle = await settled(page);
     expect(idle).toBeGreaterThan(0); // the first frame was drawn
@@ -93,7 +93,7 @@ describe("UX5 the canvas draws only when something changed", () => {
 });
 
 describe("UX7 a hidden tab draws nothing", () => {
-  it("draws no frame while hidden, even when someone arrives, and one when shown again", async () => {
+  it("draws no frame while hidden, even when someone arrives, and one when shown again", { timeout: 120_000 }, async () => {
     const page = await enter("Hidden");
     await settled(page);
     await page.evaluate(() => {

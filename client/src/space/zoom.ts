@@ -1,7 +1,7 @@
 /**
- * Zoom (UX3, UX4): how many device pixels one pixel of the map's art takes. Always a whole number,
- * so the pixel art stays crisp (every art pixel an equal square, drawn nearest-neighbour), and
- * clamped between MIN_CSS_ZOOM and MAX_CSS_ZOOM CSS pixels per art pixel. Until the person zooms,
+ * Zoom (UX3, UX4): how many device pixels one pixel of the map's art takes, always drawn
+ * nearest-neighbour. A zoom the person chose is a whole number, so the pixel art stays crisp
+ * (every art pixel an equal square); the fitted view keeps its half steps. Clamped between MIN_CSS_ZOOM and MAX_CSS_ZOOM CSS pixels per art pixel. Until the person zooms,
  * the scale fits the view (its shorter side shows about 15 tiles or more). The camera keeps
  * following the own avatar (render/world.ts), so zooming never loses it.
  *
@@ -26,8 +26,10 @@ export class Zoom {
   /** Device pixels per art pixel for this view: an integer within the clamp. */
   scale(v: ZoomView): number {
     const [lo, hi] = range(v.dpr);
-    const css = this.wanted ?? fitCss(v);
-    return Math.min(hi, Math.max(lo, Math.round(css * v.dpr)));
+    // The fitted view keeps its half steps (1.5 CSS px on a laptop, drawn nearest-neighbour);
+    // a zoom the person chose is whole device pixels.
+    const device = this.wanted === undefined ? fitCss(v) * v.dpr : Math.round(this.wanted * v.dpr);
+    return Math.min(hi, Math.max(lo, device));
   }
 
   /** Whether the person chose a zoom (else the view is fitted). */
@@ -35,7 +37,7 @@ export class Zoom {
 
   /** + (1) or − (−1): about ZOOM_STEP, at least one device pixel, within the clamp. */
   step(dir: 1 | -1, v: ZoomView): void {
-    const now = this.scale(v);
+    const now = Math.round(this.scale(v));
     const [lo, hi] = range(v.dpr);
     const next = Math.min(hi, Math.max(lo, dir > 0 ? Math.max(now + 1, Math.round(now * ZOOM_STEP)) : Math.min(now - 1, Math.round(now / ZOOM_STEP))));
     this.set(next / v.dpr);
