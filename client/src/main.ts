@@ -9,16 +9,19 @@
  */
 import "./style.css";
 import { renderLanding, toSpaceId } from "./ui/landing.ts";
-import { renderInsights } from "./insights/insightsView.ts";
-import { renderDashboard } from "./ui/dashboard.ts";
-import { enterSpace } from "./ui/gate.ts";
-import { renderInvite } from "./ui/invite.ts";
-import { renderSettings } from "./ui/settings.ts";
-import { renderReset } from "./ui/reset.ts";
 import { loadSession } from "./net/session.ts";
 import { spaceIdSchema } from "../../shared/protocol.ts";
 
 const root = document.getElementById("app")!;
+
+// UX9: each page's code is loaded when its route is opened, so a space link fetches the space and
+// not the dashboard, settings, invites or insights (and their charts).
+const renderInsights = (r: HTMLElement, id: string) => void import("./insights/insightsView.ts").then((m) => m.renderInsights(r, id));
+const renderSettings = (r: HTMLElement, id: string) => import("./ui/settings.ts").then((m) => m.renderSettings(r, id));
+const renderDashboard = (r: HTMLElement) => import("./ui/dashboard.ts").then((m) => m.renderDashboard(r));
+const renderInvite = (r: HTMLElement, code: string) => import("./ui/invite.ts").then((m) => m.renderInvite(r, code));
+const enterSpace = (r: HTMLElement, id: string) => import("./ui/gate.ts").then((m) => m.enterSpace(r, id));
+const renderReset = (r: HTMLElement) => void import("./ui/reset.ts").then((m) => m.renderReset(r));
 
 function route() {
   const path = location.pathname;

@@ -81,6 +81,10 @@ export function renderLayers(map: SpaceMap, tileset: HTMLImageElement, above: bo
   return c;
 }
 
+/** The zoom the person chose (space/zoom.ts): device pixels per art pixel, a whole number (UX3). */
+export interface Scale { scale(v: ScaleView): number }
+export interface ScaleView { cssWidth: number; cssHeight: number; dpr: number; tileSize: number }
+
 export class WorldRenderer {
   private readonly ctx: CanvasRenderingContext2D;
   private readonly base: HTMLCanvasElement;
@@ -95,7 +99,7 @@ export class WorldRenderer {
   private camX = 0;
   private camY = 0;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly map: SpaceMap, tileset: HTMLImageElement) {
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly map: SpaceMap, tileset: HTMLImageElement, private readonly scale: Scale) {
     this.ctx = canvas.getContext("2d")!;
     this.base = renderLayers(map, tileset, false);
     this.over = renderLayers(map, tileset, true);
@@ -136,9 +140,12 @@ export class WorldRenderer {
       this.canvas.width = w;
       this.canvas.height = h;
     }
-    // About 15 tiles from the centre to the top/bottom edge, in whole or half pixel steps.
-    const css = Math.max(1, Math.min(3, Math.round((this.canvas.clientHeight / (this.map.tileSize * 15)) * 2) / 2));
-    this.zoom = css * dpr;
+    this.zoom = this.scale.scale(this.view());
+  }
+
+  /** The view the zoom is chosen for. */
+  view(): ScaleView {
+    return { cssWidth: this.canvas.clientWidth, cssHeight: this.canvas.clientHeight, dpr: window.devicePixelRatio || 1, tileSize: this.map.tileSize };
   }
 
   /** Tile under a point given in CSS pixels relative to the canvas. */

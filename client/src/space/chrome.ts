@@ -9,6 +9,9 @@ import { el } from "../ui/dom.ts";
 
 const WALK_HELP = "Move: arrows / WASD · click to walk · Enter: chat · 1–6: emotes";
 const BUILD_HELP = "Build mode: clicks edit the map · arrows still walk · B: done";
+/** On a phone or tablet the people list and the chat log are drawers opened from tabs (UX1). */
+export type Drawer = "people" | "chat";
+
 /** How long a toast stays up. */
 const TOAST_MS = 2500;
 
@@ -22,6 +25,13 @@ export class SpaceChrome {
   readonly dock = el("div", "av-dock");
   /** Shown once the room says this person may build (welcome.canBuild). */
   readonly buildButton = el("button", "chip build-toggle");
+  /** The touch joystick's area (UX2), shown on touch screens only. */
+  readonly joystickZone = el("div", "touch-stick");
+  /** Zoom in and out (UX3); their clicks are wired by the space view. */
+  readonly zoomIn = el("button", "zoom-in");
+  readonly zoomOut = el("button", "zoom-out");
+  /** The drawer tabs (UX1): hidden on wide screens, where both panels are always shown. */
+  private readonly drawerTabs = el("nav", "drawer-tabs");
   private readonly status = el("div", "chip status");
   private readonly help = el("div", "help");
   private readonly toastEl = el("div", "toast");
@@ -44,8 +54,68 @@ export class SpaceChrome {
     this.people.append(this.peopleTitle, this.peopleList);
     this.help.textContent = WALK_HELP;
     this.toastEl.style.opacity = "0";
-    this.view.append(this.canvas, topbar, this.people, this.help, this.toastEl, this.dock);
+    this.view.append(this.canvas, topbar, this.people, this.help, this.toastEl, this.dock, this.joystickZone, this.zoomControls(), this.drawerTabs);
+    this.view.classList.toggle("touch", navigator.maxTouchPoints > 0 || matchMedia("(pointer: coarse)").matches);
+    this.drawerButtons();
     root.append(this.view);
+  }
+
+  /** + and − over the map (UX3). */
+  private zoomControls(): HTMLElement {
+    const box = el("div", "zoom-controls");
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", "Zoom");
+    for (const [b, text, label] of [[this.zoomIn, "+", "Zoom in (+)"], [this.zoomOut, "−", "Zoom out (−)"]] as const) {
+      b.type = "button";
+      b.textContent = text;
+      b.setAttribute("aria-label", label);
+      b.title = label;
+    }
+    box.append(this.zoomIn, this.zoomOut);
+    return box;
+  }
+
+  private drawerButtons(): void {
+    this.drawerTabs.setAttribute("aria-label", "Panels");
+    for (const [drawer, text] of [["people", "People"], ["chat", "Chat"]] as const) {
+      const b = el("button", `drawer-tab drawer-${drawer}`);
+      b.type = "button";
+      b.textContent = text;
+      b.setAttribute("aria-expanded", "false");
+      b.onclick = () => this.openDrawer(this.view.dataset.drawer === drawer ? undefined : drawer);
+      this.drawerTabs.append(b);
+    }
+  }
+
+  /**
+   * UX1: keeps the view inside the visual viewport, so the chat input stays above a phone's
+   * on-screen keyboard even where the browser overlays the keyboard instead of resizing the page.
+   */
+  followVisualViewport(changed: () => void): () => void {
+    const vv = window.visualViewport;
+    if (!vv) return () => undefined;
+    const fit = () => {
+      if (Math.abs(vv.scale - 1) < 0.01) {
+        this.view.style.setProperty("--vv-height", `${Math.round(vv.height)}px`);
+        this.view.style.setProperty("--vv-top", `${Math.round(vv.offsetTop)}px`);
+      } else {
+        // The page itself is pinch-zoomed (over a panel): the view keeps the layout's size.
+        this.view.style.removeProperty("--vv-height");
+        this.view.style.removeProperty("--vv-top");
+      }
+      changed();
+    };
+    fit();
+    vv.addEventListener("resize", fit);
+    vv.addEventListener("scroll", fit);
+    return () => { vv.removeEventListener("resize", fit); vv.removeEventListener("scroll", fit); };
+  }
+
+  /** Opens one drawer (closing the other), or closes them (UX1). Wide screens show both panels anyway. */
+  openDrawer(drawer: Drawer | undefined): void {
+    if (drawer) this.view.dataset.drawer = drawer;
+    else delete this.view.dataset.drawer;
+    for (const b of this.drawerTabs.querySelectorAll("button")) b.setAttribute("aria-expanded", String(b.classList.contains(`drawer-${drawer}`)));
   }
 
   /** The space's link with Copy link, and Insights and Settings (owners and admins only, AZ1: shown on `welcome`). */

@@ -10,6 +10,7 @@ import { thingAt } from "../buildmode/buildTool.ts";
 import type { BuildMode } from "../buildmode/buildMode.ts";
 import type { DeskPopover } from "../buildmode/deskClaim.ts";
 import type { WorldRenderer } from "../render/world.ts";
+import { bindJoystick } from "./joystick.ts";
 import type { Move, WalkController } from "./walk.ts";
 
 const KEY_DIRS: Record<string, Dir> = {
@@ -31,6 +32,16 @@ export interface InputDeps {
   emote(e: Emote): void;
   /** Walking by key or click stopped following someone; `announce`: say so. */
   stoppedFollowing(announce: boolean): void;
+  /** Something the next frame shows changed (UX5: frames are drawn on demand). */
+  redraw(): void;
+}
+
+/** A direction pressed, by key or joystick (MV6): walks that way, stops following. */
+function pressDir(d: InputDeps, dir: Dir): void {
+  const { move, stoppedFollowing } = d.walk.press(dir, performance.now());
+  if (stoppedFollowing) d.stoppedFollowing(true);
+  if (move) d.move(move);
+  d.redraw();
 }
 
 const isTyping = (e: Event) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement;
@@ -51,13 +62,12 @@ export function bindKeys(d: InputDeps): () => void {
     const dir = KEY_DIRS[e.code];
     if (dir === undefined) return;
     e.preventDefault();
-    const { move, stoppedFollowing } = d.walk.press(dir, performance.now());
-    if (stoppedFollowing) d.stoppedFollowing(true);
-    if (move) d.move(move);
+    pressDir(d, dir);
   };
   const onKeyUp = (e: KeyboardEvent) => {
     const dir = KEY_DIRS[e.code];
     if (dir !== undefined) d.walk.release(dir);
+    d.redraw();
   };
   const onBlur = () => d.walk.releaseAll();
   window.addEventListener("keydown", onKeyDown);
@@ -78,13 +88,16 @@ export function bindPointer(d: InputDeps): { hover(): Tile | undefined } {
   const { canvas, renderer, build, desk, walk } = d;
   let hover: Tile | undefined;
   canvas.addEventListener("pointermove", (e) => {
+    const was = hover;
     hover = renderer.tileAt(e.offsetX, e.offsetY);
     if (build.active) build.pointerMove(e);
+    if (build.active || was?.x !== hover?.x || was?.y !== hover?.y) d.redraw();
   });
-  canvas.addEventListener("pointerleave", () => { hover = undefined; if (build.active) build.pointerLeave(); });
-  canvas.addEventListener("pointerdown", (e) => { if (build.active) build.pointerDown(e); });
-  canvas.addEventListener("pointerup", (e) => { if (build.active) build.pointerUp(e); });
+  canvas.addEventListener("pointerleave", () => { hover = undefined; if (build.active) build.pointerLeave(); d.redraw(); });
+  canvas.addEventListener("pointerdown", (e) => { if (build.active) build.pointerDown(e); d.redraw(); });
+  canvas.addEventListener("pointerup", (e) => { if (build.active) build.pointerUp(e); d.redraw(); });
   canvas.addEventListener("click", (e) => {
+    d.redraw();
     if (build.active) return;
     const t = renderer.tileAt(e.offsetX, e.offsetY);
     if (!t || !walk.placed) return;
@@ -96,4 +109,13 @@ export function bindPointer(d: InputDeps): { hover(): Tile | undefined } {
     walk.walkTo(t);
   });
   return { hover: () => hover };
+}
+
+/** The touch joystick (UX2) in `zone`: the same presses and releases as the arrow keys. */
+export function bindTouch(d: InputDeps, zone: HTMLElement): () => void {
+  return bindJoystick({
+    zone,
+    press: (dir) => pressDir(d, dir),
+    release: (dir) => { d.walk.release(dir); d.redraw(); },
+  });
 }

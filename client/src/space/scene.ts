@@ -18,6 +18,9 @@ export interface SceneState {
   people: { get(id: string): Person | undefined };
 }
 
+/** What still moves in a frame: the frame loop draws again only while something does (UX5, UX6). */
+export interface Motion { moving: number; fading: boolean; emotes: number }
+
 type Placed = { x: number; y: number; dir: number; emote: number; coarse?: boolean };
 
 export class AvatarScene {
@@ -53,9 +56,10 @@ export class AvatarScene {
    * prediction, whether the view holds it or not: IM2), else `fallback`. `talking`: my
    * conversation's peers.
    */
-  assemble(now: number, state: SceneState, own: Pose | undefined, talking: readonly string[], fallback: Tile): { avatars: DrawnAvatar[]; focus: Tile } {
+  assemble(now: number, state: SceneState, own: Pose | undefined, talking: readonly string[], fallback: Tile): { avatars: DrawnAvatar[]; focus: Tile; motion: Motion } {
     const avatars: DrawnAvatar[] = [];
     let focus = fallback;
+    const motion: Motion = { moving: 0, fading: false, emotes: 0 };
     const draw = (a: Placed, id: string) => {
       const mine = id === this.selfId;
       const pose = mine && own ? own : { x: a.x, y: a.y, dir: a.dir };
@@ -65,6 +69,8 @@ export class AvatarScene {
       if (a.coarse) pose.dir = glide.heading;
       const at = glide.at(now);
       if (mine) focus = at;
+      if (at.moving) motion.moving++;
+      if (a.emote) motion.emotes++;
       const person = state.people.get(id);
       avatars.push({
         id, x: at.x, y: at.y, dir: pose.dir, look: person?.look ?? 0, name: person?.name ?? "", moving: at.moving, own: mine,
@@ -81,7 +87,8 @@ export class AvatarScene {
     this.fading(now, state, avatars);
     if (own) draw({ ...own, emote: state.avatars.get(this.selfId)?.emote ?? 0 }, this.selfId);
     this.lastDrawn = avatars;
-    return { avatars, focus };
+    motion.fading = this.leaving.size > 0 || avatars.some((a) => a.alpha < 1);
+    return { avatars, focus, motion };
   }
 
   /** Adds the avatars fading out after leaving the view; forgets those gone or back. */

@@ -26,12 +26,13 @@ import { OwnStatus } from "./autoAway.ts";
 import { SpaceChrome } from "./chrome.ts";
 import { continuationOf, describeJoinFailure, joinSpaceView, rememberSession, watchConnection, type JoinedSpace } from "./connection.ts";
 import { FrameLoop } from "./frame.ts";
-import { bindKeys, bindPointer, type InputDeps } from "./input.ts";
+import { bindKeys, bindPointer, bindTouch, type InputDeps } from "./input.ts";
 import { ConversationLinks } from "./links.ts";
 import { Roster } from "./roster.ts";
 import { AvatarScene, LocateFlash } from "./scene.ts";
 import { installTestHooks } from "./testHooks.ts";
 import { WalkController } from "./walk.ts";
+import { bindZoom, Zoom } from "./zoom.ts";
 
 /** `resume`: the resume token of a session whose process died or drained; continue it (CL3, CL4, SE6). */
 export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile, resume?: string) {
@@ -77,11 +78,13 @@ class Space {
   private readonly roster: Roster;
   private readonly frames: FrameLoop;
   private readonly stops: Array<() => void> = [];
+  /** UX3: asks for a frame when the zoom changes (the loop exists by then). */
+  private readonly zoom = new Zoom(() => this.frames.request());
 
   constructor(private readonly chrome: SpaceChrome, joined: JoinedSpace, private readonly spaceId: string, private readonly profile: Profile) {
     const { room, map, tileset } = joined;
     this.room = room;
-    this.renderer = new WorldRenderer(chrome.canvas, map, tileset);
+    this.renderer = new WorldRenderer(chrome.canvas, map, tileset, this.zoom);
     this.mirror = new ContentMirror(map);
     this.stops.push(this.mirror.watch(room));
     this.walk = new WalkController(() => this.mirror.compiled);
@@ -94,12 +97,12 @@ class Space {
       following: () => this.walk.following, actions: this.peopleActions(),
     });
     this.watchState();
-    listen(room, this.handlers());
+    listen(room, this.redrawing(this.handlers()));
     send(room, "history", {});
     this.frames = this.bindInputAndFrames();
     installTestHooks({
       room, mirror: this.mirror, renderer: this.renderer, walk: this.walk, scene: this.scene, links: this.panels.links,
-      conversation: this.panels.conversation, build: this.building.build, welcome: () => this.welcome,
+      conversation: this.panels.conversation, build: this.building.build, welcome: () => this.welcome, frames: this.frames,
     });
   }
 
@@ -162,7 +165,7 @@ class Space {
         this.roster.changed();
         if (on) { send(this.room, "locate", { id }); this.toast(`Following ${this.nameOf(id)}`); }
       },
-      message: (id: string) => this.panels.chat.openDm(id),
+      message: (id: string) => { this.chrome.openDrawer("chat"); this.panels.chat.openDm(id); },
     };
   }
 
@@ -182,6 +185,15 @@ class Space {
     // that is often on screen, IM2); one that comes back while fading continues from where it is.
     cb.onAdd("avatars", (a: Avatar, id: string) => scene.entered(id, a, performance.now()));
     cb.onRemove("avatars", (_a: Avatar, id: string) => scene.left(id, performance.now()));
+  }
+
+  /** UX5: every message may change what is drawn (a move acked, a way located): ask for a frame after it. */
+  private redrawing(handlers: ServerMessageHandlers): ServerMessageHandlers {
+    const wrapped: Record<string, (m: never) => void> = {};
+    for (const [type, handle] of Object.entries(handlers) as [string, (m: never) => void][]) {
+      wrapped[type] = (m) => { handle(m); this.frames.request(); };
+    }
+    return wrapped as unknown as ServerMessageHandlers;
   }
 
   /** Everything the room says, one handler per message type (a missing one does not compile). */
@@ -228,6 +240,7 @@ class Space {
       move: (m) => send(room, "move", m),
       emote: (emote) => send(room, "emote", { emote }),
       stoppedFollowing: (announce) => { this.roster.changed(); if (announce) this.toast("Stopped following"); },
+      redraw: () => this.frames.request(),
     };
     this.stops.push(bindKeys(input));
     const pointer = bindPointer(input);
@@ -235,8 +248,24 @@ class Space {
       room, mirror: this.mirror, renderer: this.renderer, walk, scene: this.scene, flash: this.flash, links: this.panels.links,
       roster: this.roster, build, desk, hover: pointer.hover, selfUserId: () => this.welcome.userId, toast: this.toast,
     });
+    // UX5: a state patch, a resize or the tab coming back draws a frame; nothing else does.
+    room.onStateChange(() => frames.request());
+    this.bindViewport(input, frames.request);
     frames.start();
     return frames;
+  }
+
+  /** Zoom (UX3, UX4), the joystick on touch screens (UX2), and redraws on resize (UX5). */
+  private bindViewport(input: InputDeps, redraw: () => void): void {
+    const { chrome, renderer, zoom } = this;
+    this.stops.push(bindZoom({ canvas: chrome.canvas, zoom, view: () => renderer.view(), typing: (e) => e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement }));
+    chrome.zoomIn.onclick = () => zoom.step(1, renderer.view());
+    chrome.zoomOut.onclick = () => zoom.step(-1, renderer.view());
+    if (chrome.view.classList.contains("touch")) this.stops.push(bindTouch(input, chrome.joystickZone));
+    const resized = new ResizeObserver(redraw);
+    resized.observe(chrome.canvas);
+    this.stops.push(() => resized.disconnect());
+    this.stops.push(chrome.followVisualViewport(redraw));
   }
 
   /** The room closed: stop drawing, hang up, answer pending edits, let go of the page's listeners. */

@@ -25,6 +25,8 @@ export interface TestHookDeps {
   conversation: Conversation;
   build: BuildMode;
   welcome(): ServerMessages["welcome"];
+  /** The frame loop: how many frames it drew (UX5). */
+  frames: { draws: number };
 }
 
 export function installTestHooks(d: TestHookDeps): void {
@@ -57,5 +59,7 @@ export function installTestHooks(d: TestHookDeps): void {
     redo: () => d.build.redo(),
     welcome: () => ({ ...d.welcome() }),
     buildMode: () => d.build.active,
+    /** Frames drawn so far: stays put while nothing changes (UX5). */
+    draws: () => d.frames.draws,
   };
 }

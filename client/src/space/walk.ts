@@ -54,6 +54,8 @@ export class WalkController {
   get placed(): boolean { return this.predictor !== undefined; }
   /** The rest of the path being walked (drawn on the map). */
   get way(): readonly Tile[] { return this.path; }
+  /** A key is held or a path is being walked: steps are still due (the frame loop keeps going, UX5). */
+  get walking(): boolean { return this.held.length > 0 || this.path.length > 0; }
   /** Who is being followed (LO2), if anyone. */
   get following(): string | undefined { return this.followed; }
 

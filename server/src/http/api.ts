@@ -3,7 +3,10 @@
  * its own; anything it answers comes from the catalog or the process metrics.
  */
 import express, { type Application, type NextFunction, type Request, type Response } from "express";
+import expressStaticGzip from "express-static-gzip";
 import { existsSync } from "node:fs";
+import type { ServerResponse } from "node:http";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiErrorCode } from "../../../shared/api.ts";
 import { MAPS_DIR } from "../maps/MapCatalog.ts";
@@ -22,6 +25,30 @@ import { mountPasswordReset, type PasswordReset } from "./passwordReset.ts";
 const staticMaps = express.static(MAPS_DIR, { index: false, fallthrough: true });
 
 export const CLIENT_DIST = fileURLToPath(new URL("../../../client/dist/", import.meta.url));
+
+/** UX8: built assets carry a content hash in their name (Vite): cache them for a year, never revalidate. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+/** UX8: the page itself is revalidated on every load, so a deploy reaches everyone at once. */
+export const REVALIDATE = "no-cache";
+
+/**
+ * The built client (UX8): precompressed `.br`/`.gz` siblings (written by the build, see
+ * client/vite.config.ts) are sent to browsers that accept them, hashed assets are immutable and
+ * index.html is revalidated.
+ */
+function clientAssets() {
+  return expressStaticGzip(CLIENT_DIST, {
+    enableBrotli: true,
+    orderPreference: ["br", "gzip"],
+    index: "index.html",
+    serveStatic: {
+      setHeaders: (res: ServerResponse, path: string) => {
+        const hashed = /[\\/]assets[\\/]/.test(path);
+        res.setHeader("Cache-Control", hashed ? IMMUTABLE : basename(path).startsWith("index.html") ? REVALIDATE : "public, max-age=3600");
+      },
+    },
+  });
+}
 
 export { ApiErrorCode };
 
@@ -55,9 +82,9 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
   app.use("/maps", express.static(MAPS_DIR, { index: false }));
 
   if (existsSync(CLIENT_DIST)) {
-    app.use(express.static(CLIENT_DIST, { index: "index.html" }));
+    app.use(clientAssets());
     // Client-side routes (/ and /s/<spaceId>) all load the single-page app.
-    app.get(["/", "/s/{*rest}", "/i/{*rest}", "/reset"], (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST }));
+    app.get(["/", "/s/{*rest}", "/i/{*rest}", "/reset"], (_req, res) => res.sendFile("index.html", { root: CLIENT_DIST, headers: { "Cache-Control": REVALIDATE } }));
   } else {
     app.get("/", (_req, res) => res.status(503).type("text/plain").send("Client not built: run `npm run build` (npm start does it for you)."));
   }
