@@ -37,6 +37,7 @@ describe("MP6 importing a real Tiled office in the browser", () => {
     expect(report).toContain("1 stage");
     expect(report).toContain("10 start points");
     expect(report).toMatch(/1 × property `script`: Plaza does not run map scripts/);
+    await page.locator(".import-summary").scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${OUT}import-report.png` });
 
     await page.click(".enter-imported");
