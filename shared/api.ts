@@ -81,6 +81,14 @@ export const importSpaceBody = z.object({
   tilesetPngBase64: z.string().min(1),
 }).strict();
 
+/** Tiled import as multipart/form-data (MP6): these text fields, plus the files. */
+export const importSpaceFields = z.object({
+  id: spaceIdSchema.optional(),
+  name: spaceNameSchema,
+  visibility: visibilitySchema.default("private"),
+  teamId: z.string().max(64).optional(),
+}).strict();
+
 export const updateSpaceBody = z.object({ name: spaceNameSchema.optional(), visibility: visibilitySchema.optional() })
   .strict()
   .refine((b) => b.name !== undefined || b.visibility !== undefined, "nothing to change");

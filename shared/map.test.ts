@@ -56,10 +56,10 @@ describe("MP1–MP4 Tiled maps", () => {
     expect(() => parseTiledMap(big)).toThrow(MapFormatError);
     const ragged = asciiTiledMap(["..", ".."]);
     (ragged.layers[0] as { data: number[] }).data.pop();
-    expect(() => parseTiledMap(ragged)).toThrow(/layer "floor"/);
+    expect(() => parseTiledMap(ragged)).toThrow(/layer `floor` has 3 tiles, not 4/);
     const unknown = asciiTiledMap(["..", ".."]);
     (unknown.layers[0] as { data: number[] }).data[0] = 99;
-    expect(() => parseTiledMap(unknown)).toThrow(/unknown tile 99/);
+    expect(() => parseTiledMap(unknown)).toThrow(/uses tile 99, which no tileset has/);
     expect(() => parseTiledMap({ hello: "world" })).toThrow(MapFormatError);
   });
 });

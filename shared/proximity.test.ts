@@ -38,6 +38,18 @@ describe("PX conversations", () => {
     expect(peers.get("c")).toEqual([]);
     expect(peers.get("d")).toEqual([]);
   });
+  it("PX10 nobody in a silent zone starts a proximity conversation, with someone inside or outside it", () => {
+    const peers = conversationPeers([P("a", 0, 0, { silent: true }), P("b", 1, 0, { silent: true }), P("c", 2, 0), P("d", 3, 0)], opts);
+    expect(peers.get("a")).toEqual([]);
+    expect(peers.get("b")).toEqual([]);
+    expect(peers.get("c")).toEqual(["d"]);
+    // A meeting room inside a silent zone still works (PX2 wins).
+    const room = conversationPeers([P("a", 0, 0, { silent: true, area: "Room" }), P("b", 5, 0, { silent: true, area: "Room" })], opts);
+    expect(room.get("a")).toEqual(["b"]);
+    // And a stage is still heard from a silent zone (PX7 is one-way, not a conversation).
+    const stage = spaceLinks([P("s", 0, 0, { spotlight: "Stage" }), P("l", 9, 9, { silent: true })], { ...opts, spotlightMax: 10, videoMax: 5 });
+    expect(stage.links.get("l")?.listening).toBe("s");
+  });
   it("PX5 a crowd is capped: each keeps at most cap-1 nearest, links stay mutual", () => {
     const crowd = Array.from({ length: 10 }, (_, i) => P(`p${i}`, i % 3, Math.floor(i / 3)));
     const peers = conversationPeers(crowd, opts);

@@ -18,6 +18,8 @@ export interface Presence {
   area?: string;
   /** Name of the spotlight (map layer `spotlights`) the person stands on, if any (PX7). */
   spotlight?: string;
+  /** Stands in a silent zone (MP7): starts no proximity conversation there (PX10). */
+  silent?: boolean;
 }
 
 export interface ProximityOptions {
@@ -58,7 +60,8 @@ export function conversationPeers(people: readonly Presence[], opts: ProximityOp
   }
 
   // PX3/PX4: outside private areas, people within the radius (bucketed by tile for speed).
-  const outside = open.filter((p) => p.area === undefined);
+  // PX10: nobody in a silent zone talks by proximity, nor is found by someone outside it.
+  const outside = open.filter((p) => p.area === undefined && !p.silent);
   const cells = new Map<number, Presence[]>();
   const key = (x: number, y: number) => y * 65536 + x;
   for (const p of outside) (cells.get(key(p.x, p.y)) ?? cells.set(key(p.x, p.y), []).get(key(p.x, p.y))!).push(p);

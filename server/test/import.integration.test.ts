@@ -4,7 +4,9 @@
  * readable JSON error and create nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { unzipSync, zipSync } from "fflate";
+import { parseTiledMap } from "../../shared/map.ts";
 import type { PlazaProcess } from "../src/app.ts";
 import { MAPS_DIR } from "../src/maps/MapCatalog.ts";
 import { api, joinWithToken, signUp, startTestServer, type TestUser } from "./harness.ts";
@@ -74,5 +76,84 @@ describe("BM9 Tiled import", () => {
     const guest = await api(server, "POST", `/api/invites/${inv.body.code}/accept`, { name: "Gus" });
     const r = await api(server, "POST", "/api/spaces/import", { name: "Gus's", map: tmj, tilesetPngBase64: png.toString("base64") }, guest.body.token);
     expect([r.status, r.body.error.code]).toEqual([403, "forbidden"]);
+  });
+});
+
+describe("MP6–MP9 real Tiled maps: several files or a zip, the report, export and back", () => {
+  const dir = new URL("../../tools/maps/fixtures/wa-office/", import.meta.url);
+  const fixture = () => readdirSync(dir).map((name) => ({ name, bytes: new Uint8Array(readFileSync(new URL(name, dir))) }));
+  const upload = async (name: string, files: Array<{ name: string; bytes: Uint8Array }>) => {
+    const form = new FormData();
+    form.set("name", name);
+    for (const f of files) form.append("files", new Blob([f.bytes as Uint8Array<ArrayBuffer>]), f.name);
+    const res = await fetch(`${server.url}/api/spaces/import`, { method: "POST", headers: { Authorization: `Bearer ${ada.token}` }, body: form });
+    return { status: res.status, body: await res.json() };
+  };
+  const baseOf = async (id: string) => parseTiledMap((await api(server, "GET", `/api/spaces/${id}/map`, undefined, ada.token)).body);
+  const exportOf = async (id: string) => {
+    const res = await fetch(`${server.url}/api/spaces/${id}/export`, { headers: { Authorization: `Bearer ${ada.token}` } });
+    expect([res.status, res.headers.get("content-type")]).toEqual([200, "application/zip"]);
+    return new Uint8Array(await res.arrayBuffer());
+  };
+
+  it("the fixture office (4 tilesets, one .tsx, one .tsj) imports from several files with a report, and people spawn on its start tiles", async () => {
+    const r = await upload("WA office", fixture());
+    expect(r.status).toBe(201);
+    expect(r.body.report.imported).toMatchObject({ tilesets: 4, meetingRooms: 2, silentZones: 1, stages: 1, spawns: 10 });
+    expect(r.body.report.ignored.map((i: { what: string }) => i.what)).toEqual(expect.arrayContaining(["property `script`", "property `openWebsite`", "property `listenerMegaphone`"]));
+    const map = await baseOf(r.body.id);
+    expect(map.tilesets).toHaveLength(4);
+    for (const t of map.tilesets) {
+      const img = await fetch(`${server.url}/api/spaces/${r.body.id}/${t.image}`);
+      expect([t.image, img.status]).toEqual([t.image, 200]);
+    }
+    // Same walls as the office the fixture was drawn from (the nested group offsets cancel out).
+    const office = parseTiledMap(tmj);
+    expect(Array.from(map.blocked)).toEqual(Array.from(office.blocked));
+    const room = await joinWithToken(server, r.body.id, ada);
+    expect(room.state.spawnPoints.size).toBe(10);
+    await room.leave();
+  });
+
+  it("a .zip of the map folder imports the same; a missing external tileset is refused with how to fix it", async () => {
+    // Built first: zipping 25 MB takes a while on a busy machine, and an idle keep-alive socket may close meanwhile.
+    const bombZip = zipSync({ "big.png": new Uint8Array(25 * 1024 * 1024) });
+    const files = fixture();
+    const zipped = zipSync(Object.fromEntries(files.map((f) => [`office/${f.name}`, f.bytes])));
+    const r = await upload("Zipped", [{ name: "office.zip", bytes: zipped }]);
+    expect([r.status, r.body.report?.imported.tilesets]).toEqual([201, 4]);
+    const missing = await upload("Missing", files.filter((f) => f.name !== "walls.tsx"));
+    expect([missing.status, missing.body.error.code, missing.body.error.detail]).toEqual([422, "invalid_map", "map_external_tileset"]);
+    expect(missing.body.error.message).toMatch(/tileset `walls.tsx` is external: add it to the upload/);
+    const noImage = await upload("No image", files.filter((f) => f.name !== "furniture.png"));
+    expect([noImage.status, noImage.body.error.detail]).toEqual([422, "map_image_missing"]);
+    const none = await upload("None", [{ name: "notes.txt", bytes: new TextEncoder().encode("hello") }]);
+    expect([none.status, none.body.error.detail]).toEqual([422, "map_no_map_file"]);
+    const bomb = await upload("Bomb", [{ name: "x.zip", bytes: bombZip }]);
+    expect([bomb.status, bomb.body.error.detail]).toEqual([413, "map_upload_too_large"]);
+  });
+
+  it("MP9 export → import gives the same collision, spawns, areas, stages, silent zones and furniture", async () => {
+    const first = await upload("Round trip", fixture());
+    const zip1 = await exportOf(first.body.id);
+    const again = await upload("Round trip again", [{ name: "export.zip", bytes: zip1 }]);
+    expect(again.status).toBe(201);
+    const [a, b] = [await baseOf(first.body.id), await baseOf(again.body.id)];
+    expect(Array.from(b.blocked)).toEqual(Array.from(a.blocked));
+    expect(b.silentZones).toEqual(a.silentZones);
+    // Content (furniture, meeting rooms, stages, spawn points) as exported from both spaces is identical.
+    const objectLayers = (zip: Uint8Array) => {
+      const m = JSON.parse(new TextDecoder().decode(unzipSync(zip)["map.tmj"]));
+      return m.layers.filter((l: { type: string }) => l.type === "objectgroup");
+    };
+    const zip2 = await exportOf(again.body.id);
+    expect(objectLayers(zip2)).toEqual(objectLayers(zip1));
+    expect(objectLayers(zip1).find((l: { name: string }) => l.name === "spawns").objects).toHaveLength(10);
+    // A template space exports too (its tileset comes from shared/maps).
+    const t = await api(server, "POST", "/api/spaces", { name: "Plain", template: "open-plan" }, ada.token);
+    const plain = unzipSync(await exportOf(t.body.id));
+    expect(Object.keys(plain).sort()).toEqual(["map.tmj", "plaza-office-1.png", "plaza-office-1.tsj"]);
+    const back = await upload("Plain again", [{ name: "plain.zip", bytes: zipSync(plain) }]);
+    expect([back.status, back.body.report.imported.furniture]).toEqual([201, JSON.parse(new TextDecoder().decode(plain["map.tmj"])).layers.find((l: { name: string }) => l.name === "furniture").objects.length]);
   });
 });

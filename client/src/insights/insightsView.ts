@@ -5,6 +5,7 @@
  * Bearer token.
  */
 import { parseTiledMap } from "../../../shared/map.ts";
+import { loadTilesetImages } from "../render/mapImages.ts";
 import { renderLayers } from "../render/world.ts";
 import { el, link } from "../ui/dom.ts";
 import { authHeaders, clearSession, loadSession } from "../net/session.ts";
@@ -180,12 +181,8 @@ async function heatmap(spaceId: string, cells: Insights["heatmap"]): Promise<HTM
   try {
     const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`, { headers: authHeaders() });
     const map = parseTiledMap(await res.json());
-    // Fetched rather than <img src>, so a private space's tileset gets the Bearer token too.
-    const png = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`, { headers: authHeaders() });
-    if (!png.ok) throw new Error(`tileset ${png.status}`);
-    const img = new Image();
-    img.src = URL.createObjectURL(await png.blob());
-    await img.decode().finally(() => URL.revokeObjectURL(img.src));
+    // Fetched rather than <img src>, so a private space's tilesets get the Bearer token too.
+    const img = await loadTilesetImages(spaceId, map);
     const canvas = el("canvas");
     canvas.width = map.width * map.tileSize;
     canvas.height = map.height * map.tileSize;

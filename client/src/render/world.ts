@@ -5,6 +5,7 @@
  * walk target, build-mode previews, and a following camera. It only reads what it is given; it
  * never touches the network. Areas, spawn points, previews, tags and labels: worldMarks.ts.
  */
+import { renderLayers, type TilesetImages } from "./mapImages.ts";
 import type { SpaceMap } from "../../../shared/map.ts";
 import type { Tile } from "../../../shared/map.ts";
 import { footprint, type SpawnPoint, type Thing, type WorldContent, type Zone } from "../../../shared/world.ts";
@@ -59,27 +60,8 @@ export interface BuildOverlay {
   dims: ReadonlySet<string>;
 }
 
-export function renderLayers(map: SpaceMap, tileset: HTMLImageElement, above: boolean): HTMLCanvasElement {
-  const c = document.createElement("canvas");
-  const ts = map.tileSize;
-  c.width = map.width * ts;
-  c.height = map.height * ts;
-  const g = c.getContext("2d")!;
-  g.imageSmoothingEnabled = false;
-  const { firstgid, columns, margin, spacing, tileWidth, tileHeight } = map.tileset;
-  for (const layer of map.layers) {
-    if (layer.above !== above) continue;
-    for (let i = 0; i < layer.data.length; i++) {
-      const gid = layer.data[i];
-      if (gid === 0) continue;
-      const id = gid - firstgid;
-      const sx = margin + (id % columns) * (tileWidth + spacing);
-      const sy = margin + Math.floor(id / columns) * (tileHeight + spacing);
-      g.drawImage(tileset, sx, sy, tileWidth, tileHeight, (i % map.width) * ts, Math.floor(i / map.width) * ts, ts, ts);
-    }
-  }
-  return c;
-}
+// The map canvases are pre-rendered from the tileset images in mapImages.ts.
+export { renderLayers } from "./mapImages.ts";
 
 /** The zoom the person chose (space/zoom.ts): device pixels per art pixel, a whole number (UX3). */
 export interface Scale { scale(v: ScaleView): number }
@@ -99,7 +81,7 @@ export class WorldRenderer {
   private camX = 0;
   private camY = 0;
 
-  constructor(private readonly canvas: HTMLCanvasElement, private readonly map: SpaceMap, tileset: HTMLImageElement, private readonly scale: Scale) {
+  constructor(private readonly canvas: HTMLCanvasElement, private readonly map: SpaceMap, tileset: TilesetImages, private readonly scale: Scale) {
     this.ctx = canvas.getContext("2d")!;
     this.base = renderLayers(map, tileset, false);
     this.over = renderLayers(map, tileset, true);

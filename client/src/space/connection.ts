@@ -9,27 +9,23 @@ import { isMoveCode, prepareForFailover, rejoinSpace } from "../../../shared/net
 import type { SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import { describeJoinError, joinSpace } from "../net/connection.ts";
 import { authHeaders } from "../net/session.ts";
+import { loadTilesetImages, type TilesetImages } from "../render/mapImages.ts";
 import type { Profile } from "../ui/profile.ts";
 
 export interface JoinedSpace {
   room: SpaceRoom;
   map: SpaceMap;
-  tileset: HTMLImageElement;
+  /** The map's tileset images (one per tileset, MP6). */
+  tileset: TilesetImages;
   iceServers: RTCIceServer[];
 }
 
-async function loadMap(spaceId: string): Promise<{ map: SpaceMap; tileset: HTMLImageElement }> {
+async function loadMap(spaceId: string): Promise<{ map: SpaceMap; tileset: TilesetImages }> {
   // With the session token: a private space's map is only for its members.
   const res = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/map`, { headers: authHeaders() });
   if (!res.ok) throw new Error(`map not available (${res.status})`);
   const map = parseTiledMap(await res.json());
-  const png = await fetch(`/api/spaces/${encodeURIComponent(spaceId)}/${encodeURIComponent(map.tileset.image)}`, { headers: authHeaders() });
-  if (!png.ok) throw new Error(`map tileset could not be loaded (${png.status})`);
-  const url = URL.createObjectURL(await png.blob());
-  const tileset = new Image();
-  tileset.src = url;
-  await tileset.decode().catch(() => { throw new Error("map tileset could not be loaded"); }).finally(() => URL.revokeObjectURL(url));
-  return { map, tileset };
+  return { map, tileset: await loadTilesetImages(spaceId, map) };
 }
 
 async function loadIceServers(): Promise<RTCIceServer[]> {

@@ -1,14 +1,15 @@
 /**
  * "My spaces" (`/` when signed in): the spaces of the user's teams from GET /api/me, a form to
- * create one from a template, and one to import a map made in Tiled (.tmj + tileset .png, read in
- * the browser and sent as JSON).
+ * create one from a template, and one to import a map made in Tiled (the .tmj with its tilesets
+ * and images, or a .zip, sent as multipart/form-data), which shows the import report (MP7).
  */
 import {
-  IMPORT_MAX_MAP_BYTES, IMPORT_MAX_TILESET_BYTES, spaceNameSchema,
+  spaceNameSchema,
   type MeResponse, type SpaceInfo, type TeamInfo, type TemplateInfo,
 } from "../../../shared/api.ts";
 import { can, type Visibility } from "../../../shared/authz.ts";
-import { api, ApiFailure, clearSession, loadSession, type Session } from "../net/session.ts";
+import { api, ApiFailure, authHeaders, clearSession, loadSession, type Session } from "../net/session.ts";
+import { MAP_LIMITS, type ImportReport } from "../../../shared/map.ts";
 import { button, el, link, navigate } from "./dom.ts";
 import { drawTemplatePreview } from "./templatePreview.ts";
 import { showOnlineCounts } from "./teamPanel.ts";
@@ -234,50 +235,49 @@ function importForm(teams: TeamInfo[]): HTMLElement {
   form.setAttribute("novalidate", "");
   box.append(summary, form);
   const hint = el("p", "muted");
-  hint.textContent = "Made your own office in Tiled? Upload the map (.tmj, JSON format) and its tileset image (.png).";
+  hint.textContent = "Made your office in Tiled (for Plaza or WorkAdventure)? Upload the map (.tmj) with its tilesets (.tsx, .tsj) and images (.png), or one .zip of the map folder.";
   const name = textField("import-name", "Name", "e.g. Our HQ");
-  const file = (id: string, label: string, accept: string) => {
-    const node = el("div", "field");
-    const l = el("label"); l.textContent = label; l.htmlFor = id;
-    const input = el("input");
-    Object.assign(input, { type: "file", id, accept });
-    node.append(l, input);
-    return { node, input };
-  };
-  const tmj = file("import-tmj", "Map (.tmj)", ".tmj,.json,application/json");
-  const png = file("import-png", "Tileset (.png)", ".png,image/png");
-  const files = el("div", "file-row");
-  files.append(tmj.node, png.node);
+  const files = el("div", "field");
+  const label = el("label"); label.textContent = "Map files (.tmj, .tsx, .tsj, .png or one .zip)"; label.htmlFor = "import-files";
+  const input = el("input");
+  Object.assign(input, { type: "file", id: "import-files", multiple: true, accept: ".tmj,.json,.tsx,.tsj,.png,.zip" });
+  files.append(label, input);
   const team = teamPicker(teams, "import-team");
   const vis = visibilityPicker("import-visibility");
   const submit = el("button", "primary"); submit.type = "submit"; submit.textContent = "Import map";
   const error = el("p", "form-error"); error.setAttribute("role", "alert");
-  form.append(hint, name.node, files, team.node, vis.node, submit, error);
+  const result = el("div", "import-report");
+  form.append(hint, name.node, files, team.node, vis.node, submit, error, result);
 
   form.onsubmit = async (ev) => {
     ev.preventDefault();
     error.textContent = "";
+    result.replaceChildren();
     const n = spaceNameSchema.safeParse(name.input.value);
     if (!n.success) { error.textContent = `Name: ${n.error.issues[0]?.message ?? "invalid"}`; name.input.focus(); return; }
-    const mapFile = tmj.input.files?.[0];
-    const pngFile = png.input.files?.[0];
-    if (!mapFile || !pngFile) { error.textContent = "Choose both the .tmj map and its .png tileset."; return; }
-    if (mapFile.size > IMPORT_MAX_MAP_BYTES) { error.textContent = `The map is too big (at most ${mb(IMPORT_MAX_MAP_BYTES)}).`; return; }
-    if (pngFile.size > IMPORT_MAX_TILESET_BYTES) { error.textContent = `The tileset is too big (at most ${mb(IMPORT_MAX_TILESET_BYTES)}).`; return; }
+    const chosen = [...(input.files ?? [])];
+    if (chosen.length === 0) { error.textContent = "Choose the map files: the .tmj with its tilesets and images, or one .zip."; return; }
+    const total = chosen.reduce((sum, f) => sum + f.size, 0);
+    if (total > MAP_LIMITS.uploadBytes) { error.textContent = `The files are too big together (at most ${mb(MAP_LIMITS.uploadBytes)}).`; return; }
+    if (chosen.length > MAP_LIMITS.files) { error.textContent = `Too many files (at most ${MAP_LIMITS.files}).`; return; }
+    const body = new FormData();
+    body.set("name", n.data);
+    body.set("visibility", vis.value());
+    const teamId = team.value();
+    if (teamId) body.set("teamId", teamId);
+    for (const f of chosen) body.append("files", f, f.name);
     submit.disabled = true;
     try {
-      let map: unknown;
-      try { map = JSON.parse(await readFile(mapFile, "text")); } catch { error.textContent = "The map is not a Tiled JSON file (.tmj). In Tiled: File → Export As… → JSON."; return; }
-      const dataUrl = await readFile(pngFile, "dataURL");
-      if (!dataUrl.startsWith("data:image/png;base64,")) { error.textContent = "The tileset must be a PNG image."; return; }
-      const teamId = team.value();
-      const space = await api<SpaceInfo>("POST", "/api/spaces/import", {
-        name: n.data, visibility: vis.value(), map, tilesetPngBase64: dataUrl.slice(dataUrl.indexOf(",") + 1), ...(teamId ? { teamId } : {}),
-      });
-      navigate(`/s/${space.id}`);
-    } catch (err) {
-      // 413 (too big) and 422 (not a map Plaza can use) carry a message saying what to fix.
-      error.textContent = err instanceof ApiFailure ? err.message : "Could not read the files.";
+      const res = await fetch("/api/spaces/import", { method: "POST", headers: { Accept: "application/json", ...authHeaders() }, body });
+      const json = (await res.json().catch(() => undefined)) as (SpaceInfo & { report: ImportReport }) | { error?: { message?: string } } | undefined;
+      if (!res.ok || !json || !("report" in json)) {
+        // 413 (too big) and 422 (not a map Plaza can use) carry a message saying what to fix.
+        error.textContent = (json as { error?: { message?: string } } | undefined)?.error?.message ?? `The import failed (${res.status}).`;
+        return;
+      }
+      result.append(reportView(json.report), link(`/s/${json.id}`, `Enter ${json.name}`, "primary enter-imported"));
+    } catch {
+      error.textContent = "Could not reach Plaza. Check your connection and try again.";
     } finally {
       submit.disabled = false;
     }
@@ -285,13 +285,30 @@ function importForm(teams: TeamInfo[]): HTMLElement {
   return box;
 }
 
-function readFile(f: File, as: "text" | "dataURL"): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result));
-    r.onerror = () => reject(r.error ?? new Error("could not read the file"));
-    if (as === "text") r.readAsText(f); else r.readAsDataURL(f);
-  });
+/** MP7: what the import brought in, what it left out and why, and what to check. */
+function reportView(r: ImportReport): HTMLElement {
+  const box = el("section", "import-summary");
+  box.setAttribute("role", "status");
+  const i = r.imported;
+  const parts: Array<[number, string, string]> = [
+    [i.tilesets, "tileset", "tilesets"], [i.tileLayers, "tile layer", "tile layers"], [i.spawns, "start point", "start points"],
+    [i.meetingRooms, "meeting room", "meeting rooms"], [i.silentZones, "silent zone", "silent zones"], [i.stages, "stage", "stages"],
+    [i.furniture, "piece of furniture", "pieces of furniture"], [i.tileObjects, "tile object", "tile objects"], [i.animatedTiles, "animated tile", "animated tiles"],
+  ];
+  const list = (title: string, className: string, lines: string[]) => {
+    if (lines.length === 0) return;
+    const h = el("h3"); h.textContent = title;
+    const ul = el("ul", className);
+    for (const line of lines) { const li = el("li"); li.textContent = line; ul.append(li); }
+    box.append(h, ul);
+  };
+  list("Imported", "import-imported", [
+    parts.filter(([count]) => count > 0).map(([count, one, many]) => `${count} ${count === 1 ? one : many}`).join(", "),
+    `${i.collidingTiles} blocked tiles`,
+  ]);
+  list("Left out", "import-ignored", r.ignored.map((x) => `${x.count} × ${x.what}: ${x.why}`));
+  list("Check", "import-warnings", r.warnings);
+  return box;
 }
 
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;

@@ -5,7 +5,7 @@
 import { parseTiledMap } from "../../../shared/map.ts";
 import { templateEntities, worldFromRows } from "../../../shared/world.ts";
 import { drawObject } from "../render/objectArt.ts";
-import { renderLayers } from "../render/world.ts";
+import { renderLayers } from "../render/mapImages.ts";
 import { depthOf } from "../buildmode/buildTool.ts";
 
 /** Draws the map at `mapUrl` (a template's .tmj under /maps/) into `canvas`, fitting `maxW`×`maxH` CSS px. */
@@ -14,9 +14,14 @@ export async function drawTemplatePreview(canvas: HTMLCanvasElement, mapUrl: str
   if (!res.ok) throw new Error(`template map ${res.status}`);
   const tmj: unknown = await res.json();
   const map = parseTiledMap(tmj);
-  const tileset = new Image();
-  tileset.src = new URL(map.tileset.image, new URL(mapUrl, location.href)).href;
-  await tileset.decode();
+  // One image per tileset (MP6), beside the map file.
+  const names = [...new Set(map.tilesets.map((t) => t.image))];
+  const tileset = new Map(await Promise.all(names.map(async (name) => {
+    const img = new Image();
+    img.src = new URL(name, new URL(mapUrl, location.href)).href;
+    await img.decode();
+    return [name, img] as const;
+  })));
   const ts = map.tileSize;
   const full = document.createElement("canvas");
   full.width = map.width * ts;

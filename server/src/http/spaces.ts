@@ -3,11 +3,10 @@
  * directory — the same rules the room's onAuth uses — and validates its body with shared/api.ts.
  */
 import type { Application } from "express";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { matchMaker } from "@colyseus/core";
-import { ApiErrorCode, IMPORT_MAX_TILESET_BYTES, createSpaceBody, importSpaceBody, updateSpaceBody } from "../../../shared/api.ts";
+import { ApiErrorCode, createSpaceBody, updateSpaceBody } from "../../../shared/api.ts";
 import { RANK } from "../../../shared/authz.ts";
-import { MapFormatError, parseTiledMap } from "../../../shared/map.ts";
 import { SPACE_ROOM } from "../../../shared/protocol.ts";
 import type { AccessEvents } from "../access/AccessEvents.ts";
 import { AccessError, type SpaceDirectory } from "../access/directory.ts";
@@ -15,20 +14,15 @@ import type { SpaceRecord, Store } from "../store/Store.ts";
 import { spaceInfo } from "./accounts.ts";
 import { mountInviteAdmin, mountInviteLinks } from "./invites.ts";
 import { mountMembers } from "./members.ts";
-import { apiError, bearer, BadRequest, parseBody, route, signedIn } from "./respond.ts";
+import { bearer, BadRequest, parseBody, route, signedIn } from "./respond.ts";
+import { mountMapImport } from "./mapImport.ts";
+import { storedImage } from "../maps/upload.ts";
 import { spaceIdParam, teamNameOf } from "./spaceParams.ts";
 import { logger } from "../log.ts";
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 function slugOf(name: string): string {
   const s = name.toLowerCase().normalize("NFKD").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 32);
   return s || `space-${randomBytes(3).toString("hex")}`;
-}
-
-/** The tileset file name of an imported space: derived from its bytes, so the URL is a capability. */
-export function tilesetName(png: Uint8Array): string {
-  return `tileset-${createHash("sha256").update(png).digest("hex").slice(0, 24)}.png`;
 }
 
 /** Ends the live room of a deleted space, wherever it runs (remote call through the presence). */
@@ -80,32 +74,8 @@ function mountSpaceCreation(app: Application, dir: SpaceDirectory) {
     res.status(201).json(spaceInfo(space, await dir.roleIn(space, who), await teamNameOf(store, teamId)));
   }));
 
-  // Tiled import (BM9); api.ts gives this route a bigger body limit (8 MB) than the rest of /api (64 KB).
-  app.post("/api/spaces/import", route(async (req, res) => {
-    const who = await signedIn(dir, req);
-    const body = parseBody(importSpaceBody, req.body);
-    const png = Buffer.from(body.tilesetPngBase64, "base64");
-    if (png.length > IMPORT_MAX_TILESET_BYTES) return apiError(res, 413, ApiErrorCode.PAYLOAD_TOO_LARGE, `the tileset is over ${IMPORT_MAX_TILESET_BYTES / 1024 / 1024} MB`);
-    if (png.length < 24 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) return apiError(res, 422, ApiErrorCode.INVALID_MAP, "the tileset must be a PNG image");
-    let map;
-    try {
-      map = parseTiledMap(body.map);
-    } catch (err) {
-      if (err instanceof MapFormatError) return apiError(res, 422, ApiErrorCode.INVALID_MAP, err.message);
-      throw err;
-    }
-    const ts = (body.map as { tilesets: Array<{ imagewidth: number; imageheight: number; image: string }> }).tilesets[0];
-    const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
-    if (w !== ts.imagewidth || h !== ts.imageheight) return apiError(res, 422, ApiErrorCode.INVALID_MAP, `the tileset image is ${w}×${h} but the map expects ${ts.imagewidth}×${ts.imageheight}`);
-    // Serve the tileset under a name of our own, whatever path the map had.
-    const tmj = structuredClone(body.map) as { tilesets: Array<{ image: string }> };
-    tmj.tilesets[0].image = tilesetName(png);
-    const teamId = await targetTeam(store, who.userId, body.teamId);
-    const space = await dir.createSpace(body.id ?? slugOf(body.name), body.id !== undefined, (id) =>
-      dir.newSpace({ id, teamId, name: body.name, visibility: body.visibility, template: "import", tmj, tileset: png }));
-    logger.info({ space: space.id, width: map.width, height: map.height }, "map imported");
-    res.status(201).json(spaceInfo(space, await dir.roleIn(space, who), await teamNameOf(store, teamId)));
-  }));
+  // Tiled import and export (BM9, MP6–MP9): mapImport.ts.
+  mountMapImport(app, dir, (userId, teamId) => targetTeam(store, userId, teamId), slugOf);
 }
 
 /** One space: read, rename or change visibility, delete, and its base map. */
@@ -147,14 +117,15 @@ function mountSpaceCrud(app: Application, dir: SpaceDirectory, access: AccessEve
   }));
 }
 
-/** An imported space's tileset: the name is a hash of the bytes (only the map, which needs access, reveals it). */
+/** An imported space's tileset images: each name is a hash of the bytes (only the map, which needs access, reveals it). */
 function mountTilesetFiles(app: Application, dir: SpaceDirectory) {
   const store = dir.store;
   app.get("/api/spaces/:spaceId/:file", route(async (req, res) => {
     const file = String(req.params.file);
     if (!/^tileset-[0-9a-f]{24}\.png$/.test(file)) return res.status(404).end();
     const stored = await store.baseMap(spaceIdParam(req));
-    if (!stored?.tileset || tilesetName(stored.tileset) !== file) return res.status(404).end();
-    res.set("Cache-Control", "public, max-age=31536000, immutable").type("png").send(Buffer.from(stored.tileset));
+    const png = stored?.tileset ? storedImage(stored.tileset, file) : null;
+    if (!png) return res.status(404).end();
+    res.set("Cache-Control", "public, max-age=31536000, immutable").type("png").send(Buffer.from(png));
   }));
 }

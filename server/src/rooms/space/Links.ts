@@ -5,7 +5,7 @@
  * changed, so a client hears only about its own links and only when they change. No clock, no I/O,
  * no sockets: the room sends what `update` returns.
  */
-import { areaAt, spotlightAt, type SpaceMap } from "../../../../shared/map.ts";
+import { areaAt, silentAt, spotlightAt, type SpaceMap } from "../../../../shared/map.ts";
 import { spaceLinks, type Presence } from "../../../../shared/proximity.ts";
 import type { ServerMessages, SpotlightInfo, Status } from "../../../../shared/protocol.ts";
 import { CONVERSATION_CAP, SPOTLIGHT_MAX, SPOTLIGHT_VIDEO_MAX, TALK_RADIUS } from "../../../../shared/constants.ts";
@@ -59,7 +59,7 @@ export class Links {
       s.area = area && area.kind === "private" ? area.name : null;
       // Everyone was told the same spotlight: its speaker keeps it while still on stage (PX7).
       if (incumbent === undefined && s.spotlight !== null) incumbent = s.spotlight.speaker;
-      people.push({ id: t.id, x: t.x, y: t.y, status: t.status, area: s.area ?? undefined, spotlight: spotlightAt(map, t.x, t.y)?.name });
+      people.push({ id: t.id, x: t.x, y: t.y, status: t.status, area: s.area ?? undefined, spotlight: spotlightAt(map, t.x, t.y)?.name, silent: silentAt(map, t.x, t.y) !== undefined });
     }
     const { links, spotlight } = spaceLinks(people, {
       radius: TALK_RADIUS, cap: CONVERSATION_CAP, spotlightMax: SPOTLIGHT_MAX, videoMax: SPOTLIGHT_VIDEO_MAX, incumbent,
