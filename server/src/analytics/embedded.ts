@@ -13,8 +13,9 @@
  * time and tile) and inserted with ON CONFLICT DO NOTHING, so a retried batch counts once (AN3).
  */
 import { Worker } from "node:worker_threads";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { freshClusterSeed } from "../store/pglite.ts";
+import { releaseDirLock, takeDirLock } from "./dirLock.ts";
 import { positional, type Dialect, type InsightsSource, type QueryParams } from "./engine.ts";
 import { SinkClosedError, SinkRejectedError, SinkUnavailableError, type AnalyticsRow, type TableName } from "./sink.ts";
 import type { Warehouse } from "./delivery.ts";
@@ -56,6 +57,7 @@ export class EmbeddedEngine implements Warehouse, InsightsSource {
   private closed = false;
   private dead: Error | null = null;
   private readonly ready: Promise<void>;
+  private locked = false;
 
   /** `dataDir` undefined: in memory (tests). */
   constructor(readonly dataDir: string | undefined) {
@@ -79,8 +81,15 @@ export class EmbeddedEngine implements Warehouse, InsightsSource {
   }
 
   private async open() {
-    if (this.dataDir !== undefined) mkdirSync(this.dataDir, { recursive: true });
-    const fresh = this.dataDir === undefined || !existsSync(this.dataDir) || readdirSync(this.dataDir).length === 0;
+    let fresh = true;
+    if (this.dataDir !== undefined) {
+      mkdirSync(this.dataDir, { recursive: true });
+      fresh = readdirSync(this.dataDir).filter((f) => f !== "LOCK").length === 0;
+      // PGlite's files take one process: a second one (a cluster sharing PLAZA_DATA_DIR) would corrupt them.
+      const owner = await takeDirLock(this.dataDir);
+      if (owner !== null) throw new SinkUnavailableError(`embedded analytics database ${this.dataDir} is in use by process ${owner}`);
+      this.locked = true;
+    }
     const seed = fresh ? await freshClusterSeed().then(async (b) => new Uint8Array(await b.arrayBuffer())).catch(() => undefined) : undefined;
     await this.call({ op: "open", dataDir: this.dataDir, seed, schema: SCHEMA });
   }
@@ -98,8 +107,7 @@ export class EmbeddedEngine implements Warehouse, InsightsSource {
 
   async ping(): Promise<boolean> {
     if (this.closed || this.dead) return false;
-    await this.ready;
-    return true;
+    return this.ready.then(() => true, () => false);
   }
 
   async migrate(): Promise<number[]> {
@@ -147,5 +155,6 @@ export class EmbeddedEngine implements Warehouse, InsightsSource {
     await this.ready.catch(() => undefined);
     if (!this.dead) await this.call({ op: "close" }).catch(() => undefined);
     await this.worker.terminate();
+    if (this.locked && this.dataDir !== undefined) await releaseDirLock(this.dataDir);
   }
 }

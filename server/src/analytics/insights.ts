@@ -145,7 +145,8 @@ export class Insights {
     const perDay: InsightsReport["conversationsPerDay"] = [];
     for (let day = start; day < end; day += DAY_S) {
       const list = conversationsByDay.get(day) ?? [];
-      const hidden = suppressed || (list.length > 0 && (peopleByDay.get(day) ?? 0) < o.minGroup);
+      // A day without conversations describes nobody: 0 is shown.
+      const hidden = list.length > 0 && (suppressed || (peopleByDay.get(day) ?? 0) < o.minGroup);
       perDay.push({ day: isoDay(day), count: hidden ? null : list.length, medianMs: hidden ? null : Math.round(median(list)) });
     }
 

@@ -13,6 +13,7 @@ import { compileTrustProxy } from "../net/clientAddress.ts";
 import type { SpaceDirectory } from "../access/directory.ts";
 import type { AccessEvents } from "../access/AccessEvents.ts";
 import { mountAccounts } from "./accounts.ts";
+import { mountAccountDeletion } from "./accountDeletion.ts";
 import { attachLimits, type AuthLimits } from "./limits.ts";
 import { mountSpaces } from "./spaces.ts";
 import { mountTeams } from "./teams.ts";
@@ -44,6 +45,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
   });
 
   mountAccounts(app, deps.directory);
+  mountAccountDeletion(app, deps.directory);
 
   app.get("/metrics", async (_req, res) => {
     res.set("Content-Type", registry.contentType);

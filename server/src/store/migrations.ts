@@ -112,6 +112,20 @@ export const MIGRATIONS: Migration[] = [
         AND (SELECT count(*) FROM invites o WHERE o.team_id = m.team_id AND o.role = 'guest' AND o.uses > 0) = 1;
     `,
   },
+  {
+    version: 3,
+    name: "analytics opt-outs",
+    // SPEC PV6: people and spaces whose events are not recorded (kind 'user' | 'space'). Kept
+    // apart from users and spaces so analytics stays an add-on to the store.
+    sql: `
+      CREATE TABLE analytics_opt_outs (
+        kind       text NOT NULL CHECK (kind IN ('user', 'space')),
+        id         text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, id)
+      );
+    `,
+  },
 ];
 
 /**

@@ -10,6 +10,7 @@ import * as invites from "./sqlInvites.ts";
 import * as spaces from "./sqlSpaces.ts";
 import * as teams from "./sqlTeams.ts";
 import * as users from "./sqlUsers.ts";
+import * as privacy from "./sqlPrivacy.ts";
 import type {
   EditCommit, Invite, Member, NewSpace, SpaceContent, SpaceListing, SpaceRecord, Store, Team, User, UserWithSecret, Visibility,
 } from "./Store.ts";
@@ -25,6 +26,12 @@ export class SqlStore implements Store {
   close(): Promise<void> {
     return this.db.close();
   }
+
+  // ---- privacy ----
+
+  analyticsOptOuts(): Promise<{ users: string[]; spaces: string[] }> { return privacy.analyticsOptOuts(this.db); }
+  setAnalyticsOptOut(kind: "user" | "space", id: string, out: boolean): Promise<void> { return privacy.setAnalyticsOptOut(this.db, kind, id, out); }
+  deleteAccount(userId: string): Promise<boolean> { return privacy.deleteAccount(this.db, userId); }
 
   // ---- users ----
 
