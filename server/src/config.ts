@@ -125,7 +125,7 @@ const clusterSettings = {
 
 const analyticsSettings = {
   CLICKHOUSE_URL: z.preprocess(unsetIfEmpty, z.url().optional())
-    .describe("ClickHouse HTTP endpoint, e.g. `http://127.0.0.1:8123`; unset: events stay in the spool until it is set and Plaza restarted"),
+    .describe("ClickHouse HTTP endpoint, e.g. `http://127.0.0.1:8123`; unset: the embedded engine (`ANALYTICS_EMBEDDED`)"),
   CLICKHOUSE_USER: z.string().default("default")
     .describe("ClickHouse user"),
   CLICKHOUSE_PASSWORD: z.string().default("")
@@ -147,7 +147,7 @@ const analyticsSettings = {
   ANALYTICS_EMBEDDED: z.enum(["auto", "on", "off"]).default("auto")
     .describe("without `CLICKHOUSE_URL`: `on` keeps events in an embedded database (`PLAZA_DATA_DIR/analytics`, one process) so insights work; `off` keeps them in the spool only; `auto`: on unless `REDIS_URL` is set (a cluster needs ClickHouse for insights) (AN6)"),
   ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90)
-    .describe("days analytics events and samples are kept; older ones are deleted (ClickHouse: a table TTL, or a daily delete on servers before 19.6) (PV4)"),
+    .describe("days analytics events and samples are kept; older ones are deleted (ClickHouse: a table TTL, or an hourly delete on servers before 19.6; embedded: hourly) (PV4)"),
   INSIGHTS_MIN_GROUP: z.coerce.number().int().min(1).max(1000).default(5)
     .describe("insights show no breakdown that describes fewer people than this (PV2)"),
 };
