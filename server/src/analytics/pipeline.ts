@@ -60,6 +60,11 @@ type AnalyticsSettings = Pick<PlazaConfig,
   | "CLICKHOUSE_URL" | "CLICKHOUSE_USER" | "CLICKHOUSE_PASSWORD" | "CLICKHOUSE_DATABASE" | "PLAZA_DATA_DIR" | "ANALYTICS_RETENTION_DAYS"
   | "ANALYTICS_SPOOL_DIR" | "ANALYTICS_SPOOL_MAX_MB" | "ANALYTICS_BATCH_ROWS" | "ANALYTICS_FLUSH_MS" | "ANALYTICS_QUEUE_MAX">;
 
+/** ANALYTICS_SPOOL_DIR, or under the data directory (it once defaulted to the working directory's .data). */
+export function analyticsSpoolDir(c: Pick<PlazaConfig, "ANALYTICS_SPOOL_DIR" | "PLAZA_DATA_DIR">): string {
+  return c.ANALYTICS_SPOOL_DIR ?? join(c.PLAZA_DATA_DIR, "analytics-spool");
+}
+
 /** The pipeline's configuration from the process's settings (server/src/config.ts). */
 export function analyticsConfig(c: AnalyticsSettings): AnalyticsConfig {
   return {
@@ -67,8 +72,7 @@ export function analyticsConfig(c: AnalyticsSettings): AnalyticsConfig {
     clickhouseUser: c.CLICKHOUSE_USER,
     clickhousePassword: c.CLICKHOUSE_PASSWORD,
     database: c.CLICKHOUSE_DATABASE,
-    // Under the data directory unless set (it once defaulted to the working directory's .data).
-    spoolDir: c.ANALYTICS_SPOOL_DIR ?? join(c.PLAZA_DATA_DIR, "analytics-spool"),
+    spoolDir: analyticsSpoolDir(c),
     spoolMaxBytes: Math.round(c.ANALYTICS_SPOOL_MAX_MB * 1024 * 1024),
     batchRows: c.ANALYTICS_BATCH_ROWS,
     flushMs: c.ANALYTICS_FLUSH_MS,

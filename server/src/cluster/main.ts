@@ -15,6 +15,7 @@ import { redisServerInstalled, startLocalRedis, type LocalRedis } from "./redisS
 import { postgresBinDir, startLocalPostgres, type LocalPostgres } from "./postgresServer.ts";
 import { loadSecret } from "../auth/tokens.ts";
 import { CLUSTER_POSTGRES_DIR, configFromEnv, secretFile } from "../config.ts";
+import { analyticsSpoolDir } from "../analytics/pipeline.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 // The processes read the same environment (plus what is set for each below); read here only for what the launcher needs.
@@ -75,7 +76,7 @@ for (let i = 0; i < count; i++) {
     DATABASE_URL: databaseUrl,
     PLAZA_SECRET: secret,
     // One analytics spool per process (a spool directory has one writer).
-    ANALYTICS_SPOOL_DIR: `${config.ANALYTICS_SPOOL_DIR}-${port}`,
+    ANALYTICS_SPOOL_DIR: `${analyticsSpoolDir(config)}-${port}`,
   };
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], { cwd: ROOT, env, stdio: "inherit" });
   child.once("exit", (code, signal) => {
