@@ -10,12 +10,12 @@
  *  - the longest event-loop stall seen meanwhile.
  * Default configuration (5,000-row batches, 2 s flush). Figures go to BENCHMARKS.md.
  *
- * `npm run bench:ingest -- --edits [--bots 150] [--seconds 60]`: the A/B of "a busy space's events do
- * not slow build-mode edits or joins" (AN6). For each of ANALYTICS_EMBEDDED=off and =on it starts a
- * server process, fills a space with bots (`npm run bots`, hotspot: many conversations), then
+ * `npm run bench:ingest -- --edits [--bots 150] [--seconds 60] [--rounds 2]`: the A/B of "a busy
+ * space's events do not slow build-mode edits or joins" (AN6). For each mode it starts a server
+ * process, fills a space with bots (`npm run bots`, hotspot: many conversations), then
  * measures, in another space, the acknowledgement time of build edits sent one at a time and the
- * time to join. Three runs: off, on, and on while the busy space's 30-day insights are fetched every
- * second. Prints p50/p95/p99/max of each. The server is pinned to CPU 0 (its worker threads too),
+ * time to join. Three modes (ANALYTICS_EMBEDDED=off, =on, and =on while the busy space's 30-day
+ * insights are fetched every second), interleaved `--rounds` times. Prints p50/p95/p99/max of each. The server is pinned to CPU 0 (its worker threads too),
  * the bots to CPU 1.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -35,7 +35,7 @@ import { startClickHouse } from "../server/test/clickhouse.ts";
 import { sleep } from "../shared/testing/wait.ts";
 
 const { values: args, positionals } = parseArgs({
-  options: { events: { type: "string" }, engine: { type: "string" }, edits: { type: "boolean" }, bots: { type: "string" }, seconds: { type: "string" } },
+  options: { events: { type: "string" }, engine: { type: "string" }, edits: { type: "boolean" }, bots: { type: "string" }, seconds: { type: "string" }, rounds: { type: "string" } },
   allowPositionals: true,
   strict: true,
 });
@@ -195,7 +195,7 @@ async function editsRun(embedded: "on" | "off", queries: boolean, bots: number, 
     }
     querying = false;
     await queryLoop;
-    return { embedded, bots, edits: summary(edits), joins: summary(joins), insightsQueries: queried };
+    return { edits, joins, queried };
   } finally {
     botsChild.kill("SIGTERM");
     await server.stop();
@@ -205,11 +205,20 @@ async function editsRun(embedded: "on" | "off", queries: boolean, bots: number, 
 async function editsAB() {
   const bots = Number(args.bots ?? 150);
   const seconds = Number(args.seconds ?? 60);
-  const runs = {
-    off: await editsRun("off", false, bots, seconds),
-    on: await editsRun("on", false, bots, seconds),
-    "on+queries": await editsRun("on", true, bots, seconds),
-  };
+  const rounds = Number(args.rounds ?? 2);
+  // Interleaved, so a change in the machine's other load falls on every mode alike.
+  const modes = { off: ["off", false], on: ["on", false], "on+queries": ["on", true] } as const;
+  const raw: Record<string, { edits: number[]; joins: number[]; queried: number }> = {};
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, [embedded, queries]] of Object.entries(modes)) {
+      const got = await editsRun(embedded, queries, bots, seconds);
+      const acc = (raw[name] ??= { edits: [], joins: [], queried: 0 });
+      acc.edits.push(...got.edits);
+      acc.joins.push(...got.joins);
+      acc.queried += got.queried;
+    }
+  }
+  const runs = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, { bots, rounds, edits: summary(v.edits), joins: summary(v.joins), insightsQueries: v.queried }]));
   console.log(JSON.stringify({ ...runs, machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, Node ${process.version}`, loadavg: loadavg().map((l) => +l.toFixed(1)) }, null, 2));
   const line = (k: "edits" | "joins") => Object.entries(runs).map(([name, r]) => `${name}: p50 ${r[k].p50} p95 ${r[k].p95} p99 ${r[k].p99}`).join("  |  ");
   console.log(`\nbuild edit ack ms  ${line("edits")}\njoin ms            ${line("joins")}`);
