@@ -21,9 +21,8 @@ import { pinoHttp } from "pino-http";
 import { redisClusterParts, type PlazaRedisDriver } from "./cluster/redisClients.ts";
 import { mountHealth, mountOperatorEndpoints, Readiness, startMetricsServer, type ReadinessCheck } from "./http/ops.ts";
 import type { AnalyticsPort } from "./analytics/events.ts";
-import { AnalyticsPipeline, analyticsConfig } from "./analytics/pipeline.ts";
-import { ClickHouseSink } from "./analytics/clickhouse.ts";
-import { Insights } from "./analytics/insights.ts";
+import type { AnalyticsPipeline } from "./analytics/pipeline.ts";
+import { startAnalyticsService } from "./analytics/service.ts";
 import { mountInsights } from "./http/insights.ts";
 import { LoadReporter, loadAwarePlacement } from "./cluster/load.ts";
 import { PresencePositionStore, type PositionStore } from "./cluster/PositionStore.ts";
@@ -91,7 +90,7 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   const tokens = new Tokens(secret);
   const resumeTokens = new ResumeTokens(secret);
   const directory = new SpaceDirectory(store, tokens, loadTemplates(), { autoSpaces: cfg.PLAZA_AUTO_SPACES, autoMap: opts.maps });
-  const analytics = startAnalytics(cfg);
+  const analytics = startAnalytics(cfg, store);
   const host = cfg.HOST;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   // One process by default; with REDIS_URL, rooms, seats and placement are shared through Redis
@@ -283,20 +282,7 @@ function pinClientAddresses(transport: WebSocketTransport, cfg: PlazaConfig) {
 
 type Analytics = ReturnType<typeof startAnalytics>;
 
-/** The process's analytics pipeline (spool by default, ClickHouse when CLICKHOUSE_URL is set) and insights reader. */
-function startAnalytics(cfg: PlazaConfig) {
-  const ac = analyticsConfig(cfg);
-  const pipeline = new AnalyticsPipeline(ac);
-  const url = ac.clickhouseUrl;
-  const insights = url
-    ? new Insights(new ClickHouseSink({ url, username: ac.clickhouseUser, password: ac.clickhousePassword, database: ac.database, requestTimeoutMs: 15_000 }))
-    : null;
-  return {
-    pipeline,
-    insights,
-    close: async () => {
-      await pipeline.close();
-      await insights?.close();
-    },
-  };
+/** The process's analytics (analytics/service.ts): embedded by default, ClickHouse when CLICKHOUSE_URL is set. */
+function startAnalytics(cfg: PlazaConfig, store: Store) {
+  return startAnalyticsService(cfg, store);
 }

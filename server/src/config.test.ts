@@ -72,7 +72,7 @@ describe("configuration: one declaration per setting", () => {
 describe("configuration: reading the environment", () => {
   it("an empty environment gives the documented defaults; empty variables count as unset", () => {
     const c = configFromEnv({});
-    expect(c).toMatchObject({ PORT: 2567, HOST: "0.0.0.0", PLAZA_DATA_DIR: ".data", ANALYTICS_SPOOL_DIR: ".data/analytics-spool", ICE_SERVERS: [], PLAZA_AUTO_SPACES: false, LOG_LEVEL: "info" });
+    expect(c).toMatchObject({ PORT: 2567, HOST: "0.0.0.0", PLAZA_DATA_DIR: ".data", ANALYTICS_EMBEDDED: "auto", ICE_SERVERS: [], PLAZA_AUTO_SPACES: false, LOG_LEVEL: "info" });
     expect(configFromEnv({ DATABASE_URL: "", REDIS_URL: "", PLAZA_SECRET: "", PLAZA_AUTO_SPACES: "" })).toMatchObject({ DATABASE_URL: undefined, REDIS_URL: undefined, PLAZA_SECRET: undefined, PLAZA_AUTO_SPACES: false });
   });
 

@@ -125,15 +125,15 @@ const clusterSettings = {
 
 const analyticsSettings = {
   CLICKHOUSE_URL: z.preprocess(unsetIfEmpty, z.url().optional())
-    .describe("ClickHouse HTTP endpoint, e.g. `http://127.0.0.1:8123`; unset: events stay in the spool until it is set and Plaza restarted"),
+    .describe("ClickHouse HTTP endpoint, e.g. `http://127.0.0.1:8123`; unset: the embedded engine (`ANALYTICS_EMBEDDED`)"),
   CLICKHOUSE_USER: z.string().default("default")
     .describe("ClickHouse user"),
   CLICKHOUSE_PASSWORD: z.string().default("")
     .describe("ClickHouse password"),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,62}$/, "letters, digits and _").default("plaza")
     .describe("ClickHouse database, created with its tables at start"),
-  ANALYTICS_SPOOL_DIR: z.string().min(1).default(`${DATA_DIR_DEFAULT}/analytics-spool`)
-    .describe("spool: append-only NDJSON segments kept without ClickHouse or while it is unreachable; one directory per process"),
+  ANALYTICS_SPOOL_DIR: z.preprocess(unsetIfEmpty, z.string().min(1).optional())
+    .describe("spool: append-only NDJSON segments kept while the analytics database is unreachable (or off); one directory per process; unset: `PLAZA_DATA_DIR/analytics-spool`"),
   ANALYTICS_SPOOL_MAX_MB: z.coerce.number().positive().max(1_000_000).default(256)
     .describe("spool cap, MB; beyond it the oldest segments are dropped and counted"),
   ANALYTICS_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000)
@@ -144,6 +144,12 @@ const analyticsSettings = {
     .describe("rows per table waiting in memory at most; beyond it the oldest batch is dropped and counted"),
   INSIGHTS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(8).optional())
     .describe("optional operator token (`Authorization: Bearer …`) for every space's insights, e.g. for scripts; owners and admins use their session"),
+  ANALYTICS_EMBEDDED: z.enum(["auto", "on", "off"]).default("auto")
+    .describe("without `CLICKHOUSE_URL`: `on` keeps events in an embedded database (`PLAZA_DATA_DIR/analytics`, one process) so insights work; `off` keeps them in the spool only; `auto`: on unless `REDIS_URL` is set (a cluster needs ClickHouse for insights) (AN6)"),
+  ANALYTICS_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90)
+    .describe("days analytics events and samples are kept; older ones are deleted (ClickHouse: a table TTL, or an hourly delete on servers before 19.6; embedded: hourly) (PV4)"),
+  INSIGHTS_MIN_GROUP: z.coerce.number().int().min(1).max(1000).default(5)
+    .describe("insights show no breakdown that describes fewer people than this (PV2)"),
 };
 
 const operationsSettings = {

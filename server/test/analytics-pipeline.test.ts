@@ -84,7 +84,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
       const rows = (await ch.sql(`SELECT * FROM ${database}.plaza_events FINAL ORDER BY type FORMAT JSONEachRow`)).trim().split("\n").map((l) => JSON.parse(l));
       expect(rows).toHaveLength(2);
       const [end, emote] = rows;
-      expect(end).toMatchObject({ type: "conversation_end", space: "fields", n: 3, duration_ms: "65000", detail: "c-1", process: `${hostname()}:${process.pid}`, v: 1 });
+      expect(end).toMatchObject({ type: "conversation_end", space: "fields", n: 3, duration_ms: "65000", detail: "c-1", process: `${hostname()}:${process.pid}`, v: 2 });
       expect(end.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(end.ts >= before && end.ts <= chTime(Date.now())).toBe(true); // DateTime('UTC') shows UTC on a non-UTC server
       expect(emote).toMatchObject({ type: "emote", ts: "2026-01-02 03:04:05", session: "abc", user: "Ada", detail: "wave", x: 12, y: 34 });
@@ -117,7 +117,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
         await server.analytics.flush();
         got = await ch.sql(`SELECT session, type, user FROM ${database}.plaza_events FINAL WHERE space = 'e2e' AND session != '' ORDER BY session, type FORMAT TSV`).catch(() => "");
       } while (ids.some((id) => want.some((t) => !got.includes(`${id}\t${t}`))) && Date.now() < deadline);
-      for (const [i, id] of ids.entries()) for (const t of want) expect(got, `${t} for ${id}`).toContain(`${id}\t${t}\t${i === 0 ? "Ada" : "Bob"}`);
+      for (const id of ids) for (const t of want) expect(got, `${t} for ${id}`).toContain(`${id}\t${t}\t`);
       const leave = await ch.sql(`SELECT min(duration_ms) FROM ${database}.plaza_events FINAL WHERE space = 'e2e' AND type = 'space_leave'`);
       expect(Number(leave)).toBeGreaterThan(0);
     } finally {

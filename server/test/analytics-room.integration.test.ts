@@ -36,18 +36,24 @@ it("sessions, visits, conversations, chat and occupancy produce events with the 
 
   const of = (type: string) => events.filter((e) => e.type === type);
   expect(of("room_created")).toHaveLength(1);
-  expect(of("session_start").map((e) => [e.user, e.detail])).toEqual([["Ada", "web"], ["Bob", "web"]]);
+  // PV1: people are account ids ('' for these visitors without one), never names.
+  expect(of("session_start").map((e) => [e.user, e.detail])).toEqual([["", "web"], ["", "web"]]);
+  expect(JSON.stringify(events)).not.toMatch(/Ada|Bob/);
   expect(of("space_enter")).toHaveLength(2);
   expect(of("conversation_start")[0]).toMatchObject({ space: "an", n: 2 });
   const end = of("conversation_end")[0];
   expect(end.n).toBe(2);
   expect(end.duration_ms).toBeGreaterThan(0);
   expect(end.detail).toBe(of("conversation_start")[0].detail);
-  expect(of("chat_sent")[0]).toMatchObject({ user: "Ada", detail: "space", n: "secret plans".length });
+  expect(of("chat_sent")[0]).toMatchObject({ session: a.sessionId, detail: "space", n: "secret plans".length });
   expect(JSON.stringify(events)).not.toContain("secret plans");
   expect(of("emote")[0].detail).toBe("wave");
-  expect(of("status_change")[0]).toMatchObject({ user: "Ada", detail: "busy" });
-  const bobLeave = of("space_leave").find((e) => e.user === "Bob")!;
+  expect(of("status_change")[0]).toMatchObject({ session: a.sessionId, detail: "busy" });
+  // Cross-team encounters (PV2) and "my conversations" (PV3): who joined which conversation.
+  expect(of("conversation_join").map((e) => [e.session, e.detail, e.n]).sort()).toEqual([a.sessionId, b.sessionId].sort().map((s) => [s, end.detail, 1]));
+  // AN7: a heartbeat with each sample.
+  expect(of("room_alive").length).toBeGreaterThan(0);
+  const bobLeave = of("space_leave").find((e) => e.session === b.sessionId)!;
   expect(bobLeave).toMatchObject({ x: 10, y: 1 });
   expect(bobLeave.duration_ms).toBeGreaterThan(1000);
   expect(of("session_end")).toHaveLength(2);

@@ -33,7 +33,7 @@ export async function startTestServer(opts: Omit<StartOptions, "PORT" | "HOST"> 
   const p = await startPlaza({
     // Tests sign up many accounts and seat many visitors from one address: those limits are
     // tested on their own (AC3, AC5, SE7).
-    PORT: 0, HOST: "127.0.0.1", PLAZA_AUTO_SPACES: true, SIGNUPS_PER_ADDRESS: 100_000, SIGNIN_MAX_FAILS_PER_ADDRESS: 100_000, SEATS_PER_ADDRESS: 100_000, JOINS_PER_ADDRESS: 1_000_000, PLAZA_DATA_DIR: dataDir, ANALYTICS_SPOOL_DIR: join(dataDir, "spool"), store, ...opts,
+    PORT: 0, HOST: "127.0.0.1", PLAZA_AUTO_SPACES: true, SIGNUPS_PER_ADDRESS: 100_000, SIGNIN_MAX_FAILS_PER_ADDRESS: 100_000, SEATS_PER_ADDRESS: 100_000, JOINS_PER_ADDRESS: 1_000_000, PLAZA_DATA_DIR: dataDir, ANALYTICS_SPOOL_DIR: join(dataDir, "spool"), ANALYTICS_EMBEDDED: "off", store, ...opts,
   });
   const close = p.close;
   p.close = async () => {

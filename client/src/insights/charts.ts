@@ -67,3 +67,32 @@ export function barChart(bars: { label: string; value: number }[], label: string
   });
   return root;
 }
+
+const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+/** A weekday × hour grid: each cell's shade is its average people against the busiest cell. */
+export function weekGrid(cells: { day: number; hour: number; people: number }[], label: string): SVGSVGElement {
+  const root = svg("svg", { viewBox: `0 0 ${W} 190`, role: "img", "aria-label": label }) as SVGSVGElement;
+  const left = 40;
+  const cw = (W - left - PAD.r) / 24;
+  const ch = 22;
+  const max = Math.max(0, ...cells.map((c) => c.people));
+  for (const c of cells) {
+    const rect = svg("rect", { x: left + c.hour * cw + 1, y: 4 + c.day * ch + 1, width: cw - 2, height: ch - 2, class: "cell", "fill-opacity": max > 0 ? (0.08 + 0.92 * (c.people / max)).toFixed(2) : 0.08 });
+    const title = svg("title", {});
+    title.textContent = `${WEEKDAYS[c.day]} ${c.hour}:00 — ${c.people} on average`;
+    rect.append(title);
+    root.append(rect);
+  }
+  WEEKDAYS.forEach((d, i) => {
+    const t = svg("text", { x: left - 6, y: 4 + i * ch + 15, "text-anchor": "end", class: "axis" });
+    t.textContent = d;
+    root.append(t);
+  });
+  for (let h = 0; h < 24; h += 3) {
+    const t = svg("text", { x: left + h * cw + cw / 2, y: 4 + 7 * ch + 16, "text-anchor": "middle", class: "axis" });
+    t.textContent = String(h);
+    root.append(t);
+  }
+  return root;
+}

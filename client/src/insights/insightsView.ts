@@ -1,28 +1,25 @@
 /**
  * The insights page of a space (/s/<spaceId>/insights): who came, when, for how long, where they
- * spent time. Reads GET /api/spaces/:id/insights (ClickHouse behind it); each chart can be
- * exported as CSV. Access follows the space's roles (space.insights: admin+), with the session's
- * Bearer token.
+ * spent time. Reads GET /api/spaces/:id/insights (the embedded engine or ClickHouse behind it);
+ * each chart can be exported as CSV. Access follows the space's roles (space.insights: admin+),
+ * with the session's Bearer token; everyone else sees their own activity only (PV3). Breakdowns
+ * describing fewer people than the server's group minimum come back empty and say so (PV2).
  */
 import { parseTiledMap } from "../../../shared/map.ts";
 import { loadTilesetImages } from "../render/mapImages.ts";
 import { renderLayers } from "../render/world.ts";
 import { el, link } from "../ui/dom.ts";
 import { authHeaders, clearSession, loadSession } from "../net/session.ts";
-import { barChart, lineChart } from "./charts.ts";
+import { barChart, lineChart, weekGrid } from "./charts.ts";
+import { formatDuration } from "./format.ts";
+import { myActivity } from "./myActivity.ts";
 import type { InsightsReport } from "../../../shared/insights.ts";
+
+export { formatDuration };
 
 type Insights = InsightsReport;
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
-
-export function formatDuration(ms: number): string {
-  if (!ms) return "–";
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.round(s / 60);
-  return m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`;
-}
 
 export function renderInsights(root: HTMLElement, spaceId: string) {
   root.innerHTML = "";
@@ -84,13 +81,14 @@ function rangeControls(load: () => void) {
 
 const query = (view: InsightsPage) => `from=${view.from.value}&to=${view.to.value}`;
 
-/** 401/403: say who may see insights and offer the way forward (sign in, or back to the space). */
-function refuse({ message, body }: InsightsPage, text: string) {
+/** 401/403: say who may see insights and offer the way forward; a signed-in person gets their own activity. */
+async function refuse({ message, body, from, to }: InsightsPage, text: string) {
   body.replaceChildren();
   message.textContent = text;
   const next = el("p", "token-form");
   next.append(link("/", loadSession() ? "← My spaces" : "Sign in"));
   body.append(next);
+  if (loadSession()) body.append(await myActivity(from.value, to.value));
 }
 
 async function load(view: InsightsPage) {
@@ -108,11 +106,11 @@ async function load(view: InsightsPage) {
     return refuse(view, "Insights are for the space's owners and admins. Sign in to see them.");
   }
   const json = await res.json().catch(() => ({}));
-  if (res.status === 403) return refuse(view, "Insights are only for the space's owners and admins. Ask one of them if you need these figures.");
+  if (res.status === 403) return refuse(view, "The space's figures are only for its owners and admins. Below: your own activity, which only you see.");
   if (!res.ok) {
     body.replaceChildren();
     message.textContent = json?.error?.code === "analytics_not_configured"
-      ? "Analytics is not configured on this server (set CLICKHOUSE_URL; see the README)."
+      ? "Insights are switched off on this server (see the README, Analytics)."
       : json?.error?.message ?? `Insights failed (${res.status}).`;
     return;
   }
@@ -159,6 +157,7 @@ async function draw(view: InsightsPage, data: Insights) {
     return s;
   };
   stats.append(
+    stat("people", data.people === null ? `< ${data.minGroup}` : String(data.people)),
     stat("peak concurrency", String(data.peak.people)),
     stat("visits", String(data.visits.count)),
     stat("median visit", formatDuration(data.visits.medianMs)),
@@ -167,13 +166,56 @@ async function draw(view: InsightsPage, data: Insights) {
   );
   // "YYYY-MM-DD hh:mm:ss" → a label that fits the bucket (days span several dates).
   const shortT = (t: string) => (data.bucket === "1d" ? t.slice(5, 10) : data.bucket === "1h" ? `${t.slice(5, 10)} ${t.slice(11, 13)}h` : t.slice(11, 16));
+  const notice = el("p", "insights-privacy");
+  notice.textContent = data.suppressed
+    ? `Fewer than ${data.minGroup} people were here in this period: to protect them, no breakdown is shown.`
+    : `Figures describing fewer than ${data.minGroup} people are hidden.`;
   view.body.replaceChildren(
     stats,
+    notice,
     card(view, "Active people", "activity", lineChart(data.activity.map((a) => ({ label: shortT(a.t), value: Math.round(a.people * 10) / 10 })), "Active people over time")),
     card(view, "Busiest hours (UTC)", "hours", barChart(data.hours.map((h) => ({ label: String(h.hour), value: Math.round(h.people * 10) / 10 })), "Average people by hour of day")),
-    card(view, "Conversations per day", "conversations", barChart(data.conversationsPerDay.map((d) => ({ label: d.day.slice(5), value: d.count })), "Conversations per day")),
+    card(view, "Busiest weekday and hour (UTC)", "weekhours", weekGrid(data.weekHours, "Average people by weekday and hour")),
+    card(view, "Conversations per day", "conversations", barChart(data.conversationsPerDay.map((d) => ({ label: d.day.slice(5) + (d.count === null ? " (hidden)" : ""), value: d.count ?? 0 })), "Conversations per day")),
+    card(view, "Meeting rooms", "rooms", roomsTable(data)),
+    card(view, "Cross-team encounters", undefined, crossTeam(data)),
     card(view, "Where people spend time", "heatmap", await heatmap(view.spaceId, data.heatmap)),
+    await myActivity(view.from.value, view.to.value),
   );
+}
+
+function roomsTable(data: Insights): HTMLElement {
+  if (data.rooms.length === 0) {
+    const p = el("p");
+    p.textContent = data.suppressed ? "Hidden (too few people)." : "This space has no meeting rooms (private areas).";
+    return p;
+  }
+  const table = el("table", "rooms-table");
+  const head = el("tr");
+  for (const t of ["room", "in use", "person-hours", "most at once"]) { const th = el("th"); th.textContent = t; head.append(th); }
+  table.append(head);
+  for (const r of data.rooms) {
+    const tr = el("tr");
+    const share = el("td");
+    const bar = el("span", "use-bar");
+    bar.style.width = `${Math.round(r.occupiedShare * 100)}%`;
+    share.append(bar, document.createTextNode(` ${Math.round(r.occupiedShare * 100)} %`));
+    const cells = [r.name, null, String(r.personHours), String(r.peak)];
+    for (const v of cells) {
+      if (v === null) { tr.append(share); continue; }
+      const td = el("td"); td.textContent = v; tr.append(td);
+    }
+    table.append(tr);
+  }
+  return table;
+}
+
+function crossTeam(data: Insights): HTMLElement {
+  const p = el("p", "cross-team");
+  p.textContent = data.crossTeam
+    ? `${data.crossTeam.people} people talked across the team's boundary (members with guests or visitors), in ${data.crossTeam.conversations} conversations.`
+    : `Fewer than ${data.minGroup} people talked across the team's boundary: hidden.`;
+  return p;
 }
 
 async function heatmap(spaceId: string, cells: Insights["heatmap"]): Promise<HTMLElement> {

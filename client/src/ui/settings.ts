@@ -11,6 +11,7 @@ import { badge, topNav } from "./dashboard.ts";
 import { renderLoading, renderRefusal } from "./gate.ts";
 import { button, el, link, navigate } from "./dom.ts";
 import { offersResetLink, resetLinkButton } from "./resetLink.ts";
+import { privacyPanel } from "../insights/privacyPanel.ts";
 
 const spacePath = (id: string) => `/api/spaces/${encodeURIComponent(id)}`;
 
@@ -50,6 +51,7 @@ export async function renderSettings(root: HTMLElement, spaceId: string) {
     note.textContent = "Only members of the space's team can see its settings. Ask an admin for an invite link.";
     main.append(note);
   }
+  main.append(privacyPanel(space));
 }
 
 function panel(title: string, className: string): HTMLElement {

@@ -1,14 +1,20 @@
 /**
  * ClickHouse access: the EventSink that inserts rows, plus migrations, ping, file replay and the
- * read queries the insights use. Works with ClickHouse 18.16 (tested) and 24+ (FIELD-NOTES):
- * no server-side query parameters (18.16 has none; values are escaped with sqlString), no
- * insert_deduplication_token (see migrations.ts for exactly-once), no async_insert.
+ * read queries the insights use. Works with ClickHouse 18.16 (tested) and 24+. The server's version
+ * is read when it connects (`SELECT version()`), and features switch on by version (README
+ * "Analytics", `features()` below):
+ *  - query parameters `{name:Type}` are sent as parameters (19.11+); older servers get them as
+ *    typed literals inlined here (strings escaped, numbers checked), from the same query text;
+ *  - retried inserts carry `insert_deduplication_token` (22.2+, with the tables'
+ *    non_replicated_deduplication_window); ReplacingMergeTree + FINAL keep every version exact;
+ *  - retention is a table TTL (19.6+), or a periodic ALTER … DELETE before that.
  */
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { createClient, ClickHouseLogLevel, type ClickHouseClient } from "@clickhouse/client";
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { chTime } from "./events.ts";
-import { bootstrapStatements, DATABASE_NAME_RE, MIGRATIONS } from "./migrations.ts";
+import { bootstrapStatements, DATABASE_NAME_RE, MIGRATIONS, versionedStatements } from "./migrations.ts";
 import { SinkClosedError, SinkRejectedError, SinkUnavailableError, type AnalyticsRow, type EventSink, type TableName } from "./sink.ts";
 
 export interface ClickHouseOptions {
@@ -57,9 +63,54 @@ export function classify(err: unknown): SinkUnavailableError | SinkRejectedError
   return new SinkUnavailableError(message, { cause: err });
 }
 
-/** A ClickHouse string literal. */
-export function sqlString(s: string): string {
+/** A ClickHouse string literal (only for servers without query parameters: see inlineParams). */
+function sqlString(s: string): string {
   return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+export type QueryParams = Record<string, string | number>;
+
+/** ClickHouse version as [major, minor]; what a feature needs is compared against it. */
+export type ServerVersion = readonly [number, number];
+
+export function parseVersion(text: string): ServerVersion {
+  const m = /^(\d+)\.(\d+)/.exec(text.trim());
+  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+}
+
+const atLeast = (v: ServerVersion, major: number, minor: number) => v[0] > major || (v[0] === major && v[1] >= minor);
+
+/** What this server can do (README "Analytics": version switches). */
+export function features(v: ServerVersion) {
+  return {
+    /** `{name:Type}` parameters sent as `param_name`. */
+    queryParams: atLeast(v, 19, 11),
+    /** Table TTL for retention. */
+    ttl: atLeast(v, 19, 6),
+    /** insert_deduplication_token on non-replicated MergeTree tables. */
+    dedupToken: atLeast(v, 22, 2),
+  };
+}
+
+/**
+ * `{name:Type}` placeholders replaced by typed literals, for servers without query parameters.
+ * Strings are escaped; integer types take only safe integers; any other type is refused.
+ */
+export function inlineParams(sql: string, params: QueryParams): string {
+  return sql.replace(/\{([A-Za-z_][A-Za-z0-9_]*):([A-Za-z0-9]+)\}/g, (_m, name: string, type: string) => {
+    if (!(name in params)) throw new Error(`query parameter ${name} missing`);
+    const v = params[name];
+    if (type === "String") return sqlString(String(v));
+    if (/^U?Int(8|16|32|64)$/.test(type) && Number.isSafeInteger(v)) return String(v);
+    throw new Error(`query parameter ${name}: ${type} ${JSON.stringify(v)} not supported`);
+  });
+}
+
+/** Same rows, same token: a retried batch is recognised by the server (22.2+). */
+function batchToken(table: TableName, rows: readonly AnalyticsRow[]): string {
+  const h = createHash("sha256").update(table);
+  for (const r of rows) h.update("id" in r ? r.id : `${r.ts}|${r.space}|${r.x}|${r.y}`);
+  return h.digest("hex").slice(0, 40);
 }
 
 export class ClickHouseSink implements EventSink {
@@ -67,6 +118,8 @@ export class ClickHouseSink implements EventSink {
   readonly database: string;
   private readonly client: ClickHouseClient;
   private closed = false;
+  /** Known once connected (ping/migrate); until then, the oldest behaviour. */
+  private version: ServerVersion = [0, 0];
 
   constructor(opts: ClickHouseOptions) {
     if (!DATABASE_NAME_RE.test(opts.database)) throw new Error(`CLICKHOUSE_DATABASE must match ${DATABASE_NAME_RE}`);
@@ -89,7 +142,7 @@ export class ClickHouseSink implements EventSink {
     try {
       // Streamed in chunks that yield to the event loop: a 5,000-row batch is ~1.2 MB of JSON, and
       // serialising it in one go stalled rooms for tens of milliseconds (BENCHMARKS.md).
-      const r = await this.client.exec({ query: `INSERT INTO ${this.table(table)} FORMAT JSONEachRow`, values: jsonLines(rows) });
+      const r = await this.client.exec({ query: `INSERT INTO ${this.table(table)} FORMAT JSONEachRow`, values: jsonLines(rows), clickhouse_settings: this.dedup(batchToken(table, rows)) });
       r.stream.destroy();
     } catch (err) {
       throw classify(err);
@@ -100,7 +153,8 @@ export class ClickHouseSink implements EventSink {
   async writeFile(table: TableName, path: string): Promise<void> {
     if (this.closed) throw new SinkClosedError(this.kind);
     try {
-      const r = await this.client.exec({ query: `INSERT INTO ${this.table(table)} FORMAT JSONEachRow`, values: createReadStream(path) });
+      const token = createHash("sha256").update(`${table}|${path}|${statSync(path).size}`).digest("hex").slice(0, 40);
+      const r = await this.client.exec({ query: `INSERT INTO ${this.table(table)} FORMAT JSONEachRow`, values: createReadStream(path), clickhouse_settings: this.dedup(token) });
       r.stream.destroy();
     } catch (err) {
       throw classify(err);
@@ -113,9 +167,27 @@ export class ClickHouseSink implements EventSink {
     return r.success;
   }
 
-  /** Creates the database and applies migrations not yet recorded. Idempotent. */
-  async migrate(): Promise<number[]> {
+  /** What the connected server can do (the oldest behaviour until its version is known). */
+  features() { return features(this.version); }
+
+  private dedup(token: string) {
+    return features(this.version).dedupToken ? { insert_deduplication_token: token } : {};
+  }
+
+  /** The server's version, read once per connection (migrate calls it). */
+  async serverVersion(): Promise<ServerVersion> {
+    const rs = await this.client.query({ query: "SELECT version() AS v", format: "JSONEachRow" });
+    this.version = parseVersion((await rs.json<{ v: string }>())[0]?.v ?? "");
+    return this.version;
+  }
+
+  /**
+   * Creates the database and applies migrations not yet recorded, then the statements that follow
+   * the server's version and the retention setting (TTL, dedup window). Idempotent.
+   */
+  async migrate(retentionDays?: number): Promise<number[]> {
     try {
+      await this.serverVersion();
       for (const q of bootstrapStatements(this.database)) await this.client.command({ query: q });
       const done = new Set(
         (await this.query<{ version: number }>(`SELECT DISTINCT version FROM ${this.database}.plaza_schema_migrations`)).map((r) => Number(r.version)),
@@ -131,26 +203,37 @@ export class ClickHouseSink implements EventSink {
         });
         applied.push(m.version);
       }
+      for (const q of versionedStatements(this.database, features(this.version), retentionDays ?? this.retentionDays)) await this.client.command({ query: q });
       return applied;
     } catch (err) {
       throw classify(err);
     }
   }
 
-  /** Rows of a SELECT (JSONEachRow). UInt64 columns arrive as strings: convert at the caller. */
-  async query<T>(sql: string): Promise<T[]> {
+  /** Retention for the TTL set at migrate (undefined: keep everything). */
+  retentionDays: number | undefined;
+
+  /**
+   * Rows of a SELECT (JSONEachRow), with `{name:Type}` parameters sent as such where the server
+   * has them, inlined as typed literals where it does not. UInt64 columns may arrive as strings:
+   * convert at the caller.
+   */
+  async query<T>(sql: string, params: QueryParams = {}): Promise<T[]> {
     if (this.closed) throw new SinkClosedError(this.kind);
     try {
-      const rs = await this.client.query({ query: sql, format: "JSONEachRow" });
+      const rs = features(this.version).queryParams
+        ? await this.client.query({ query: sql, format: "JSONEachRow", query_params: params })
+        : await this.client.query({ query: inlineParams(sql, params), format: "JSONEachRow" });
       return await rs.json<T>();
     } catch (err) {
       throw classify(err);
     }
   }
 
-  async command(sql: string): Promise<void> {
+  async command(sql: string, params: QueryParams = {}): Promise<void> {
     try {
-      await this.client.command({ query: sql });
+      if (features(this.version).queryParams) await this.client.command({ query: sql, query_params: params });
+      else await this.client.command({ query: inlineParams(sql, params) });
     } catch (err) {
       throw classify(err);
     }

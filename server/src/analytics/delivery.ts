@@ -210,7 +210,7 @@ export class Delivery {
       if (!(await ch.ping())) throw new SinkUnavailableError("ping failed");
       const applied = await ch.migrate();
       if (applied.length) log.info({ applied, database: ch.database }, "analytics migrations applied");
-      if (this.state !== "up") log.info({ database: ch.database }, "analytics: ClickHouse reachable");
+      if (this.state !== "up") log.info({ database: ch.database }, "analytics: database reachable");
       this.state = "up";
       this.probeAttempt = 0;
       return true;
@@ -222,7 +222,7 @@ export class Delivery {
 
   private markDown(err: unknown) {
     if (this.state === "down" && this.probe) return;
-    if (this.state !== "down") log.warn({ error: err instanceof Error ? err.message : String(err) }, "analytics: ClickHouse unreachable; spooling to disk");
+    if (this.state !== "down") log.warn({ error: err instanceof Error ? err.message : String(err) }, "analytics: database unreachable; spooling to disk");
     this.state = "down";
     this.scheduleProbe();
   }

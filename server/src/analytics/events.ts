@@ -9,8 +9,12 @@
  *    tiles ≤ people, so a 1,000-person space costs at most 200 rows/s.
  */
 
-/** Bump when a field changes meaning; stored in every row (`v`). */
-export const EVENT_SCHEMA_VERSION = 1;
+/**
+ * Bump when a field changes meaning; stored in every row (`v`).
+ * 2: `user` is the account id ('' for people without an account), no longer the display name
+ *    (PV1: analytics keeps no names); room_alive and conversation_join added.
+ */
+export const EVENT_SCHEMA_VERSION = 2;
 
 /** Seconds between occupancy samples (each sample weighs this many person-seconds per person). */
 export const PRESENCE_SAMPLE_S = 5;
@@ -28,6 +32,8 @@ export const EVENT_TYPES = [
   "emote", // detail = emote name
   "status_change", // detail = new status
   "error", // detail = reason (kick code, malformed, throttled…)
+  "room_alive", // the room's heartbeat, with each occupancy sample while anyone is there (AN7)
+  "conversation_join", // a person joined a conversation: detail = conversation id; n = 1 when outside the space's team (guest, visitor), else 0
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -42,7 +48,7 @@ export interface AnalyticsEvent {
   process: string;
   /** Colyseus session id, '' for room events. */
   session: string;
-  /** Person's display name at the time ('' when not a person event). Accounts come later. */
+  /** The person's account id ('' for people without an account and for non-person events). Never a name or the text they wrote (PV1). */
   user: string;
   n: number;
   duration_ms: number;
@@ -77,6 +83,11 @@ export type TrackedEvent = Omit<AnalyticsEvent, "id" | "ts" | "process"> & { ts?
 export interface AnalyticsPort {
   track(e: TrackedEvent): void;
   sample(rows: PresenceSample[]): void;
+  /**
+   * PV6: whether this person's events in this space may be recorded (false when they or the
+   * space opted out). userId null: only the space is asked. Synchronous, O(1).
+   */
+  records?(space: string, userId: string | null): boolean;
 }
 
 export const NO_ANALYTICS: AnalyticsPort = { track() {}, sample() {} };

@@ -63,6 +63,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * Statements that follow the server's version and settings, run after the migrations at every
+ * connection (idempotent: MODIFY replaces). Retention (PV4): a TTL where the server has one
+ * (19.6+); older servers delete old rows with a periodic ALTER … DELETE (retention.ts). Dedup
+ * window (AN3): lets insert_deduplication_token work on these non-replicated tables (22.2+).
+ */
+export function versionedStatements(db: string, can: { ttl: boolean; dedupToken: boolean }, retentionDays: number | undefined): string[] {
+  const out: string[] = [];
+  for (const t of ["plaza_events", "plaza_presence"]) {
+    if (can.ttl && retentionDays !== undefined && Number.isSafeInteger(retentionDays) && retentionDays > 0) {
+      out.push(`ALTER TABLE ${db}.${t} MODIFY TTL ts + INTERVAL ${retentionDays} DAY`);
+    }
+    if (can.dedupToken) out.push(`ALTER TABLE ${db}.${t} MODIFY SETTING non_replicated_deduplication_window = 1000`);
+  }
+  return out;
+}
+
 export const DATABASE_NAME_RE = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /** The bookkeeping statements, separate so they can run before the list. */

@@ -30,7 +30,8 @@ import type { EventRow, PresenceRow } from "./sink.ts";
 import { BatchQueue } from "./batches.ts";
 import { eventRow, presenceRow, secondClock } from "./rows.ts";
 import { probeBackoff } from "./backoff.ts";
-import { Delivery, realTimers, type Batch, type DeliveryCounts, type LinkState } from "./delivery.ts";
+import { Delivery, realTimers, type Batch, type DeliveryCounts, type LinkState, type Warehouse } from "./delivery.ts";
+import type { AnalyticsPrivacy } from "./privacy.ts";
 import { analyticsDropped, analyticsQueued } from "../metrics.ts";
 import { configDefaults, type PlazaConfig } from "../config.ts";
 import { logger } from "../log.ts";
@@ -51,11 +52,18 @@ export interface AnalyticsConfig {
   probeMaxMs?: number;
   /** Insert attempts before a batch goes to the spool (default 3). */
   insertAttempts?: number;
+  /** PV4: days kept (ClickHouse TTL where the server has it). */
+  retentionDays?: number;
 }
 
 type AnalyticsSettings = Pick<PlazaConfig,
-  | "CLICKHOUSE_URL" | "CLICKHOUSE_USER" | "CLICKHOUSE_PASSWORD" | "CLICKHOUSE_DATABASE"
+  | "CLICKHOUSE_URL" | "CLICKHOUSE_USER" | "CLICKHOUSE_PASSWORD" | "CLICKHOUSE_DATABASE" | "PLAZA_DATA_DIR" | "ANALYTICS_RETENTION_DAYS"
   | "ANALYTICS_SPOOL_DIR" | "ANALYTICS_SPOOL_MAX_MB" | "ANALYTICS_BATCH_ROWS" | "ANALYTICS_FLUSH_MS" | "ANALYTICS_QUEUE_MAX">;
+
+/** ANALYTICS_SPOOL_DIR, or under the data directory (it once defaulted to the working directory's .data). */
+export function analyticsSpoolDir(c: Pick<PlazaConfig, "ANALYTICS_SPOOL_DIR" | "PLAZA_DATA_DIR">): string {
+  return c.ANALYTICS_SPOOL_DIR ?? join(c.PLAZA_DATA_DIR, "analytics-spool");
+}
 
 /** The pipeline's configuration from the process's settings (server/src/config.ts). */
 export function analyticsConfig(c: AnalyticsSettings): AnalyticsConfig {
@@ -64,11 +72,12 @@ export function analyticsConfig(c: AnalyticsSettings): AnalyticsConfig {
     clickhouseUser: c.CLICKHOUSE_USER,
     clickhousePassword: c.CLICKHOUSE_PASSWORD,
     database: c.CLICKHOUSE_DATABASE,
-    spoolDir: c.ANALYTICS_SPOOL_DIR,
+    spoolDir: analyticsSpoolDir(c),
     spoolMaxBytes: Math.round(c.ANALYTICS_SPOOL_MAX_MB * 1024 * 1024),
     batchRows: c.ANALYTICS_BATCH_ROWS,
     flushMs: c.ANALYTICS_FLUSH_MS,
     queueMax: c.ANALYTICS_QUEUE_MAX,
+    retentionDays: c.ANALYTICS_RETENTION_DAYS,
   };
 }
 
@@ -78,7 +87,7 @@ export const ANALYTICS_DEFAULTS: AnalyticsConfig = analyticsConfig(configDefault
 export type ClickHouseState = LinkState;
 
 export interface AnalyticsStats extends DeliveryCounts {
-  sink: "spool" | "clickhouse";
+  sink: "spool" | "clickhouse" | "embedded";
   clickhouse: ClickHouseState;
   queued: number;
   spool: { bytes: number; segments: number; rows: number };
@@ -91,7 +100,10 @@ export class AnalyticsPipeline implements AnalyticsPort {
   private readonly events: BatchQueue<EventRow>;
   private readonly presence: BatchQueue<PresenceRow>;
   private readonly counts: DeliveryCounts = { sent: 0, spooled: 0, replayed: 0, dropped: 0, rejected: 0, insertErrors: 0 };
-  private readonly ch: ClickHouseSink | null;
+  /** Where batches go: ClickHouse, the embedded engine, or nowhere but the spool. */
+  private readonly warehouse: (Warehouse & { close(): Promise<void> }) | null;
+  private readonly sinkKind: AnalyticsStats["sink"];
+  private readonly privacy: Pick<AnalyticsPrivacy, "records"> | undefined;
   private readonly delivery: Delivery;
   private spool: SpoolSink | null = null;
   private readonly ready: Promise<void>;
@@ -102,15 +114,18 @@ export class AnalyticsPipeline implements AnalyticsPort {
   /** The current time as ClickHouse text, for rows that come without a usable one. */
   private readonly now = secondClock();
 
-  /** Opens the spool and connects to ClickHouse in the background; tracking works at once. */
-  constructor(private readonly cfg: AnalyticsConfig) {
+  /**
+   * Opens the spool and connects to ClickHouse (or the given warehouse: the embedded engine) in
+   * the background; tracking works at once. `privacy` drops what opted-out people and spaces do (PV6).
+   */
+  constructor(private readonly cfg: AnalyticsConfig, opts: { warehouse?: Warehouse & { readonly kind: "embedded"; close(): Promise<void> }; privacy?: Pick<AnalyticsPrivacy, "records"> } = {}) {
     const queueFull = (n: number) => this.drop(n, "queue_full");
     this.events = new BatchQueue("plaza_events", cfg.batchRows, cfg.queueMax, queueFull);
     this.presence = new BatchQueue("plaza_presence", cfg.batchRows, cfg.queueMax, queueFull);
-    this.ch = cfg.clickhouseUrl
-      ? new ClickHouseSink({ url: cfg.clickhouseUrl, username: cfg.clickhouseUser, password: cfg.clickhousePassword, database: cfg.database })
-      : null;
-    this.delivery = new Delivery(this.ch, {
+    this.warehouse = cfg.clickhouseUrl ? clickHouseFor(cfg) : (opts.warehouse ?? null);
+    this.sinkKind = cfg.clickhouseUrl ? "clickhouse" : opts.warehouse ? "embedded" : "spool";
+    this.privacy = opts.privacy;
+    this.delivery = new Delivery(this.warehouse, {
       insertAttempts: cfg.insertAttempts ?? 3,
       probe: probeBackoff(cfg.probeMaxMs),
       timers: realTimers,
@@ -128,7 +143,7 @@ export class AnalyticsPipeline implements AnalyticsPort {
   private async init() {
     this.spool = await openSpool(this.cfg, (n, reason) => this.drop(n, reason));
     const spooled = this.spool.stats();
-    if (spooled.rows > 0) log.info({ rows: spooled.rows, dir: this.spool.dir }, this.ch ? "analytics spool will be replayed into ClickHouse" : "analytics rows kept in the spool (set CLICKHOUSE_URL and restart to load them)");
+    if (spooled.rows > 0) log.info({ rows: spooled.rows, dir: this.spool.dir }, this.warehouse ? `analytics spool will be replayed into ${this.sinkKind}` : "analytics rows kept in the spool (set CLICKHOUSE_URL and restart to load them)");
     await this.delivery.start(this.spool);
   }
 
@@ -137,6 +152,7 @@ export class AnalyticsPipeline implements AnalyticsPort {
   track(e: TrackedEvent): void {
     if (this.closing) return;
     try {
+      if (this.privacy && !this.privacy.records(e.space, e.user || null)) return;
       if (this.events.push(eventRow(e, randomUUID(), this.process, this.now))) this.kick();
     } catch (err) {
       this.drop(1, "invalid");
@@ -144,9 +160,14 @@ export class AnalyticsPipeline implements AnalyticsPort {
     }
   }
 
+  records(space: string, userId: string | null): boolean {
+    return this.privacy?.records(space, userId) ?? true;
+  }
+
   sample(rows: PresenceSample[]): void {
     if (this.closing) return;
     try {
+      if (this.privacy && rows.length > 0 && !this.privacy.records(rows[0].space, null)) return;
       let full = false;
       for (const r of rows) full = this.presence.push(presenceRow(r, this.now)) || full;
       if (full) this.kick();
@@ -173,7 +194,7 @@ export class AnalyticsPipeline implements AnalyticsPort {
       } finally {
         this.delivery.stop();
         await this.spool?.close().catch(() => undefined);
-        await this.ch?.close().catch(() => undefined);
+        await this.warehouse?.close().catch(() => undefined);
         analyticsQueued.set(0);
       }
     })();
@@ -182,7 +203,7 @@ export class AnalyticsPipeline implements AnalyticsPort {
 
   stats(): AnalyticsStats {
     return {
-      sink: this.ch ? "clickhouse" : "spool",
+      sink: this.sinkKind,
       clickhouse: this.delivery.state,
       queued: this.events.size + this.presence.size,
       ...this.counts,
@@ -244,6 +265,12 @@ export class AnalyticsPipeline implements AnalyticsPort {
     this.counts.dropped += n;
     analyticsDropped.inc({ reason }, n);
   }
+}
+
+function clickHouseFor(cfg: AnalyticsConfig): ClickHouseSink {
+  const ch = new ClickHouseSink({ url: cfg.clickhouseUrl!, username: cfg.clickhouseUser, password: cfg.clickhousePassword, database: cfg.database });
+  ch.retentionDays = cfg.retentionDays;
+  return ch;
 }
 
 /**

@@ -14,9 +14,10 @@
  * fsynced on rotation and close, not per batch (a power cut may lose the last seconds).
  */
 import { createReadStream } from "node:fs";
-import { appendFile, mkdir, open, readdir, readFile, rename, stat, truncate, unlink, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, rename, stat, truncate, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { SinkClosedError, type AnalyticsRow, type EventSink, type TableName } from "./sink.ts";
+import { releaseDirLock, takeDirLock } from "./dirLock.ts";
 
 export interface SpoolOptions {
   dir: string;
@@ -90,21 +91,8 @@ export class SpoolSink implements EventSink {
   }
 
   private async lock() {
-    const path = join(this.opts.dir, "LOCK");
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const fh = await open(path, "wx");
-        await fh.writeFile(String(process.pid));
-        await fh.close();
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-        const owner = Number((await readFile(path, "utf8").catch(() => "")).trim());
-        if (owner && owner !== process.pid && isAlive(owner)) throw new SpoolLockedError(this.opts.dir, owner);
-        await writeFile(path, String(process.pid));
-        return;
-      }
-    }
+    const owner = await takeDirLock(this.opts.dir);
+    if (owner !== null) throw new SpoolLockedError(this.opts.dir, owner);
   }
 
   write(table: TableName, rows: readonly AnalyticsRow[]): Promise<void> {
@@ -194,9 +182,7 @@ export class SpoolSink implements EventSink {
     return this.serial(async () => {
       if (!this.opened) return;
       await this.opened.catch(() => undefined);
-      const lock = join(this.opts.dir, "LOCK");
-      const owner = Number((await readFile(lock, "utf8").catch(() => "")).trim());
-      if (owner === process.pid) await unlink(lock).catch(() => undefined);
+      await releaseDirLock(this.opts.dir);
     });
   }
 
@@ -252,13 +238,4 @@ async function scanSegment(path: string): Promise<{ rows: number; bytes: number;
     total += chunk.length;
   }
   return { rows, bytes: lastNewline + 1, torn: total - (lastNewline + 1) };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -19,6 +19,7 @@ import { redisServerInstalled, startLocalRedis, type LocalRedis } from "./redisS
 import { postgresBinDir, startLocalPostgres, type LocalPostgres } from "./postgresServer.ts";
 import { loadSecret } from "../auth/tokens.ts";
 import { CLUSTER_POSTGRES_DIR, configFromEnv, secretFile } from "../config.ts";
+import { analyticsSpoolDir } from "../analytics/pipeline.ts";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 // The processes read the same environment (plus what is set for each below); read here only for what the launcher needs.
@@ -85,7 +86,7 @@ function startProcess(i: number, restartDelayMs = FIRST_RESTART_MS): void {
     DATABASE_URL: databaseUrl,
     PLAZA_SECRET: secret,
     // One analytics spool per process (a spool directory has one writer).
-    ANALYTICS_SPOOL_DIR: `${config.ANALYTICS_SPOOL_DIR}-${port}`,
+    ANALYTICS_SPOOL_DIR: `${analyticsSpoolDir(config)}-${port}`,
   };
   const startedAt = Date.now();
   const child = spawn(process.execPath, ["--import", "tsx", "server/src/main.ts"], { cwd: ROOT, env, stdio: "inherit" });

@@ -15,6 +15,7 @@ import { compileTrustProxy } from "../net/clientAddress.ts";
 import type { SpaceDirectory } from "../access/directory.ts";
 import type { AccessEvents } from "../access/AccessEvents.ts";
 import { mountAccounts } from "./accounts.ts";
+import { mountAccountDeletion } from "./accountDeletion.ts";
 import { attachLimits, type AuthLimits } from "./limits.ts";
 import { mountSpaces } from "./spaces.ts";
 import { mountTeams } from "./teams.ts";
@@ -72,6 +73,7 @@ export function mountHttp(app: Application, deps: { directory: SpaceDirectory; i
 
   mountAccounts(app, deps.directory);
   mountPasswordReset(app, deps.directory, deps.passwordReset);
+  mountAccountDeletion(app, deps.directory);
 
   // Tilesets referenced by maps ("image": "office-tiles.png") resolve next to the map URL:
   // the templates' shared tileset from disk, an imported one from the store (spaces.ts).

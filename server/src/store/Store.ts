@@ -194,4 +194,14 @@ export interface Store {
   revokeInvite(code: string): Promise<boolean>;
   /** Counts one use of an invite. */
   useInvite(code: string): Promise<void>;
+
+  // ---- privacy (SPEC PV5, PV6) ----
+  /** Who (account ids) and which spaces opted out of analytics. */
+  analyticsOptOuts(): Promise<{ users: string[]; spaces: string[] }>;
+  setAnalyticsOptOut(kind: "user" | "space", id: string, out: boolean): Promise<void>;
+  /**
+   * Deletes an account and the teams it alone belongs to (with their spaces). Throws
+   * ConflictError when it is the only owner of a team with other members. False: no such account.
+   */
+  deleteAccount(userId: string): Promise<boolean>;
 }

@@ -113,6 +113,20 @@ export const MIGRATIONS: Migration[] = [
     `,
   },
   {
+    version: 3,
+    name: "analytics opt-outs",
+    // SPEC PV6: people and spaces whose events are not recorded (kind 'user' | 'space'). Kept
+    // apart from users and spaces so analytics stays an add-on to the store.
+    sql: `
+      CREATE TABLE analytics_opt_outs (
+        kind       text NOT NULL CHECK (kind IN ('user', 'space')),
+        id         text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, id)
+      );
+    `,
+  },
+  {
     version: 4,
     name: "session epoch per account",
     // Sessions are stateless JWTs (AC2); each carries the epoch it was signed in. Setting a new

@@ -32,7 +32,7 @@ function pgliteVersion(): string {
  * ~1 s. So the first fresh cluster on a machine is dumped (per PGlite version, before any
  * migration) and later fresh ones — tests' in-memory stores, a new data directory — start from it.
  */
-async function freshClusterSeed(): Promise<Blob> {
+export async function freshClusterSeed(): Promise<Blob> {
   const file = join(tmpdir(), `plaza-pglite-seed-${pgliteVersion()}.tar`);
   if (existsSync(file)) return new Blob([readFileSync(file)]);
   const blank = await PGlite.create();

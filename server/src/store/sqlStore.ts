@@ -10,6 +10,7 @@ import * as invites from "./sqlInvites.ts";
 import * as spaces from "./sqlSpaces.ts";
 import * as teams from "./sqlTeams.ts";
 import * as users from "./sqlUsers.ts";
+import * as privacy from "./sqlPrivacy.ts";
 import type {
   EditCommit, Invite, Member, NewSpace, SpaceContent, SpaceListing, SpaceRecord, Store, Team, User, UserWithSecret, Visibility,
 } from "./Store.ts";
@@ -29,6 +30,11 @@ export class SqlStore implements Store {
   async ping(): Promise<void> {
     await this.db.query("SELECT 1");
   }
+  // ---- privacy ----
+
+  analyticsOptOuts(): Promise<{ users: string[]; spaces: string[] }> { return privacy.analyticsOptOuts(this.db); }
+  setAnalyticsOptOut(kind: "user" | "space", id: string, out: boolean): Promise<void> { return privacy.setAnalyticsOptOut(this.db, kind, id, out); }
+  deleteAccount(userId: string): Promise<boolean> { return privacy.deleteAccount(this.db, userId); }
 
   // ---- users ----
 

@@ -20,6 +20,9 @@ export class ConversationTracker {
 
   get active(): number { return this.live.size; }
 
+  /** Everyone in a conversation now, with its id. */
+  members(): ReadonlyMap<string, string> { return this.byPerson; }
+
   update(peers: ReadonlyMap<string, readonly string[]>, nowMs: number): ConversationChange {
     const groups = components(peers);
     const change: ConversationChange = { started: [], ended: [] };

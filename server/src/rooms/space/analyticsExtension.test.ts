@@ -4,10 +4,10 @@ import type { SpaceRecord } from "../../store/Store.ts";
 import { analyticsExtension } from "./analyticsExtension.ts";
 import type { SpaceRoomContext } from "./extension.ts";
 
-function setup() {
+function setup(records?: AnalyticsPort["records"]) {
   const events: TrackedEvent[] = [];
   const samples: PresenceSample[] = [];
-  const port: AnalyticsPort = { track: (e) => events.push(e), sample: (rows) => samples.push(...rows) };
+  const port: AnalyticsPort = { track: (e) => events.push(e), sample: (rows) => samples.push(...rows), records };
   const timers: { ms: number; fn: () => void }[] = [];
   const avatars = new Map([["a", { x: 1, y: 1 }], ["b", { x: 1, y: 1 }], ["c", { x: 4, y: 2 }]]);
   const room: SpaceRoomContext = {
@@ -30,14 +30,14 @@ describe("analytics extension (AN1)", () => {
     expect(of("room_disposed")[0]).toMatchObject({ space: "an", duration_ms: 5000 });
   });
 
-  it("AN1 a session: start and enter with client kind and tile, leave and end with visit length and close code; a failed join ends nothing", () => {
+  it("AN1 PV1 a session: start and enter with client kind and tile, leave and end with visit length and close code; the account id, never the name; a failed join ends nothing", () => {
     const { ext, of, clock } = setup();
-    ext.onJoin!({ session: "s1", userId: null, role: null, name: "Ada", client: "bot", x: 3, y: 4 });
-    expect(of("session_start")).toEqual([{ type: "session_start", space: "an", session: "s1", user: "Ada", n: 0, duration_ms: 0, detail: "bot", x: 3, y: 4 }]);
-    expect(of("space_enter")[0]).toMatchObject({ session: "s1", user: "Ada", detail: "bot", x: 3, y: 4 });
+    ext.onJoin!({ session: "s1", userId: "u-1", role: "member", name: "Ada", client: "bot", x: 3, y: 4 });
+    expect(of("session_start")).toEqual([{ type: "session_start", space: "an", session: "s1", user: "u-1", n: 0, duration_ms: 0, detail: "bot", x: 3, y: 4 }]);
+    expect(of("space_enter")[0]).toMatchObject({ session: "s1", user: "u-1", detail: "bot", x: 3, y: 4 });
     clock.tick(1500);
     ext.onLeave!({ session: "s1", name: "Ada", x: 5, y: 4, code: 1000 });
-    expect(of("space_leave")[0]).toMatchObject({ session: "s1", user: "Ada", x: 5, y: 4, duration_ms: 1500, detail: "" });
+    expect(of("space_leave")[0]).toMatchObject({ session: "s1", user: "u-1", x: 5, y: 4, duration_ms: 1500, detail: "" });
     expect(of("session_end")[0]).toMatchObject({ session: "s1", detail: "1000", duration_ms: 1500 });
     ext.onLeave!({ session: "never-joined", name: "", x: 0, y: 0 });
     expect(of("session_end")).toHaveLength(1);
@@ -59,24 +59,50 @@ describe("analytics extension (AN1)", () => {
 
   it("AN1 chat (scope and length, never the text), emotes, status changes and kicks", () => {
     const { ext, of, events } = setup();
+    ext.onJoin!({ session: "s1", userId: "u-1", role: "member", name: "Ada", client: "web", x: 2, y: 3 });
+    ext.onJoin!({ session: "s2", userId: null, role: null, name: "Bob", client: "web", x: 2, y: 3 });
     ext.onChat!({ id: 1, from: "s1", name: "Ada", scope: "space", text: "secret plans", at: 0 });
     ext.onEmote!("s1", "wave", { x: 2, y: 3 });
     ext.onStatus!("s1", "Ada", "busy");
     ext.onKick!("s2", 4101);
-    expect(of("chat_sent")[0]).toMatchObject({ session: "s1", user: "Ada", detail: "space", n: 12 });
-    expect(JSON.stringify(events)).not.toContain("secret");
-    expect(of("emote")[0]).toMatchObject({ session: "s1", user: "", detail: "wave", x: 2, y: 3 });
-    expect(of("status_change")[0]).toMatchObject({ session: "s1", user: "Ada", detail: "busy" });
+    expect(of("chat_sent")[0]).toMatchObject({ session: "s1", user: "u-1", detail: "space", n: 12 });
+    expect(JSON.stringify(events)).not.toMatch(/secret|Ada|Bob/);
+    expect(of("emote")[0]).toMatchObject({ session: "s1", user: "u-1", detail: "wave", x: 2, y: 3 });
+    expect(of("status_change")[0]).toMatchObject({ session: "s1", user: "u-1", detail: "busy" });
     expect(of("error")[0]).toMatchObject({ session: "s2", detail: "kicked:4101" });
   });
 
-  it("AN1 occupancy is sampled every PRESENCE_SAMPLE_S as people per occupied tile; an empty room samples nothing", () => {
-    const { timers, samples, avatars } = setup();
+  it("AN1 AN7 occupancy is sampled every PRESENCE_SAMPLE_S as people per occupied tile, with a heartbeat; an empty room samples nothing", () => {
+    const { ext, timers, samples, avatars, of } = setup();
+    for (const session of ["a", "b", "c"]) ext.onJoin!({ session, userId: null, role: null, name: session, client: "web", x: 1, y: 1 });
     expect(timers.map((t) => t.ms)).toEqual([5000]);
     timers[0].fn();
     expect(samples.map((s) => [s.space, s.x, s.y, s.people])).toEqual([["an", 1, 1, 2], ["an", 4, 2, 1]]);
+    expect(of("room_alive")).toEqual([expect.objectContaining({ space: "an", n: 3 })]);
     avatars.clear();
     timers[0].fn();
     expect(samples).toHaveLength(2);
+    expect(of("room_alive")).toHaveLength(1);
+  });
+
+  it("PV6 a person whose events may not be recorded leaves none and is not sampled", () => {
+    const { ext, timers, samples, of, events } = setup((_space, userId) => userId !== "u-out");
+    ext.onJoin!({ session: "a", userId: "u-out", role: "member", name: "Out", client: "web", x: 1, y: 1 });
+    ext.onJoin!({ session: "c", userId: "u-in", role: "member", name: "In", client: "web", x: 4, y: 2 });
+    ext.onChat!({ id: 1, from: "a", name: "Out", scope: "space", text: "hi", at: 0 });
+    ext.onConversations!(new Map([["a", ["c"]], ["c", ["a"]]]));
+    timers[0].fn();
+    expect(events.some((e) => e.session === "a" || e.user === "u-out")).toBe(false);
+    expect(of("conversation_join").map((e) => e.session)).toEqual(["c"]);
+    expect(samples.map((s) => [s.x, s.y, s.people])).toEqual([[4, 2, 1]]);
+  });
+
+  it("PV2 PV3 who joined which conversation, and whether from outside the space's team", () => {
+    const { ext, of } = setup();
+    ext.onJoin!({ session: "a", userId: "u-a", role: "owner", name: "A", client: "web", x: 1, y: 1 });
+    ext.onJoin!({ session: "b", userId: "u-b", role: "guest", name: "B", client: "web", x: 1, y: 1 });
+    ext.onConversations!(new Map([["a", ["b"]], ["b", ["a"]]]));
+    ext.onConversations!(new Map([["a", ["b"]], ["b", ["a"]]])); // no change: no new rows
+    expect(of("conversation_join").map((e) => [e.user, e.detail, e.n])).toEqual([["u-a", "r1-1", 0], ["u-b", "r1-1", 1]]);
   });
 });
