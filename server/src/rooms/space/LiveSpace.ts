@@ -25,6 +25,7 @@ import { Links } from "./Links.ts";
 import { messageHandlers, type Handlers } from "./MessageReceiver.ts";
 import type { Outbox } from "./Outbox.ts";
 import { People } from "./People.ts";
+import { Profiles } from "./Profiles.ts";
 import { Seats, welcomeOf, type Seat } from "./Seats.ts";
 import { SpaceWorld } from "./SpaceWorld.ts";
 import * as metrics from "../../metrics.ts";
@@ -88,6 +89,7 @@ export class LiveSpace {
   private space: SpaceRecord;
   private readonly links = new Links();
   private readonly chat = new ChatRoom();
+  private readonly profiles: Profiles;
   private readonly access: AccessCheck;
   private readonly ext: Extensions;
 
@@ -101,6 +103,7 @@ export class LiveSpace {
       touch: () => { state.viewEpoch = (state.viewEpoch + 1) & 255; },
     });
     this.people = new People(state, this.world, this.visibility, host.later);
+    this.profiles = new Profiles(state);
     this.seats = new Seats(deps.seatsPerAddress);
     this.edits = new EditQueue(this.world, deps.directory, () => this.space);
     const normal = { patchMs, fine: interestOptions.max };
@@ -116,7 +119,7 @@ export class LiveSpace {
     });
     this.ext = new Extensions(deps.extensions.map((make) => make(this.context())), host.guarded);
     this.handlers = messageHandlers({
-      people: this.people, links: this.links, chat: this.chat, edits: this.edits, ext: this.ext, outbox: host.outbox,
+      people: this.people, profiles: this.profiles, links: this.links, chat: this.chat, edits: this.edits, ext: this.ext, outbox: host.outbox,
       now: host.now, present: host.present, welcome: (seat) => this.welcome(seat),
     });
   }
@@ -152,7 +155,7 @@ export class LiveSpace {
   /** The seat is let go (also after a failed join). */
   leave(session: string, code?: number) {
     this.ext.notify("onLeave", { session, ...this.people.describe(session), code });
-    for (const feature of [this.seats, this.chat, this.links, this.crowd]) feature.leave(session);
+    for (const feature of [this.seats, this.chat, this.links, this.crowd, this.profiles]) feature.leave(session);
     if (this.people.remove(session)) metrics.ccu.dec();
     this.crowd.check(this.seats.size);
   }
