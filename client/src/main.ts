@@ -15,8 +15,10 @@ import { renderInvite } from "./ui/invite.ts";
 import { renderSettings } from "./ui/settings.ts";
 import { loadSession } from "./net/session.ts";
 import { spaceIdSchema } from "../../shared/protocol.ts";
+import { initComfort } from "./a11y/comfort.ts";
 
 const root = document.getElementById("app")!;
+initComfort(); // theme, motion, text size of this person (UX12–UX13), before the first page is drawn
 
 function route() {
   const path = location.pathname;

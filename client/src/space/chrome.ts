@@ -22,6 +22,8 @@ export class SpaceChrome {
   readonly dock = el("div", "av-dock");
   /** Shown once the room says this person may build (welcome.canBuild). */
   readonly buildButton = el("button", "chip build-toggle");
+  /** The top bar: the space's link, Build, status (and the a11y tools, UX12). */
+  readonly topbar = el("div", "topbar");
   private readonly status = el("div", "chip status");
   private readonly help = el("div", "help");
   private readonly toastEl = el("div", "toast");
@@ -33,7 +35,8 @@ export class SpaceChrome {
   constructor(root: HTMLElement, spaceId: string, reconnecting: boolean) {
     root.innerHTML = "";
     this.canvas.setAttribute("aria-label", `Map of space ${spaceId}`);
-    const topbar = el("div", "topbar");
+    const topbar = this.topbar;
+    this.status.setAttribute("role", "status");
     this.status.textContent = reconnecting ? "Reconnecting…" : "Connecting…";
     this.buildButton.textContent = "Build";
     this.buildButton.title = "Build mode (B)";

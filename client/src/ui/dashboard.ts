@@ -11,6 +11,7 @@ import { can, type Visibility } from "../../../shared/authz.ts";
 import { api, ApiFailure, clearSession, loadSession, type Session } from "../net/session.ts";
 import { button, el, link, navigate } from "./dom.ts";
 import { showOnlineCounts } from "./teamPanel.ts";
+import { openComfortDialog } from "../a11y/comfortPanel.ts";
 
 export async function renderDashboard(root: HTMLElement) {
   root.replaceChildren();
@@ -66,6 +67,7 @@ export function topNav(session: Session | null): HTMLElement {
     if (session.user.guest) right.append(badge("guest", "role"));
     right.append(button("Sign out", "ghost sign-out", () => { clearSession(); navigate("/"); }));
   }
+  right.prepend(button("Comfort", "ghost comfort-button", () => openComfortDialog())); // UX12
   nav.append(brand, right);
   return nav;
 }

@@ -10,6 +10,7 @@ import { api, ApiFailure, loadSession } from "../net/session.ts";
 import { badge, topNav } from "./dashboard.ts";
 import { renderLoading, renderRefusal } from "./gate.ts";
 import { button, el, link, navigate } from "./dom.ts";
+import { comfortForm } from "../a11y/comfortPanel.ts";
 
 const spacePath = (id: string) => `/api/spaces/${encodeURIComponent(id)}`;
 
@@ -49,6 +50,14 @@ export async function renderSettings(root: HTMLElement, spaceId: string) {
     note.textContent = "Only members of the space's team can see its settings. Ask an admin for an invite link.";
     main.append(note);
   }
+  main.append(comfortPanel());
+}
+
+/** UX12–UX14: this person's comfort settings (this browser), whatever their role. */
+function comfortPanel(): HTMLElement {
+  const box = panel("Comfort (for you, in this browser)", "comfort");
+  box.append(comfortForm());
+  return box;
 }
 
 function panel(title: string, className: string): HTMLElement {
