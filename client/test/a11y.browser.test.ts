@@ -10,7 +10,8 @@ import type { Page } from "playwright-core";
 import { createSpace, joinAs, signUp, type TestUser } from "../../server/test/harness.ts";
 import { until } from "../../shared/testing/wait.ts";
 import { OUT, useBrowserWorld } from "./browserHarness.ts";
-import { enterSpace, liveText, newPage, seriousViolations } from "./a11yHelpers.ts";
+import { send } from "../../shared/net/typedRoom.ts";
+import { enterSpace, liveText, newPage, seriousViolations, sessionIdOf } from "./a11yHelpers.ts";
 
 const world = useBrowserWorld([], { PLAZA_AUTO_SPACES: false });
 const SPACE = "a11y-office";
@@ -72,12 +73,15 @@ describe("axe audits (UX12)", () => {
 });
 
 describe("live region (UX11)", () => {
-  it("says who joined and who left the space", async () => {
+  it("says who joined and who left the space; a direct message is read at once", async () => {
     const page = await newPage(world.browser);
     await enterSpace(page, world.server.url, SPACE, "Ana");
     await page.waitForFunction(() => document.querySelector(".live-polite") !== null);
     const bo = await joinAs(world.server, SPACE, "Bo");
     await until(async () => (await liveText(page)).includes("Bo joined the space"), "Bo's arrival announced");
+    const anaId = await sessionIdOf(page);
+    send(bo, "chat", { scope: "dm", to: anaId, text: "lunch?" });
+    await until(async () => (await liveText(page, true)).includes("Message from Bo: lunch?"), "the DM read out (assertive)");
     await bo.leave();
     await until(async () => (await liveText(page)).includes("Bo left the space"), "Bo's departure announced");
     expect(await page.locator(".live-polite").getAttribute("aria-live")).toBe("polite");
@@ -99,6 +103,7 @@ describe("comfort settings (UX13)", () => {
     await page.locator("dialog.comfort-dialog label", { hasText: "Light" }).locator("input").focus();
     await page.keyboard.press("Space");
     await until(async () => (await theme()).theme === "light", "light theme applied");
+    await page.screenshot({ path: `${OUT}a11y-comfort-dialog-light.png` });
     const light = await theme();
     expect(light.bg).not.toBe(dark.bg);
     await page.keyboard.press("Escape");

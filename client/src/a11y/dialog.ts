@@ -1,6 +1,7 @@
 /**
- * Modal dialogs (UX12): a native <dialog> opened with showModal(), so the rest of the page is inert
- * and Tab stays inside; Escape or the Close button closes it, and focus goes back to where it was.
+ * Modal dialogs (UX12): a native <dialog> opened with showModal(), so the rest of the page is inert;
+ * Tab and Shift+Tab wrap around inside it (the browser would go on to its own toolbar); Escape or
+ * the Close button closes it, and focus goes back to where it was.
  */
 import { button, el } from "../ui/dom.ts";
 
@@ -21,6 +22,7 @@ export function openDialog(title: string, body: HTMLElement[], opts: { className
   head.append(h2, close);
   dialog.setAttribute("aria-labelledby", id);
   dialog.append(head, ...body);
+  dialog.addEventListener("keydown", (e) => trapTab(dialog, e));
   dialog.addEventListener("close", () => {
     dialog.remove();
     if (returnTo?.isConnected) returnTo.focus();
@@ -34,3 +36,18 @@ export function openDialog(title: string, body: HTMLElement[], opts: { className
 
 /** Whether a modal dialog of ours is open (the space's keys leave it alone then). */
 export const dialogOpen = () => document.querySelector("dialog.plaza-dialog[open]") !== null;
+
+const FOCUSABLE = "button:not([disabled]), a[href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+
+/** Tab from the last control goes to the first, Shift+Tab from the first to the last. */
+function trapTab(dialog: HTMLDialogElement, e: KeyboardEvent): void {
+  if (e.key !== "Tab") return;
+  const all = [...dialog.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((x) => x.offsetParent !== null && !(x instanceof HTMLInputElement && x.type === "radio" && !x.checked));
+  if (all.length === 0) return;
+  const first = all[0], last = all[all.length - 1];
+  const at = document.activeElement;
+  if (e.shiftKey ? at === first || at === dialog : at === last) {
+    e.preventDefault();
+    (e.shiftKey ? last : first).focus();
+  }
+}
