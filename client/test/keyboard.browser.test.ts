@@ -1,13 +1,14 @@
 /**
  * A keyboard-only person (SPEC UX10, UX12, UX15), with nothing but key presses in a real Chromium:
  * from the landing page they paste a space's address, give their name, skip to the outline, find
- * Bo there and press "Walk me to Bo" — and end up in a conversation with him, which the live region
+ * Bo there (too far away to be seen, so the room is asked where he is) and press "Walk me to Bo" —
+ * and end up in a conversation with him, which the live region
  * says. The help sheet keeps focus inside and gives it back; the profile dialog renames them for
  * everyone. Screenshot: test-output/a11y-outline-mode.png.
  */
-import { expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { joinAs, walkTo } from "../../server/test/harness.ts";
+import { createSpace, joinAs, signUp, walkTo } from "../../server/test/harness.ts";
 import { isWalkable } from "../../shared/grid.ts";
 import { chebyshev } from "../../shared/grid.ts";
 import { areaAt } from "../../shared/map.ts";
@@ -17,8 +18,11 @@ import { until } from "../../shared/testing/wait.ts";
 import { OUT, useBrowserWorld } from "./browserHarness.ts";
 import { liveText, newPage, placed, seriousViolations, sessionIdOf } from "./a11yHelpers.ts";
 
-const world = useBrowserWorld();
+// A large public office, so that Bo can stand out of Kim's view (spaces exist only when created).
+const world = useBrowserWorld([], { PLAZA_AUTO_SPACES: false });
 const SPACE = "kb-office";
+/** Far enough that Kim's view cannot hold Bo: the interest radius from the cell's centre (IM1, IM7) and then some. */
+const OUT_OF_VIEW = 26;
 
 /** Presses Tab until `selector` has focus (at most `max` times); fails if it never does. */
 async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
@@ -34,21 +38,11 @@ const focused = (page: Page) => page.evaluate(() => {
   return { label: a?.getAttribute("aria-label") ?? a?.textContent ?? "", inDialog: a?.closest("dialog[open]") !== null, outline: a ? getComputedStyle(a).outlineStyle : "none" };
 });
 
-it("keyboard only: landing → name → outline → “Walk me to Bo” → talking with Bo", async () => {
-  // Bo is in the space, standing well away from every spawn point (no conversation on arrival).
-  const bo = await joinAs(world.server, SPACE, "Bo");
-  const loaded = (await world.server.directory.load(SPACE))!;
-  const map = compileWorld(loaded.base, loaded.content);
-  const from = { x: bo.state.avatars.get(bo.sessionId)!.x, y: bo.state.avatars.get(bo.sessionId)!.y };
-  const far = (t: { x: number; y: number }) => map.spawns.every((s) => chebyshev(s, t) >= 9);
-  let spot: { x: number; y: number } | undefined;
-  for (let r = 9; r < 16 && !spot; r++) for (let dy = -r; dy <= r && !spot; dy++) for (let dx = -r; dx <= r && !spot; dx++) {
-    const t = { x: from.x + dx, y: from.y + dy };
-    if (isWalkable(map, t.x, t.y) && far(t) && !areaAt(map, t.x, t.y) && findPath(map, from, t).length > 0) spot = t;
-  }
-  expect(spot).toBeDefined();
-  await walkTo(bo, map, spot!.x, spot!.y);
+beforeAll(async () => {
+  await createSpace(world.server, await signUp(world.server, "Olive"), SPACE, { visibility: "public", template: "open-plan" });
+});
 
+it("keyboard only: landing → name → outline → “Walk me to Bo” → talking with Bo", async () => {
   const page = await newPage(world.browser);
   await page.goto(`${world.server.url}/`);
   await page.waitForSelector(".auth-card");
@@ -60,7 +54,23 @@ it("keyboard only: landing → name → outline → “Walk me to Bo” → talk
   await page.keyboard.press("Enter");
   await placed(page);
   const kimId = await sessionIdOf(page);
-  expect(await page.evaluate(() => (window as unknown as { __plaza: { peers(): string[] } }).__plaza.peers())).toEqual([]);
+  const kim = (await page.evaluate(() => (window as unknown as { __plaza: { pose(): { x: number; y: number } } }).__plaza.pose()))!;
+
+  // Bo arrives and walks far away, out of Kim's view (IM1).
+  const bo = await joinAs(world.server, SPACE, "Bo");
+  const loaded = (await world.server.directory.load(SPACE))!;
+  const map = compileWorld(loaded.base, loaded.content);
+  const from = { x: bo.state.avatars.get(bo.sessionId)!.x, y: bo.state.avatars.get(bo.sessionId)!.y };
+  const spotAt = (min: number, max: number) => {
+    for (let r = min; r <= max; r++) for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
+      const t = { x: kim.x + dx, y: kim.y + dy };
+      if (chebyshev(t, kim) === r && isWalkable(map, t.x, t.y) && !areaAt(map, t.x, t.y) && findPath(map, from, t).length > 0) return t;
+    }
+    return undefined;
+  };
+  const spot = spotAt(OUT_OF_VIEW, 60);
+  expect(spot).toBeDefined();
+  await walkTo(bo, map, spot!.x, spot!.y);
 
   // The first Tab lands on the skip link; Enter opens the outline and puts focus on it.
   await page.keyboard.press("Tab");
@@ -68,6 +78,9 @@ it("keyboard only: landing → name → outline → “Walk me to Bo” → talk
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.activeElement?.id === "plaza-outline");
   await page.waitForSelector('.outline button[aria-label="Walk me to Bo"]');
+  await until(() => page.evaluate((id) => (window as unknown as { __plaza: { peers(): string[] } }).__plaza.peers().includes(id), bo.sessionId).then((p) => !p), "not talking with Bo yet");
+  // Out of view, Bo is listed "farther away" and walking there asks the room where he is (LO1).
+  await page.waitForSelector('.outline .place-far button[aria-label="Walk me to Bo"]');
   await tabTo(page, '.outline button[aria-label="Walk me to Bo"]');
   expect((await focused(page)).outline).not.toBe("none"); // visible focus
   await page.keyboard.press("Enter");
