@@ -25,6 +25,8 @@ import { play } from "./sounds.ts";
 
 /** How often the outline looks at where people stand (it redraws only when that changes what it says). */
 const OUTLINE_MS = 1000;
+/** A walk the room cut short (a `correction` drops the path, MV6) is taken up again this many times. */
+const WALK_RETRIES = 5;
 
 export interface SpaceAccessDeps {
   view: HTMLElement;
@@ -57,7 +59,7 @@ export class SpaceAccess {
   /** Someone out of view whose `located` answer we walk to. */
   private pendingWalk: string | undefined;
   /** What "walk me to" is walking to, until we get there. */
-  private walkingTo: string | undefined;
+  private walkingTo: { name: string; tile: Tile; retries: number } | undefined;
 
   constructor(private readonly d: SpaceAccessDeps) {
     this.outline = new OutlinePanel({
@@ -78,6 +80,7 @@ export class SpaceAccess {
     this.showOutline(comfort().outline, false);
     this.timer = window.setInterval(() => this.tick(), OUTLINE_MS);
     window.addEventListener("keydown", this.onKey);
+    d.view.addEventListener("pointerdown", this.tookOver);
   }
 
   private toolbar(): HTMLElement {
@@ -103,8 +106,12 @@ export class SpaceAccess {
     this.profileButton.textContent = `You: ${this.d.profile.name}`;
   }
 
+  /** Walking by key or by pointer takes over from "walk me to". */
+  private readonly tookOver = () => { this.walkingTo = undefined; };
+
   private readonly onKey = (e: KeyboardEvent) => {
     if (!plainKey(e) || keyBelongsToControl(e) || dialogOpen()) return;
+    if (/^(Arrow|Key[WASD]$)/.test(e.code)) return this.tookOver();
     const act = ({ "?": () => openHelpSheet(), o: () => this.showOutline(!this.outline.open, true), c: () => openComfortDialog(), p: () => this.editProfile() } as Record<string, () => void>)[e.key.toLowerCase()];
     if (!act || (e.key.length === 1 && e.key !== "?" && e.shiftKey)) return;
     e.preventDefault();
@@ -209,15 +216,28 @@ export class SpaceAccess {
     const pose = walk.pose;
     const there = pose !== undefined && pose.x === t.x && pose.y === t.y;
     if (!there && steps === 0) { this.live.say(`No way to ${name} from here`); return; }
-    this.walkingTo = there ? undefined : name;
+    this.walkingTo = there ? undefined : { name, tile: t, retries: WALK_RETRIES };
     this.live.say(there ? `You are at ${name}` : `${saying ?? `Walking to ${name}`}, ${steps} steps`);
   }
 
-  private tick(): void {
-    if (this.walkingTo && this.d.walk.way.length === 0) {
-      this.live.say(`You arrived at ${this.walkingTo}`);
+  /** Says when "walk me to" got there; takes a walk up again that a correction cut short. */
+  private followUp(): void {
+    const w = this.walkingTo;
+    const { walk } = this.d;
+    if (!w || walk.way.length > 0) return;
+    const pose = walk.pose;
+    if (pose && Math.abs(pose.x - w.tile.x) + Math.abs(pose.y - w.tile.y) <= 1) {
+      this.live.say(`You arrived at ${w.name}`);
       this.walkingTo = undefined;
+    } else if (walk.following || w.retries-- <= 0) {
+      this.walkingTo = undefined; // a key, a click or following took over, or there is no getting there
+    } else {
+      walk.walkTo(w.tile);
     }
+  }
+
+  private tick(): void {
+    this.followUp();
     this.refresh();
   }
 
