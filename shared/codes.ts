@@ -74,6 +74,8 @@ export const DropReason = {
   CHAT_LIMIT: "chat_limit",
   /** A frame kind Plaza does not use (requests, raw bytes, inputs, unknown protocol codes) (SE1). */
   UNSUPPORTED: "unsupported",
+  /** A profile change (name, look) over its budget (UX15). */
+  PROFILE_LIMIT: "profile_limit",
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];
 
@@ -94,5 +96,7 @@ export const NoticeCode = {
   SPACE_DELETED: "space_deleted",
   /** Access was taken away while seated; closed with ACCESS_REVOKED next (SE4). */
   ACCESS_REVOKED: "access_revoked",
+  /** Name or look changed too often; this change was not applied (UX15). */
+  PROFILE_LIMIT: "profile_limit",
 } as const;
 export type NoticeCode = (typeof NoticeCode)[keyof typeof NoticeCode];

@@ -98,6 +98,11 @@ export const clientMessageSchemas = {
   signal: z.object({ to: sessionId, kind: z.enum(["offer", "answer", "ice"]), data: z.string().max(SIGNAL_MAX) }).strict(),
   /** A build-mode edit (BM1–BM8); `ref` is the author's number for it, echoed in `built`. */
   build: z.object({ ref: z.number().int().min(0).max(2 ** 31), op: buildOpSchema }).strict(),
+  /**
+   * Change my display name and look without leaving the space (UX15): the room updates my roster
+   * entry, so everyone sees it with the next patch. Over its budget it is dropped with a notice.
+   */
+  profile: z.object({ name: displayNameSchema, look: z.number().int().min(0).max(LOOK_COUNT - 1) }).strict(),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;

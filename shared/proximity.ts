@@ -157,3 +157,22 @@ export function spaceLinks(people: readonly Presence[], opts: SpotlightOptions =
     spotlight: { speaker: speaker.id, listeners: listeners.length + hearsAnyway.size, audioOnly: listeners.length > opts.videoMax },
   };
 }
+
+/** The conversations: groups of two or more linked by `peers` (connected components), each sorted. Pure. */
+export function conversationGroups(peers: ReadonlyMap<string, readonly string[]>): string[][] {
+  const seen = new Set<string>();
+  const out: string[][] = [];
+  for (const [start, list] of peers) {
+    if (seen.has(start) || list.length === 0) continue;
+    const group: string[] = [];
+    const stack = [start];
+    seen.add(start);
+    while (stack.length) {
+      const id = stack.pop()!;
+      group.push(id);
+      for (const o of peers.get(id) ?? []) if (!seen.has(o)) { seen.add(o); stack.push(o); }
+    }
+    if (group.length >= 2) out.push(group.sort());
+  }
+  return out;
+}

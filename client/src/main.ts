@@ -11,8 +11,10 @@ import "./style.css";
 import { renderLanding, toSpaceId } from "./ui/landing.ts";
 import { loadSession } from "./net/session.ts";
 import { spaceIdSchema } from "../../shared/protocol.ts";
+import { initComfort } from "./a11y/comfort.ts";
 
 const root = document.getElementById("app")!;
+initComfort(); // theme, motion, text size of this person (UX12–UX13), before the first page is drawn
 
 // UX9: each page's code is loaded when its route is opened, so a space link fetches the space and
 // not the dashboard, settings, invites or insights (and their charts).

@@ -172,6 +172,7 @@ export function validExample(type: ClientMessageType, rng: Rng): Record<string, 
     case "history": return {};
     case "locate": return { id: "abcdefghi" };
     case "signal": return { to: "abcdefghi", kind: "offer", data: "v=0" };
+    case "profile": return { name: pick(rng, ["Ana", "Bo", "Cy"]), look: int(rng, 8) };
     case "build": return { ref: int(rng, 1000), op: rng() < 0.5 ? { op: "paint", paint: "wood", tiles: [[1, 1]] } : { op: "place", kind: "desk", x: 3, y: 3, rot: 0 } };
   }
 }

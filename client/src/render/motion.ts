@@ -8,6 +8,7 @@
 import { STEP_MS } from "../../../shared/constants.ts";
 import { dirOfDelta } from "../../../shared/movement.ts";
 import { Dir } from "../../../shared/protocol.ts";
+import { motionPreference } from "../a11y/motion.ts";
 
 export const SNAP_TILES = 6;
 /** An avatar that comes into view fades in over this long (IM4). */
@@ -37,6 +38,7 @@ export class Glide {
 
   /** 0..1: fades in after the avatar came into view, out after it left. */
   opacity(now: number): number {
+    if (motionPreference.reduced) return this.leftAt !== undefined ? 0 : 1; // UX13: no fades
     if (this.leftAt !== undefined) return Math.max(0, this.leftFrom * (1 - (now - this.leftAt) / FADE_OUT_MS));
     return Math.min(1, Math.max(0, (now - this.bornAt) / FADE_IN_MS));
   }
@@ -79,7 +81,7 @@ export class Glide {
     this.toY = y;
     this.start = now;
     // One tile takes STEP_MS; a backlog of n tiles is covered in at most 2 steps' time.
-    this.duration = dist > SNAP_TILES ? 0 : STEP_MS * (coarse ? dist : Math.min(Math.max(dist, 0.35), 2));
+    this.duration = dist > SNAP_TILES || motionPreference.reduced ? 0 : STEP_MS * (coarse ? dist : Math.min(Math.max(dist, 0.35), 2));
   }
 
   /** Drawn position (in tiles, fractional) at time now. */

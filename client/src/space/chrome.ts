@@ -32,6 +32,8 @@ export class SpaceChrome {
   readonly zoomOut = el("button", "zoom-out");
   /** The drawer tabs (UX1): hidden on wide screens, where both panels are always shown. */
   private readonly drawerTabs = el("nav", "drawer-tabs");
+  /** The top bar: the space's link, Build, status (and the a11y tools, UX12). */
+  readonly topbar = el("div", "topbar");
   private readonly status = el("div", "chip status");
   private readonly help = el("div", "help");
   private readonly toastEl = el("div", "toast");
@@ -43,7 +45,8 @@ export class SpaceChrome {
   constructor(root: HTMLElement, spaceId: string, reconnecting: boolean) {
     root.innerHTML = "";
     this.canvas.setAttribute("aria-label", `Map of space ${spaceId}`);
-    const topbar = el("div", "topbar");
+    const topbar = this.topbar;
+    this.status.setAttribute("role", "status");
     this.status.textContent = reconnecting ? "Reconnecting…" : "Connecting…";
     this.buildButton.textContent = "Build";
     this.buildButton.title = "Build mode (B)";

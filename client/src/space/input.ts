@@ -11,6 +11,7 @@ import type { BuildMode } from "../buildmode/buildMode.ts";
 import type { DeskPopover } from "../buildmode/deskClaim.ts";
 import type { WorldRenderer } from "../render/world.ts";
 import { bindJoystick } from "./joystick.ts";
+import { keyBelongsToControl } from "../a11y/keys.ts";
 import type { Move, WalkController } from "./walk.ts";
 
 const KEY_DIRS: Record<string, Dir> = {
@@ -49,6 +50,7 @@ const isTyping = (e: Event) => e.target instanceof HTMLInputElement || e.target 
 /** The keys of the whole page (window listeners); returns a function that removes them. */
 export function bindKeys(d: InputDeps): () => void {
   const onKeyDown = (e: KeyboardEvent) => {
+    if (keyBelongsToControl(e)) return; // UX12: Enter on a button presses it; dialogs keep their keys
     if (isTyping(e)) {
       if (e.key === "Escape") (e.target as HTMLElement).blur();
       return;

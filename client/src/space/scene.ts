@@ -9,6 +9,7 @@ import type { Pose } from "../../../shared/movement.ts";
 import { EMOTES, STATUSES } from "../../../shared/protocol.ts";
 import { avatarTile, type Avatar, type Person } from "../../../shared/state.ts";
 import { Glide } from "../render/motion.ts";
+import { motionPreference } from "../a11y/motion.ts";
 import type { DrawnAvatar } from "../render/world.ts";
 import { EMOTE_GLYPHS } from "../ui/presenceBar.ts";
 
@@ -119,7 +120,7 @@ export class LocateFlash {
     if (!this.shown) return { focus };
     // Pan toward the located person for the first 2.5 s, then glide back to ourselves.
     const left = this.shown.until - now;
-    const k = left > 1500 ? Math.min(1, (LOCATE_SHOW_MS - left) / 600) : Math.max(0, left / 1500);
+    const k = motionPreference.reduced ? 0 : left > 1500 ? Math.min(1, (LOCATE_SHOW_MS - left) / 600) : Math.max(0, left / 1500);
     const { tile, way } = this.shown;
     return { focus: { x: focus.x + (tile.x - focus.x) * k, y: focus.y + (tile.y - focus.y) * k }, marker: tile, way };
   }

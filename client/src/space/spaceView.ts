@@ -8,7 +8,7 @@
  */
 import { Callbacks } from "@colyseus/sdk";
 import type { ServerMessageHandlers, ServerMessages } from "../../../shared/protocol.ts";
-import type { Avatar } from "../../../shared/state.ts";
+import { avatarTile, type Avatar } from "../../../shared/state.ts";
 import type { Editor } from "../../../shared/world.ts";
 import { listen, send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import { Conversation } from "../av/conversation.ts";
@@ -31,6 +31,7 @@ import { ConversationLinks } from "./links.ts";
 import { Roster } from "./roster.ts";
 import { AvatarScene, LocateFlash } from "./scene.ts";
 import { installTestHooks } from "./testHooks.ts";
+import { SpaceAccess } from "../a11y/spaceAccess.ts";
 import { WalkController } from "./walk.ts";
 import { bindZoom, Zoom } from "./zoom.ts";
 
@@ -77,6 +78,8 @@ class Space {
   private readonly building: ReturnType<Space["createBuilding"]>;
   private readonly roster: Roster;
   private readonly frames: FrameLoop;
+  /** Keyboard and screen readers: outline, announcements, help, comfort, profile (UX10–UX15). */
+  private readonly access: SpaceAccess;
   private readonly stops: Array<() => void> = [];
   /** UX3: asks for a frame when the zoom changes (the loop exists by then). */
   private readonly zoom = new Zoom(() => this.frames.request());
@@ -96,6 +99,8 @@ class Space {
       list: chrome.peopleList, title: chrome.peopleTitle, people: () => room.state.people.entries(), selfId: room.sessionId,
       following: () => this.walk.following, actions: this.peopleActions(),
     });
+    this.access = this.createAccess();
+    this.stops.push(() => this.access.stop());
     this.watchState();
     listen(room, this.redrawing(this.handlers()));
     send(room, "history", {});
@@ -156,6 +161,19 @@ class Space {
     return { builds, build, desk };
   }
 
+  /** UX10–UX15: the outline walks with the same walk controller and pathfinding as a click (MV6). */
+  private createAccess(): SpaceAccess {
+    const { room, chrome, walk, nameOf } = this;
+    const actions = this.peopleActions();
+    return new SpaceAccess({
+      view: chrome.view, topbar: chrome.topbar, selfId: room.sessionId, people: () => room.state.people.entries(), walk,
+      map: () => this.mirror.compiled, peers: () => this.panels.links.peers, nameOf,
+      tileOf: (id) => { const a = room.state.avatars.get(id); return a && avatarTile(a); },
+      message: actions.message, follow: actions.follow, locate: (id) => send(room, "locate", { id }),
+      profile: this.profile, sendProfile: (name, look) => send(room, "profile", { name, look }),
+    });
+  }
+
   /** The people list's actions: locate (LO1), follow (LO2), message (CH1). */
   private peopleActions() {
     return {
@@ -175,10 +193,12 @@ class Space {
     const cb = Callbacks.get(room);
     cb.onAdd("people", (p, id: string) => {
       roster.changed();
-      cb.onChange(p, () => { roster.changed(); if (id !== room.sessionId) this.panels.links.pushMedia(id, p.media); });
+      this.access.joined(id, p);
+      cb.onChange(p, () => { roster.changed(); this.access.changed(id, p); if (id !== room.sessionId) this.panels.links.pushMedia(id, p.media); });
     });
-    cb.onRemove("people", (_p, id: string) => {
+    cb.onRemove("people", (p, id: string) => {
       roster.changed();
+      this.access.left(id, p);
       this.walk.unfollow(id);
     });
     // IM4: avatars fade in when they come into view and out when they leave it (in a dense crowd
@@ -204,7 +224,7 @@ class Space {
       // MV7: the own avatar comes from acks (our view may not even hold it in a dense crowd, IM2).
       ack: ([seq, x, y, dir]) => walk.acknowledge(seq, { x, y, dir }),
       correction: (c) => walk.corrected(c.seq, { x: c.x, y: c.y, dir: c.dir }),
-      notice: (n) => toast(n.message),
+      notice: (n) => { toast(n.message); this.access.live.say(n.message); },
       welcome: (w) => {
         this.welcome = w;
         rememberSession(this.spaceId, w.resume);
@@ -212,11 +232,11 @@ class Space {
         if (!w.canBuild) build.toggle(false);
       },
       built: (b) => builds.receive(b),
-      chat: (m) => panels.chat.receive(m),
-      chatHistory: (m) => panels.chat.history(m.messages),
+      chat: (m) => { panels.chat.receive(m); this.access.chat(m); },
+      chatHistory: (m) => { panels.chat.history(m.messages); this.access.start(); },
       announcement: (a) => panels.team.announce(a),
       av: (m) => panels.conversation.setAv(m),
-      peers: (m) => panels.links.receive(m),
+      peers: (m) => { panels.links.receive(m); this.access.peers(m); },
       signal: (m) => panels.conversation.onSignal(m.from, m.kind, m.data),
       located: (m) => this.located(m),
     };
@@ -224,6 +244,7 @@ class Space {
 
   /** LO1: show the way and glance at them; LO2: a followed person is walked to (walk.ts). */
   private located(m: ServerMessages["located"]): void {
+    if (this.access.located(m)) return; // "walk me to" someone out of view (UX10)
     const r = this.walk.located(m);
     if (r.kind === "gone") this.toast("They left the space.");
     if (r.kind !== "found") return;

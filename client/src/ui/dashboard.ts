@@ -13,6 +13,7 @@ import { MAP_LIMITS, type ImportReport } from "../../../shared/map.ts";
 import { button, el, link, navigate } from "./dom.ts";
 import { drawTemplatePreview } from "./templatePreview.ts";
 import { showOnlineCounts } from "./teamPanel.ts";
+import { openComfortDialog } from "../a11y/comfortPanel.ts";
 
 export async function renderDashboard(root: HTMLElement) {
   root.replaceChildren();
@@ -68,6 +69,7 @@ export function topNav(session: Session | null): HTMLElement {
     if (session.user.guest) right.append(badge("guest", "role"));
     right.append(button("Sign out", "ghost sign-out", () => { clearSession(); navigate("/"); }));
   }
+  right.prepend(button("Comfort", "ghost comfort-button", () => openComfortDialog())); // UX12
   nav.append(brand, right);
   return nav;
 }

@@ -5,8 +5,7 @@
 import { LOOKS } from "../../../shared/looks.ts";
 import { NAME_MAX } from "../../../shared/constants.ts";
 import { displayNameSchema } from "../../../shared/protocol.ts";
-import { drawAvatar } from "../render/avatarArt.ts";
-import { loadProfile, saveProfile } from "./profile.ts";
+import { avatarCanvas, loadProfile, lookPicker, saveProfile } from "./profile.ts";
 import { authCard } from "./auth.ts";
 import { el, link, navigate } from "./dom.ts";
 
@@ -87,21 +86,8 @@ export function renderJoinStep(root: HTMLElement, space: { id: string; name: str
   Object.assign(name, { type: "text", id: "name", maxLength: NAME_MAX, placeholder: "e.g. Ada", value: user?.name ?? profile.name, autocomplete: "nickname" });
 
   const lookLabel = el("label"); lookLabel.textContent = "Your look";
-  const looks = el("div", "looks");
   let look = profile.look;
-  const buttons: HTMLButtonElement[] = [];
-  LOOKS.forEach((l, i) => {
-    const b = el("button");
-    b.type = "button";
-    b.title = l.name;
-    b.setAttribute("aria-label", `Look: ${l.name}`);
-    b.dataset.look = String(i);
-    b.append(avatarCanvas(i, 32, 36));
-    b.onclick = () => { look = i; buttons.forEach((x, j) => x.setAttribute("aria-pressed", String(j === i))); };
-    b.setAttribute("aria-pressed", String(i === look));
-    buttons.push(b);
-    looks.append(b);
-  });
+  const looks = lookPicker(look, (l) => { look = l; });
 
   const error = el("p", "form-error");
   error.setAttribute("role", "alert");
@@ -123,13 +109,6 @@ export function renderJoinStep(root: HTMLElement, space: { id: string; name: str
     saveProfile({ name: n.data, look, space: space.id, userId: user?.id });
     onEnter();
   };
-}
-
-function avatarCanvas(look: number, w: number, h: number): HTMLCanvasElement {
-  const c = document.createElement("canvas");
-  c.width = w; c.height = h;
-  drawAvatar(c.getContext("2d")!, look, 0, 0, w / 2, h - 2, w / 32);
-  return c;
 }
 
 /** A full-page message (not found, no access…) with optional actions below it. */

@@ -12,6 +12,7 @@ import { renderLoading, renderRefusal } from "./gate.ts";
 import { button, el, link, navigate } from "./dom.ts";
 import { offersResetLink, resetLinkButton } from "./resetLink.ts";
 import { privacyPanel } from "../insights/privacyPanel.ts";
+import { comfortForm } from "../a11y/comfortPanel.ts";
 
 const spacePath = (id: string) => `/api/spaces/${encodeURIComponent(id)}`;
 
@@ -52,6 +53,14 @@ export async function renderSettings(root: HTMLElement, spaceId: string) {
     main.append(note);
   }
   main.append(privacyPanel(space));
+  main.append(comfortPanel());
+}
+
+/** UX12–UX14: this person's comfort settings (this browser), whatever their role. */
+function comfortPanel(): HTMLElement {
+  const box = panel("Comfort (for you, in this browser)", "comfort");
+  box.append(comfortForm());
+  return box;
 }
 
 function panel(title: string, className: string): HTMLElement {

@@ -4,6 +4,8 @@
  * join or leave it, it continues under the same id (the previous conversation holding most of the
  * new group's members); it ends when fewer than two remain. Time is passed in; no Colyseus.
  */
+import { conversationGroups } from "../../../../shared/proximity.ts";
+
 export interface ConversationChange {
   started: { id: string; people: number }[];
   ended: { id: string; maxPeople: number; durationMs: number }[];
@@ -24,7 +26,7 @@ export class ConversationTracker {
   members(): ReadonlyMap<string, string> { return this.byPerson; }
 
   update(peers: ReadonlyMap<string, readonly string[]>, nowMs: number): ConversationChange {
-    const groups = components(peers);
+    const groups = conversationGroups(peers);
     const change: ConversationChange = { started: [], ended: [] };
     const next = new Map<string, Live>();
     const claimed = new Set<string>();
@@ -64,23 +66,4 @@ export class ConversationTracker {
     this.byPerson.clear();
     return ended;
   }
-}
-
-/** Connected components with at least two members, each sorted. */
-export function components(peers: ReadonlyMap<string, readonly string[]>): string[][] {
-  const seen = new Set<string>();
-  const out: string[][] = [];
-  for (const [start, list] of peers) {
-    if (seen.has(start) || list.length === 0) continue;
-    const group: string[] = [];
-    const stack = [start];
-    seen.add(start);
-    while (stack.length) {
-      const id = stack.pop()!;
-      group.push(id);
-      for (const o of peers.get(id) ?? []) if (!seen.has(o)) { seen.add(o); stack.push(o); }
-    }
-    if (group.length >= 2) out.push(group.sort());
-  }
-  return out;
 }

@@ -27,6 +27,7 @@ import { areaAt } from "../../../../shared/map.ts";
 import { messageHandlers, type Handlers } from "./MessageReceiver.ts";
 import type { Outbox } from "./Outbox.ts";
 import { People } from "./People.ts";
+import { Profiles } from "./Profiles.ts";
 import { Seats, welcomeOf, type Seat } from "./Seats.ts";
 import { SpaceWorld } from "./SpaceWorld.ts";
 import * as metrics from "../../metrics.ts";
@@ -92,6 +93,7 @@ export class LiveSpace {
   private space: SpaceRecord;
   private readonly links = new Links();
   private readonly chat = new ChatRoom();
+  private readonly profiles: Profiles;
   private readonly access: AccessCheck;
   private readonly ext: Extensions;
   private readonly meetings: Meetings | undefined;
@@ -106,6 +108,7 @@ export class LiveSpace {
       touch: () => { state.viewEpoch = (state.viewEpoch + 1) & 255; },
     });
     this.people = new People(state, this.world, this.visibility, host.later);
+    this.profiles = new Profiles(state);
     this.seats = new Seats(deps.seatsPerAddress);
     this.edits = new EditQueue(this.world, deps.directory, () => this.space);
     const normal = { patchMs, fine: interestOptions.max };
@@ -131,7 +134,7 @@ export class LiveSpace {
     if (deps.av?.turn) host.every(deps.av.turn.ttlS * 500, () => { for (const seat of this.seats.values()) this.meetings!.sendCredentials(seat.session); });
     this.ext = new Extensions(deps.extensions.map((make) => make(this.context())), host.guarded);
     this.handlers = messageHandlers({
-      people: this.people, links: this.links, chat: this.chat, edits: this.edits, ext: this.ext, outbox: host.outbox,
+      people: this.people, profiles: this.profiles, links: this.links, chat: this.chat, edits: this.edits, ext: this.ext, outbox: host.outbox,
       now: host.now, present: host.present, welcome: (seat) => this.welcome(seat),
     });
   }
@@ -169,7 +172,7 @@ export class LiveSpace {
   leave(session: string, code?: number) {
     this.ext.notify("onLeave", { session, ...this.people.describe(session), code });
     this.meetings?.leave(session);
-    for (const feature of [this.seats, this.chat, this.links, this.crowd]) feature.leave(session);
+    for (const feature of [this.seats, this.chat, this.links, this.crowd, this.profiles]) feature.leave(session);
     if (this.people.remove(session)) metrics.ccu.dec();
     this.crowd.check(this.seats.size);
   }

@@ -18,7 +18,7 @@ import type { ServerMessages } from "../../../../shared/protocol.ts";
 import type { JanusInstance } from "../../av/janusApi.ts";
 import type { JanusPool } from "../../av/JanusPool.ts";
 import { turnCredential, type TurnSettings } from "../../av/turn.ts";
-import { components } from "./ConversationTracker.ts";
+import { conversationGroups } from "../../../../shared/proximity.ts";
 import { logger } from "../../log.ts";
 
 export interface AvSettings {
@@ -88,7 +88,7 @@ export class Meetings {
   /** The room's conversation links changed (or not): meetings follow the groups. */
   update(peers: ReadonlyMap<string, readonly string[]>) {
     if (!this.s.janus) return;
-    const groups = components(peers);
+    const groups = conversationGroups(peers);
     groups.sort((a, b) => b.length - a.length || (a[0] < b[0] ? -1 : 1));
     const kept = new Set<string>();
     for (const group of groups) {

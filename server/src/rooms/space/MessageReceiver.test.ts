@@ -11,6 +11,7 @@ import { Links } from "./Links.ts";
 import { messageHandlers } from "./MessageReceiver.ts";
 import type { Outbox } from "./Outbox.ts";
 import { People } from "./People.ts";
+import { Profiles } from "./Profiles.ts";
 import { Seats } from "./Seats.ts";
 import { SpaceWorld } from "./SpaceWorld.ts";
 
@@ -41,7 +42,7 @@ function setup() {
   } as unknown as EditQueue;
   const present = new Set(["a", "b"]);
   const handlers = messageHandlers({
-    people, links, chat: new ChatRoom(), edits, ext: new Extensions([recorder], (_w, fn) => fn()), outbox,
+    people, profiles: new Profiles(state), links, chat: new ChatRoom(), edits, ext: new Extensions([recorder], (_w, fn) => fn()), outbox,
     now: () => 0, present: (s) => present.has(s), welcome: (seat) => sent.push([seat.session, "welcome", {}]),
   });
   const seat = (session: string, x: number) => {

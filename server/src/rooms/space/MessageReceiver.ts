@@ -4,7 +4,7 @@
  * compile — each handing the message to the feature it belongs to and answering through the
  * outbox. Knows nothing of Colyseus (after hocuspocus's MessageReceiver).
  */
-import { DropReason } from "../../../../shared/codes.ts";
+import { DropReason, NoticeCode } from "../../../../shared/codes.ts";
 import type { ClientMessageType, ClientMessages } from "../../../../shared/protocol.ts";
 import type { ChatRoom } from "./ChatRoom.ts";
 import type { EditQueue } from "./EditQueue.ts";
@@ -12,6 +12,7 @@ import type { Extensions } from "./extension.ts";
 import type { Links } from "./Links.ts";
 import type { Outbox } from "./Outbox.ts";
 import type { People } from "./People.ts";
+import type { Profiles } from "./Profiles.ts";
 import type { Seat } from "./Seats.ts";
 import * as metrics from "../../metrics.ts";
 
@@ -20,6 +21,7 @@ export type Handlers = { [K in ClientMessageType]: (seat: Seat, msg: ClientMessa
 /** The features messages go to. */
 export interface Receivers {
   people: People;
+  profiles: Profiles;
   links: Links;
   chat: ChatRoom;
   edits: EditQueue;
@@ -63,6 +65,12 @@ export function messageHandlers(r: Receivers): Handlers {
       // BM1: the answer goes out right after the patch carrying the change; `busy` at once (BM6).
       const busy = r.edits.submit(seat, msg, (answer) => outbox.send(seat.session, "built", answer, true));
       if (busy) outbox.send(seat.session, "built", busy);
+    },
+    profile: (seat, msg) => {
+      // UX15: the roster entry changes for everyone with the next patch; over budget, told and counted.
+      if (r.profiles.change(seat, msg, r.now()) !== "too_soon") return;
+      metrics.countDrop(DropReason.PROFILE_LIMIT);
+      outbox.send(seat.session, "notice", { code: NoticeCode.PROFILE_LIMIT, message: "You changed your profile a lot just now: try again in a few seconds." });
     },
     locate: (seat, msg) => outbox.send(seat.session, "located", people.locate(msg.id)),
     signal: (seat, msg) => {

@@ -14,7 +14,8 @@ export interface Seat {
   readonly session: string;
   /** Account id (null: anonymous visitor of a public space). */
   readonly userId: string | null;
-  readonly name: string;
+  /** The display name now: chosen at join, changed in place with `profile` (UX15). */
+  name: string;
   /** The role at join; edits (AZ4) and access re-checks (SE4) re-read it from the store. */
   role: Role | null;
   /** Frames and messages this connection may still send (BI1, BI2). */
