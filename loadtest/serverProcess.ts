@@ -54,13 +54,31 @@ export interface ServerChild {
 }
 
 /**
- * How long a child may take to answer /api/health: ~4 s on an idle machine (tsx, PGlite), but a
+ * How long a child may take to answer /livez: ~4 s on an idle machine (tsx, PGlite), but a
  * test run keeps both cores busy and tests start several at once. A bound, not a timing assertion.
  */
 const START_TIMEOUT_MS = 60_000;
 
-/** Starts `node --import tsx server/src/main.ts` on 127.0.0.1:<free port> and waits for /api/health. */
-export async function startServerChild(opts: { pinCpu?: number; port?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number }): Promise<ServerChild> {
+/** Starts `node --import tsx server/src/main.ts` on 127.0.0.1:<free port> and waits for its own /livez (pid). */
+type ChildOptions = { pinCpu?: number; port?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number };
+
+/**
+ * A free port can be taken by another test's server between freePort() and the child's listen:
+ * the child then exits (EADDRINUSE) while the other server answers on "its" port. The child is
+ * known by its pid in /livez; a port it chose itself is chosen again, up to three times.
+ */
+export async function startServerChild(opts: ChildOptions): Promise<ServerChild> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerChildOnce(opts);
+    } catch (err) {
+      const lostPort = err instanceof ServerStartError && /EADDRINUSE/.test(err.message);
+      if (!lostPort || opts.port !== undefined || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startServerChildOnce(opts: ChildOptions): Promise<ServerChild> {
   const port = opts.port ?? await freePort();
   // Spaces are created on first join (bots name their own), data in a fresh directory removed on
   // stop() — unless the caller passes PLAZA_DATA_DIR (then it is theirs, e.g. to restart on it).
@@ -106,8 +124,9 @@ export async function startServerChild(opts: { pinCpu?: number; port?: number; e
   while (Date.now() < deadline) {
     if (exited !== undefined) throw new ServerStartError(`server exited during startup (code ${exited}):\n${tail.trim()}`);
     try {
-      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) {
+      const res = await fetch(`${url}/livez`, { signal: AbortSignal.timeout(1000) });
+      // Only our child counts: another process may have taken the port first (see above).
+      if (res.ok && ((await res.json()) as { pid?: number }).pid === child.pid) {
         const kill = async (signal: NodeJS.Signals, timeoutMs = 15_000) => {
           if (exited !== undefined) return true;
           child.kill(signal);
@@ -121,7 +140,7 @@ export async function startServerChild(opts: { pinCpu?: number; port?: number; e
     await sleep(150);
   }
   await stop();
-  throw new ServerStartError(`server did not answer ${url}/api/health within ${opts.startTimeoutMs ?? START_TIMEOUT_MS} ms:\n${tail.trim()}`);
+  throw new ServerStartError(`server did not answer ${url}/livez within ${opts.startTimeoutMs ?? START_TIMEOUT_MS} ms:\n${tail.trim()}`);
 }
 
 /** One scrape of /metrics, reduced to what the benchmark reads. */

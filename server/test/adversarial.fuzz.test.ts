@@ -73,7 +73,7 @@ async function ensureWorld() {
   if (server && processAlive(server) && (await healthz(server)) === 200) return;
   await server?.stop();
   // All seats come from 127.0.0.1: lift the per-address seat limit (SE7, tested on its own).
-  server = await startServerChild({ env: { LOG_LEVEL: "fatal", SEATS_PER_ADDRESS: "100000" }, startTimeoutMs: 45_000 });
+  server = await startServerChild({ env: { LOG_LEVEL: "fatal", SEATS_PER_ADDRESS: "100000" } });
   walker = await Walker.join(server.url, SPACE, "Walker");
   roomId = walker.room.roomId;
   bystanderLeft = undefined;

@@ -14,7 +14,6 @@ import { parseEnv } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
-import { freePort } from "../src/net/freePort.ts";
 import { configFromEnv } from "../src/config.ts";
 import { JoinErrorCode, PlazaCloseCode } from "../../shared/codes.ts";
 import { startTestRedis, type LocalRedis } from "./redis.ts";
@@ -72,9 +71,8 @@ describe.skipIf(!enabled)("behind nginx with TLS (two processes, Redis, PostgreS
     shared = redis && (await startSharedDatabase());
     if (!redis || !shared) return;
     const ports = await nginxPorts();
-    const processPorts = [await freePort(), await freePort()];
-    procs.push(...(await Promise.all(processPorts.map((port, i) => startServerChild({
-      port,
+    // Each child picks its own port (and picks again if another test took it first).
+    procs.push(...(await Promise.all([0, 1].map((i) => startServerChild({
       env: {
         ...shared!.env, REDIS_URL: redis!.url, LOG_LEVEL: "error", ANALYTICS_SPOOL_DIR: join(spool, String(i)),
         // What deploy/systemd/p1.env sets, for this test's ports.
@@ -86,7 +84,7 @@ describe.skipIf(!enabled)("behind nginx with TLS (two processes, Redis, PostgreS
         DRAIN_GRACE_MS: "1500",
       },
     })))));
-    nginx = await startNginx({ processes: processPorts.map((p) => `127.0.0.1:${p}`), ports, proxyBind: NGINX_ADDRESS });
+    nginx = await startNginx({ processes: procs.map((p) => `127.0.0.1:${p.port}`), ports, proxyBind: NGINX_ADDRESS });
   }, 120_000);
 
   afterAll(async () => {

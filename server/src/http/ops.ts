@@ -86,7 +86,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> 
 /** GET /livez, /readyz and /healthz (see the top of this file). */
 export function mountHealth(app: Application, deps: { readiness: Readiness; isDraining: () => boolean; elu: () => number }): void {
   app.get("/livez", (_req, res) => {
-    res.json({ ok: true, processId: matchMaker.processId, uptimeS: Math.round(process.uptime()) });
+    res.json({ ok: true, processId: matchMaker.processId, pid: process.pid, uptimeS: Math.round(process.uptime()) });
   });
   app.get("/readyz", async (_req, res) => {
     const state = await deps.readiness.state();
