@@ -64,7 +64,8 @@ it("AN7 kill -9 mid-session, restart: visits and time are counted, ended within 
   const killedAt = Date.now();
   expect(await first.kill("SIGKILL")).toBe(true);
 
-  const second = await startServerChild({ env });
+  // Restarted where it ran (its port is free again; a fresh one could be taken by a parallel test meanwhile).
+  const second = await startServerChild({ env, port: first.port });
   children.push(second);
   let r: InsightsReport | undefined;
   await until(async () => (r = await report(second, owner)).visits.count === 3, "the two visits the crash left open are closed", 60_000, 500);
