@@ -28,6 +28,9 @@ interface Sim {
 }
 
 /** One run: `patches` patches of a crowd of up to `crowd`, with the given randomness. */
+/** These simulations are CPU-bound (2–9 s alone): on a loaded machine they take over 10× that. A bound, not a speed target. */
+const SIMULATION_TIMEOUT_MS = 180_000;
+
 function simulate(seed: number, patches: number, crowd: number, mode: InterestMode = "grid", joinsPerPatch = 1, fine = 12) {
   const rnd = mulberry32(seed);
   const int = (n: number) => Math.floor(rnd() * n);
@@ -144,19 +147,19 @@ describe("IM7 shared cell views", () => {
       expect(r.switches).toBeGreaterThan(20); // the run did exercise cell changes
       expect(r.checked).toBeGreaterThan(1000);
     }
-  });
+  }, SIMULATION_TIMEOUT_MS);
 
   it("clients in one cell share one view: views encoded per patch follow occupied cells, not clients", () => {
     const r = simulate(11, 80, 200, "grid", 8);
     expect(r.clients).toBeGreaterThan(150);
     expect(r.views).toBeLessThanOrEqual(Math.ceil(W / 8) * Math.ceil(H / 8) + r.clients / 4);
-  });
+  }, SIMULATION_TIMEOUT_MS);
 
   it("a quiet patch that only changes who is in view still reaches every client of the shared view", () => {
     // Few movers, many standing still: some patches carry only membership changes.
     const r = simulate(21, 200, 12);
     expect(r.touches).toBeGreaterThan(0);
-  });
+  }, SIMULATION_TIMEOUT_MS);
 
   it("IM9 in a crowd: the nearest are held FINE and the rest COARSE, switching both ways without a stale pair (seeded)", () => {
     for (const seed of [41, 42, 43]) {
@@ -165,11 +168,11 @@ describe("IM7 shared cell views", () => {
       expect(r.retags).toBeGreaterThan(50); // avatars did cross between the two
       expect(r.switches).toBeGreaterThan(20);
     }
-  });
+  }, SIMULATION_TIMEOUT_MS);
 
   it("IM5 off: everyone decodes everyone", () => {
     simulate(31, 60, 30, "off");
-  });
+  }, SIMULATION_TIMEOUT_MS);
 });
 
 describe("IM2 crowd cap", () => {
