@@ -58,6 +58,8 @@ export const MoveRejection = {
   BLOCKED: "blocked",
   OUT_OF_BOUNDS: "out_of_bounds",
   TOO_FAST: "too_fast",
+  /** A step into a closed meeting room from outside, without a pass (NV2). */
+  CLOSED: "closed",
 } as const;
 export type MoveRejection = (typeof MoveRejection)[keyof typeof MoveRejection];
 
@@ -74,6 +76,8 @@ export const DropReason = {
   CHAT_LIMIT: "chat_limit",
   /** A frame kind Plaza does not use (requests, raw bytes, inputs, unknown protocol codes) (SE1). */
   UNSUPPORTED: "unsupported",
+  /** A knock over the knock budget (NV6). */
+  KNOCK_LIMIT: "knock_limit",
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];
 
@@ -94,5 +98,11 @@ export const NoticeCode = {
   SPACE_DELETED: "space_deleted",
   /** Access was taken away while seated; closed with ACCESS_REVOKED next (SE4). */
   ACCESS_REVOKED: "access_revoked",
+  /** Knocking too often (NV6). */
+  KNOCK_LIMIT: "knock_limit",
+  /** A knock that cannot ring: the room is open or empty, the person is not on do-not-disturb, or you are already knocking (NV3). */
+  KNOCK_REFUSED: "knock_refused",
+  /** Only someone inside a meeting room may close or open it (NV1). */
+  DOOR_REFUSED: "door_refused",
 } as const;
 export type NoticeCode = (typeof NoticeCode)[keyof typeof NoticeCode];

@@ -32,6 +32,7 @@ import { Roster } from "./roster.ts";
 import { AvatarScene, LocateFlash } from "./scene.ts";
 import { installTestHooks } from "./testHooks.ts";
 import { WalkController } from "./walk.ts";
+import { Wayfinding } from "./wayfinding.ts";
 
 /** `resume`: the resume token of a session whose process died or drained; continue it (CL3, CL4, SE6). */
 export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile, resume?: string) {
@@ -76,6 +77,7 @@ class Space {
   private readonly building: ReturnType<Space["createBuilding"]>;
   private readonly roster: Roster;
   private readonly frames: FrameLoop;
+  private readonly ways: Wayfinding;
   private readonly stops: Array<() => void> = [];
 
   constructor(private readonly chrome: SpaceChrome, joined: JoinedSpace, private readonly spaceId: string, private readonly profile: Profile) {
@@ -84,7 +86,7 @@ class Space {
     this.renderer = new WorldRenderer(chrome.canvas, map, tileset);
     this.mirror = new ContentMirror(map);
     this.stops.push(this.mirror.watch(room));
-    this.walk = new WalkController(() => this.mirror.compiled);
+    this.walk = new WalkController(() => this.ways.walkable(this.mirror.compiled)); // NV2: closed rooms too
     this.scene = new AvatarScene(room.sessionId);
     this.panels = this.createPanels(joined.iceServers);
     this.building = this.createBuilding(joined);
@@ -92,6 +94,10 @@ class Space {
     this.roster = new Roster({
       list: chrome.peopleList, title: chrome.peopleTitle, people: () => room.state.people.entries(), selfId: room.sessionId,
       following: () => this.walk.following, actions: this.peopleActions(),
+    });
+    this.ways = new Wayfinding({
+      room, view: chrome.view, renderer: this.renderer, mirror: this.mirror, walk: () => this.walk, toast: this.toast, nameOf: this.nameOf,
+      setAvailable: () => this.panels.status.set("available", true),
     });
     this.watchState();
     listen(room, this.handlers());
@@ -206,6 +212,7 @@ class Space {
       peers: (m) => panels.links.receive(m),
       signal: (m) => panels.conversation.onSignal(m.from, m.kind, m.data),
       located: (m) => this.located(m),
+      ...this.ways.handlers(), // NV3–NV5
     };
   }
 
@@ -227,6 +234,7 @@ class Space {
       move: (m) => send(room, "move", m),
       emote: (emote) => send(room, "emote", { emote }),
       stoppedFollowing: (announce) => { this.roster.changed(); if (announce) this.toast("Stopped following"); },
+      walked: (t, ok) => this.ways.walked(t, ok),
     };
     this.stops.push(bindKeys(input));
     const pointer = bindPointer(input);
@@ -241,6 +249,7 @@ class Space {
   /** The room closed: stop drawing, hang up, answer pending edits, let go of the page's listeners. */
   stop(): void {
     this.frames.stop();
+    this.ways.stop();
     this.panels.conversation.dispose();
     this.building.builds.close();
     for (const stop of this.stops) stop();

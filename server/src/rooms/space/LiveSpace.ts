@@ -21,6 +21,7 @@ import { CrowdMode, type CrowdSettings, type Pace } from "./CrowdMode.ts";
 import type { Timer } from "./Emotes.ts";
 import { EditQueue } from "./EditQueue.ts";
 import { Extensions, type SpaceRoomContext, type SpaceRoomExtensionFactory } from "./extension.ts";
+import { Knocks } from "./Knocks.ts";
 import { Links } from "./Links.ts";
 import { messageHandlers, type Handlers } from "./MessageReceiver.ts";
 import type { Outbox } from "./Outbox.ts";
@@ -88,6 +89,7 @@ export class LiveSpace {
   private space: SpaceRecord;
   private readonly links = new Links();
   private readonly chat = new ChatRoom();
+  private readonly knocks: Knocks;
   private readonly access: AccessCheck;
   private readonly ext: Extensions;
 
@@ -114,9 +116,11 @@ export class LiveSpace {
       roleChanged: (seat) => this.welcome(seat),
       failed: (err) => host.caught("access check", err),
     });
+    this.knocks = new Knocks({ state, map: () => this.world.map, outbox: host.outbox, present: host.present });
+    host.every(1000, () => this.knocks.tick(host.now())); // NV1, NV4
     this.ext = new Extensions(deps.extensions.map((make) => make(this.context())), host.guarded);
     this.handlers = messageHandlers({
-      people: this.people, links: this.links, chat: this.chat, edits: this.edits, ext: this.ext, outbox: host.outbox,
+      people: this.people, links: this.links, chat: this.chat, edits: this.edits, knocks: this.knocks, ext: this.ext, outbox: host.outbox,
       now: host.now, present: host.present, welcome: (seat) => this.welcome(seat),
     });
   }
@@ -152,7 +156,7 @@ export class LiveSpace {
   /** The seat is let go (also after a failed join). */
   leave(session: string, code?: number) {
     this.ext.notify("onLeave", { session, ...this.people.describe(session), code });
-    for (const feature of [this.seats, this.chat, this.links, this.crowd]) feature.leave(session);
+    for (const feature of [this.seats, this.chat, this.links, this.crowd, this.knocks]) feature.leave(session);
     if (this.people.remove(session)) metrics.ccu.dec();
     this.crowd.check(this.seats.size);
   }
