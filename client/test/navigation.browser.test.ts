@@ -20,8 +20,8 @@ interface Hooks {
 }
 interface NavHooks { minimapPoint(x: number, y: number, large?: boolean): { x: number; y: number }; closedRooms(): string[] }
 
-async function enter(name: string): Promise<Page> {
-  const page = await (await world.browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+async function enter(name: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await (await world.browser.newContext({ viewport })).newPage();
   page.on("pageerror", (e) => console.error(`${name} page error:`, e.message));
   await page.goto(`${world.server.url}/s/${SPACE}`);
   await page.fill("#name", name);
@@ -98,6 +98,7 @@ describe("NV finding your way", () => {
     await bob.waitForSelector(".knock-offer:not([hidden])");
     expect(await bob.locator(".knock-offer p").textContent()).toContain("Meeting Room is closed");
     await bob.fill(".knock-offer input", "Got a minute about the launch?");
+    await bob.screenshot({ path: `${OUT}nav-knock-offer.png` });
     await bob.click(".knock-offer button:has-text('Knock')");
     const card = ada.locator(".knock-card", { hasText: "Bob is knocking on Meeting Room" });
     await card.waitFor();
@@ -106,12 +107,7 @@ describe("NV finding your way", () => {
     await card.locator("button:has-text('Not now')").click();
     await bob.waitForSelector(".toast:has-text('Ada: not now.')");
     await card.waitFor({ state: "detached" });
-    // Bob waits at the door, outside.
-    await bob.waitForFunction(() => {
-      const h = (window as unknown as { __plaza: Hooks & { drawn(): unknown[] } }).__plaza;
-      return h.pose() !== undefined;
-    });
-    expect(inRoom(await pose(bob))).toBe(false);
+    expect(inRoom(await pose(bob))).toBe(false); // Bob waits outside
 
     await clickMinimap(bob, inside);
     await bob.waitForSelector(".knock-offer:not([hidden])");
@@ -123,5 +119,18 @@ describe("NV finding your way", () => {
     await arrives(bob, inside, "Bob walks in once let in");
     expect(inRoom(await pose(bob))).toBe(true);
     await bob.screenshot({ path: `${OUT}nav-let-in.png` });
+  });
+
+  it("NV8 on a phone the overview starts folded and opens as a large map", { timeout: 60_000 }, async () => {
+    const page = await enter("Phil", { width: 390, height: 844 });
+    await page.waitForSelector(".minimap.collapsed");
+    await page.click('button[aria-label="Show the map"]');
+    await page.waitForSelector(".minimap:not(.collapsed) .minimap-canvas");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${OUT}nav-phone-minimap.png` });
+    await page.click('button[aria-label="Open the large map"]');
+    await page.waitForSelector("dialog.overview[open]");
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: `${OUT}nav-phone-overview.png` });
   });
 });

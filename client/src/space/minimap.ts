@@ -62,7 +62,9 @@ export class Minimap {
     this.canvas.setAttribute("aria-label", "Overview map: click to walk there");
     this.canvas.addEventListener("click", (e) => this.clicked(e, this.canvas, false));
     this.root.append(header, this.canvas);
-    this.setCollapsed(localStorage.getItem(COLLAPSED_KEY) === "1");
+    // Collapsed on a phone unless this browser chose otherwise: the map itself needs the room.
+    const stored = localStorage.getItem(COLLAPSED_KEY);
+    this.setCollapsed(stored === null ? innerWidth < 600 : stored === "1", false);
 
     const dialogHeader = el("header");
     const dialogTitle = el("h2");
@@ -99,14 +101,14 @@ export class Minimap {
     return { x: r.left + (t.x + 0.5) * s, y: r.top + (t.y + 0.5) * s };
   }
 
-  private setCollapsed(on: boolean): void {
+  private setCollapsed(on: boolean, remember = true): void {
     this.root.classList.toggle("collapsed", on);
     this.collapse.textContent = on ? "+" : "–";
     const label = on ? "Show the map" : "Hide the map";
     this.collapse.title = label;
     this.collapse.setAttribute("aria-label", label);
     this.collapse.setAttribute("aria-expanded", String(!on));
-    localStorage.setItem(COLLAPSED_KEY, on ? "1" : "0");
+    if (remember) localStorage.setItem(COLLAPSED_KEY, on ? "1" : "0");
     this.draw();
   }
 
