@@ -18,7 +18,16 @@ interface Hooks {
   screenOf(x: number, y: number): { x: number; y: number };
   walkable(x: number, y: number): boolean;
 }
-interface NavHooks { minimapPoint(x: number, y: number, large?: boolean): { x: number; y: number }; closedRooms(): string[] }
+interface NavHooks {
+  minimapPoint(x: number, y: number, large?: boolean): { x: number; y: number };
+  closedRooms(): string[];
+  said(): { kind: string; text: string }[];
+}
+
+/** Waits until the knock UI said `text` (knockEvents: what a live region announces). */
+async function said(page: Page, text: string) {
+  await page.waitForFunction((t) => (window as unknown as { __plazaNav: NavHooks }).__plazaNav.said().some((e) => e.text.includes(t)), text, { timeout: 30_000 });
+}
 
 async function enter(name: string, viewport = { width: 1280, height: 800 }): Promise<Page> {
   const page = await (await world.browser.newContext({ viewport })).newPage();
@@ -105,7 +114,8 @@ describe("NV finding your way", () => {
     expect(await card.locator("q").textContent()).toBe("Got a minute about the launch?");
     await ada.screenshot({ path: `${OUT}nav-knock-card.png` });
     await card.locator("button:has-text('Not now')").click();
-    await bob.waitForSelector(".toast:has-text('Ada: not now.')");
+    await said(bob, "Ada: not now.");
+    await said(ada, "Bob is knocking on Meeting Room: Got a minute about the launch?");
     await card.waitFor({ state: "detached" });
     expect(inRoom(await pose(bob))).toBe(false); // Bob waits outside
 
@@ -115,7 +125,7 @@ describe("NV finding your way", () => {
     const again = ada.locator(".knock-card", { hasText: "Bob is knocking" });
     await again.waitFor();
     await again.locator("button:has-text('Let in')").click();
-    await bob.waitForSelector(".toast:has-text('Ada let you in')");
+    await said(bob, "Ada let you in to Meeting Room.");
     await arrives(bob, inside, "Bob walks in once let in");
     expect(inRoom(await pose(bob))).toBe(true);
     await bob.screenshot({ path: `${OUT}nav-let-in.png` });

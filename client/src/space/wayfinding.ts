@@ -17,6 +17,7 @@ import type { ContentMirror } from "../buildmode/contentMirror.ts";
 import type { WorldRenderer } from "../render/world.ts";
 import { KnockPanel, type KnockTarget } from "../ui/knockPanel.ts";
 import { DoorView } from "./doors.ts";
+import { knockEvents, type KnockEvent } from "./knockEvents.ts";
 import { Minimap, type MapDot } from "./minimap.ts";
 import type { WalkController } from "./walk.ts";
 
@@ -47,6 +48,7 @@ export class Wayfinding {
   private offeredKey: string | undefined;
   private closedKey = "";
   private readonly timer: number;
+  private readonly stops: (() => void)[] = [];
 
   constructor(private readonly d: WayfindingDeps) {
     const { room } = d;
@@ -74,7 +76,11 @@ export class Wayfinding {
       walkTo: (t) => this.walkTo(t),
     });
     this.timer = window.setInterval(() => this.tick(), TICK_MS);
+    const said: KnockEvent[] = [];
+    this.stops.push(knockEvents.on((e) => { said.push(e); if (said.length > 50) said.shift(); }));
     (window as unknown as { __plazaNav: unknown }).__plazaNav = {
+      /** What the knock UI said (knockEvents), oldest first: what a live region would announce. */
+      said: () => said.map((e) => ({ ...e })),
       minimapPoint: (x: number, y: number, large = false) => this.minimap.pointOf({ x, y }, large),
       openOverview: () => this.minimap.open(),
       closedRooms: () => [...this.doors.closedRooms],
@@ -114,12 +120,13 @@ export class Wayfinding {
 
   stop(): void {
     clearInterval(this.timer);
+    for (const stop of this.stops.splice(0)) stop();
     this.minimap.stop();
   }
 
   private offer(target: KnockTarget, key: string): void {
     this.offeredKey = key;
-    if (!this.knocks.offering(target)) this.knocks.offer(target);
+    if (!this.knocks.busyWith(target)) this.knocks.offer(target);
   }
 
   /** A few times a second: closed rooms from the synced state, the door button, knock offers. */
@@ -140,15 +147,17 @@ export class Wayfinding {
     this.knocks.door(here, here !== undefined && this.doors.closedRooms.has(here));
     const wanted = this.wantedKnock(map, pose);
     if (!wanted) { this.offeredKey = undefined; return; }
-    if (wanted.key !== this.offeredKey) this.offer(wanted.target, wanted.key);
+    if (wanted.key === this.offeredKey) return;
+    if (wanted.ahead && !this.knocks.busyWith(wanted.target)) this.goal = wanted.ahead; // let in: step through the door I face
+    this.offer(wanted.target, wanted.key);
   }
 
   /** NV3: facing a closed room from its edge, or next to someone on do-not-disturb. */
-  private wantedKnock(map: SpaceMap, pose: Tile & { dir: Dir }): { target: KnockTarget; key: string } | undefined {
+  private wantedKnock(map: SpaceMap, pose: Tile & { dir: Dir }): { target: KnockTarget; key: string; ahead?: Tile } | undefined {
     const v = DIR_VECTORS[pose.dir];
     const ahead = { x: pose.x + v.dx, y: pose.y + v.dy };
     const room = this.doors.closedTo(map, ahead, pose, performance.now());
-    if (room && this.d.walk().way.length === 0) return { target: { area: room }, key: `area:${room}` };
+    if (room && this.d.walk().way.length === 0) return { target: { area: room }, key: `area:${room}`, ahead };
     const { state, sessionId } = this.d.room;
     for (const [id, a] of state.avatars.entries()) {
       if (id === sessionId) continue;

@@ -5,7 +5,7 @@
  * and the door button of the meeting room I stand in. Sends intents through its deps; every change
  * is also told as a sentence to `knockEvents` (for a live region). Text goes in as textContent.
  */
-import { KNOCK_NOTE_MAX } from "../../../shared/doors.ts";
+import { KNOCK_NOTE_MAX, KNOCK_TTL_MS } from "../../../shared/doors.ts";
 import type { KnockAnswer, KnockOutcome, ServerMessages } from "../../../shared/protocol.ts";
 import { knockEvents } from "../space/knockEvents.ts";
 import { el } from "./dom.ts";
@@ -36,6 +36,11 @@ export class KnockPanel {
   private readonly cards = el("ul", "knock-cards");
   private readonly doorButton = el("button", "door-chip");
   private offered: KnockTarget | undefined;
+  /**
+   * The target of my knock waiting for an answer (the server allows one at a time, NV3), until
+   * when at most: a knock the server refused (a `notice`) is never answered.
+   */
+  private waiting: { name: string; until: number } | undefined;
   /** Knocks shown to me, by id. */
   private readonly shown = new Map<number, { li: HTMLElement; area: string | null }>();
   private doorState = "";
@@ -69,10 +74,11 @@ export class KnockPanel {
     d.parent.append(stack);
   }
 
-  /** Is an offer on screen (for `target`, when given)? */
-  offering(target?: KnockTarget): boolean {
-    if (!this.offered) return false;
-    return !target || targetName(target) === targetName(this.offered);
+  /** Is a knock at `target` on offer, or sent and waiting for an answer? */
+  busyWith(target: KnockTarget): boolean {
+    const name = targetName(target);
+    const waiting = this.waiting !== undefined && this.waiting.name === name && performance.now() < this.waiting.until;
+    return waiting || (this.offered !== undefined && targetName(this.offered) === name);
   }
 
   /** Offers to knock (NV3). */
@@ -123,6 +129,7 @@ export class KnockPanel {
   /** A knock ended: my own (the answer) or one shown to me (its card goes). */
   outcome(m: ServerMessages["knockOutcome"], nameOf: (id: string) => string): void {
     if (this.shown.has(m.id)) { this.removeCard(m.id); return; }
+    this.waiting = undefined;
     const where = m.area ?? (m.person ? nameOf(m.person) : "them");
     const text = describeOutcome(m.outcome, m.by, where);
     if (m.outcome === "let_in" && m.area) this.d.letIn(m.area);
@@ -153,6 +160,7 @@ export class KnockPanel {
     const t = this.offered;
     if (!t) return;
     this.d.knock("area" in t ? { area: t.area } : { person: t.person }, this.note.value.trim());
+    this.waiting = { name: targetName(t), until: performance.now() + KNOCK_TTL_MS + 5000 };
     this.dismiss();
     const text = `You knocked on ${targetName(t)}. Waiting for an answer…`;
     this.d.toast(text);
