@@ -9,6 +9,7 @@ import { parseTiledMap } from "../shared/map.ts";
 import { findPath } from "../shared/pathfinding.ts";
 import { doorsWalkable } from "../shared/doors.ts";
 import { asciiTiledMap } from "../shared/testing/asciiMap.ts";
+import { readFileSync } from "node:fs";
 
 const N = 256;
 function rows(walls: boolean): string[] {
@@ -38,6 +39,10 @@ function time(label: string, runs: number, fn: () => number) {
   ms.sort((a, b) => a - b);
   console.log(`${label}: path ${len} steps, median ${ms[Math.floor(runs / 2)].toFixed(1)} ms, max ${ms[runs - 1].toFixed(1)} ms (${runs} runs)`);
 }
+
+const office = parseTiledMap(JSON.parse(readFileSync(new URL("../shared/maps/office.tmj", import.meta.url), "utf8")));
+const spawn = office.spawns[0];
+time("the default office 48×34, a spawn point to the meeting room", 15, () => findPath(office, spawn, { x: 8, y: 6 }).length);
 
 for (const walls of [false, true]) {
   const map = parseTiledMap(asciiTiledMap(rows(walls)));
