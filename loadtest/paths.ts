@@ -6,7 +6,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { parseTiledMap } from "../shared/map.ts";
-import { findPath } from "../shared/pathfinding.ts";
+import { findPath, walkTarget } from "../shared/pathfinding.ts";
 import { doorsWalkable } from "../shared/doors.ts";
 import { asciiTiledMap } from "../shared/testing/asciiMap.ts";
 import { readFileSync } from "node:fs";
@@ -42,7 +42,7 @@ function time(label: string, runs: number, fn: () => number) {
 
 const office = parseTiledMap(JSON.parse(readFileSync(new URL("../shared/maps/office.tmj", import.meta.url), "utf8")));
 const spawn = office.spawns[0];
-time("the default office 48×34, a spawn point to the meeting room", 15, () => findPath(office, spawn, { x: 8, y: 6 }).length);
+time("the default office 48×34, a spawn point to the meeting room", 15, () => findPath(office, spawn, walkTarget(office, 8, 6, spawn)!).length);
 
 for (const walls of [false, true]) {
   const map = parseTiledMap(asciiTiledMap(rows(walls)));
