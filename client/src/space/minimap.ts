@@ -47,6 +47,9 @@ export class Minimap {
   private readonly dialog = el("dialog", "overview");
   private readonly big = el("canvas", "overview-canvas");
   private readonly timer: number;
+  /** Per canvas: the background drawn last and what the last redraw showed. */
+  private readonly backgrounds = new Map<HTMLCanvasElement, { key: string; canvas: HTMLCanvasElement }>();
+  private readonly drawn = new Map<HTMLCanvasElement, string>();
 
   constructor(private readonly d: MinimapDeps) {
     const header = el("header");
@@ -149,13 +152,40 @@ export class Minimap {
       c.style.width = `${w}px`;
       c.style.height = `${h}px`;
     }
+    const content = this.d.content();
+    const layers = this.d.layers();
+    const bgKey = `${c.width}x${c.height}|${content.version}|${layers.length}|${[...this.d.closedRooms()].join("\n")}`;
+    const v = this.d.view();
+    const frameKey = `${bgKey}|${v.x.toFixed(1)},${v.y.toFixed(1)},${v.w.toFixed(1)},${v.h.toFixed(1)}|${dots.map((p) => `${p.x},${p.y},${p.status},${p.own}`).join(";")}`;
+    if (this.drawn.get(c) === frameKey) return; // nothing moved: the canvas is up to date
+    this.drawn.set(c, frameKey);
     const g = c.getContext("2d")!;
+    g.setTransform(1, 0, 0, 1, 0, 0);
+    g.drawImage(this.background(c, bgKey, s, w, h, content, layers, large), 0, 0);
+    g.setTransform(dpr, 0, 0, dpr, 0, 0);
+    g.strokeStyle = "rgba(255,255,255,0.7)";
+    g.lineWidth = 1;
+    g.strokeRect(Math.max(0, v.x * s) + 0.5, Math.max(0, v.y * s) + 0.5, Math.min(w, v.w * s) - 1, Math.min(h, v.h * s) - 1);
+    this.people(g, s, dots, large);
+  }
+
+  /**
+   * The map, furniture and areas at this size, drawn once per change of size, content or doors:
+   * scaling the full-size map down on every redraw cost each page a few ms five times a second.
+   */
+  private background(c: HTMLCanvasElement, key: string, s: number, w: number, h: number, content: WorldContent, layers: CanvasImageSource[], large: boolean): HTMLCanvasElement {
+    const cached = this.backgrounds.get(c);
+    if (cached?.key === key) return cached.canvas;
+    const bg = cached?.canvas ?? document.createElement("canvas");
+    bg.width = c.width;
+    bg.height = c.height;
+    const g = bg.getContext("2d")!;
+    const dpr = window.devicePixelRatio || 1;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.fillStyle = "#151a24";
     g.fillRect(0, 0, w, h);
     g.imageSmoothingEnabled = true; // scaled down: smoothing reads better than dropped pixels
-    for (const layer of this.d.layers()) g.drawImage(layer, 0, 0, w, h);
-    const content = this.d.content();
+    for (const layer of layers) g.drawImage(layer, 0, 0, w, h);
     g.fillStyle = "rgba(16,20,30,0.55)";
     for (const t of content.things.values()) {
       if (!OBJECT_KINDS[t.kind].blocks) continue;
@@ -163,11 +193,8 @@ export class Minimap {
       g.fillRect(t.x * s, t.y * s, f.w * s, f.h * s);
     }
     this.areas(g, s, content, large);
-    const v = this.d.view();
-    g.strokeStyle = "rgba(255,255,255,0.7)";
-    g.lineWidth = 1;
-    g.strokeRect(Math.max(0, v.x * s) + 0.5, Math.max(0, v.y * s) + 0.5, Math.min(w, v.w * s) - 1, Math.min(h, v.h * s) - 1);
-    this.people(g, s, dots, large);
+    this.backgrounds.set(c, { key, canvas: bg });
+    return bg;
   }
 
   private areas(g: CanvasRenderingContext2D, s: number, content: WorldContent, large: boolean): void {
