@@ -108,7 +108,7 @@ export class Bot {
         this.opts.hooks?.corrected?.(this, c);
       },
       // Bots ignore everything else the room says (notices, and messages of features they don't use).
-      ...ignore("notice", "welcome", "peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av"),
+      ...ignore("notice", "welcome", "peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av", "knock", "knockOutcome", "free"),
     });
     // And whatever a newer server might add, without a warning per bot.
     room.onMessage("*", () => undefined);

@@ -58,6 +58,8 @@ export const MoveRejection = {
   BLOCKED: "blocked",
   OUT_OF_BOUNDS: "out_of_bounds",
   TOO_FAST: "too_fast",
+  /** A step into a closed meeting room from outside, without a pass (NV2). */
+  CLOSED: "closed",
 } as const;
 export type MoveRejection = (typeof MoveRejection)[keyof typeof MoveRejection];
 
@@ -76,6 +78,8 @@ export const DropReason = {
   UNSUPPORTED: "unsupported",
   /** A profile change (name, look) over its budget (UX15). */
   PROFILE_LIMIT: "profile_limit",
+  /** A knock over the knock budget (NV6). */
+  KNOCK_LIMIT: "knock_limit",
 } as const;
 export type DropReason = (typeof DropReason)[keyof typeof DropReason];
 
@@ -98,5 +102,11 @@ export const NoticeCode = {
   ACCESS_REVOKED: "access_revoked",
   /** Name or look changed too often; this change was not applied (UX15). */
   PROFILE_LIMIT: "profile_limit",
+  /** Knocking too often (NV6). */
+  KNOCK_LIMIT: "knock_limit",
+  /** A knock that cannot ring: the room is open or empty, the person is not on do-not-disturb, or you are already knocking (NV3). */
+  KNOCK_REFUSED: "knock_refused",
+  /** Only someone inside a meeting room may close or open it (NV1). */
+  DOOR_REFUSED: "door_refused",
 } as const;
 export type NoticeCode = (typeof NoticeCode)[keyof typeof NoticeCode];

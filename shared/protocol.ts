@@ -8,6 +8,7 @@ import { CHAT_MAX, NAME_MAX, SIGNAL_MAX, SPACE_ID_MAX, SEQ_MODULO } from "./cons
 import { LOOK_COUNT } from "./looks.ts";
 import type { MoveRejection, NoticeCode } from "./codes.ts";
 import { buildOpSchema, type EditRefusal } from "./world.ts";
+import { KNOCK_NOTE_MAX } from "./doors.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
 export const PROTOCOL_VERSION = 5;
@@ -68,7 +69,12 @@ export type ChatScope = (typeof CHAT_SCOPES)[number];
 /** Media flags synced in Person.media (bits). */
 export const MediaFlag = { MIC: 1, CAM: 2, SCREEN: 4 } as const;
 
+/** How someone answers a knock (NV4). */
+export const KNOCK_ANSWERS = ["let_in", "not_now"] as const;
+export type KnockAnswer = (typeof KNOCK_ANSWERS)[number];
+
 const seq = z.number().int().min(0).max(SEQ_MODULO - 1);
+const areaName = z.string().min(1).max(40);
 const sessionId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
 const tile = z.number().int().min(0).max(0xffff);
 const dir = z.union([z.literal(Dir.DOWN), z.literal(Dir.UP), z.literal(Dir.LEFT), z.literal(Dir.RIGHT)]);
@@ -103,6 +109,17 @@ export const clientMessageSchemas = {
    * entry, so everyone sees it with the next patch. Over its budget it is dropped with a notice.
    */
   profile: z.object({ name: displayNameSchema, look: z.number().int().min(0).max(LOOK_COUNT - 1) }).strict(),
+  /** Knock on a closed meeting room (`area`) or at someone on do-not-disturb (`person`), with a short note (NV3). */
+  knock: z
+    .object({ area: areaName.optional(), person: sessionId.optional(), note: z.string().transform((t) => t.trim()).pipe(z.string().max(KNOCK_NOTE_MAX)) })
+    .strict()
+    .refine((m) => (m.area === undefined) !== (m.person === undefined), "knock names exactly one of `area` and `person`"),
+  /** Answer a knock you were shown (NV4). */
+  knockAnswer: z.object({ id: z.number().int().min(1).max(2 ** 31), answer: z.enum(KNOCK_ANSWERS) }).strict(),
+  /** Close or open the meeting room you stand in (NV1). */
+  door: z.object({ area: areaName, closed: z.boolean() }).strict(),
+  /** Tell me once when this busy person is available again (NV5). */
+  whenFree: z.object({ person: sessionId }).strict(),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;
@@ -155,6 +172,18 @@ export interface ServerMessages {
    * null when you are in none any more. Absent keys: unchanged.
    */
   av: { iceServers?: TurnServerInfo[]; sfu?: SfuAssignment | null };
+  /**
+   * Someone knocks (NV3): on the meeting room you are in (`area`), or at you while you are on
+   * do-not-disturb (`area` null). Answer with `knockAnswer {id}`. The note is plain text.
+   */
+  knock: { id: number; from: string; name: string; note: string; area: string | null };
+  /**
+   * What became of a knock (NV4): to the knocker — answered, expired, or nobody left to answer —
+   * and to everyone else it was shown to, so their card goes. `by` is who answered.
+   */
+  knockOutcome: { id: number; outcome: KnockOutcome; by: string | null; area: string | null; person: string | null };
+  /** The person you asked about (`whenFree`) is available now (NV5); sent once. */
+  free: { person: string; name: string };
 }
 
 /** One time-limited TURN server credential (TURN REST scheme, SF8). */
@@ -171,6 +200,9 @@ export interface SfuAssignment {
   /** Every member's publisher id by session (you included). */
   feeds: Record<string, number>;
 }
+
+/** How a knock ended (NV4). */
+export type KnockOutcome = KnockAnswer | "expired" | "gone";
 
 /** The space's spotlight speaker, as told to everyone in `peers` (PX7–PX8). */
 export interface SpotlightInfo {

@@ -107,6 +107,8 @@ export const SpaceState = schema(
     avatars: t.map(Avatar).view(),
     /** Everyone in the space keyed by sessionId: the participant list. */
     people: t.map(Person),
+    /** Closed meeting rooms (NV1), keyed by area name (value 1): outsiders need a knock to enter. */
+    closedRooms: t.map("uint8"),
   },
   "SpaceState",
 );

@@ -174,6 +174,10 @@ export function validExample(type: ClientMessageType, rng: Rng): Record<string, 
     case "signal": return { to: "abcdefghi", kind: "offer", data: "v=0" };
     case "profile": return { name: pick(rng, ["Ana", "Bo", "Cy"]), look: int(rng, 8) };
     case "build": return { ref: int(rng, 1000), op: rng() < 0.5 ? { op: "paint", paint: "wood", tiles: [[1, 1]] } : { op: "place", kind: "desk", x: 3, y: 3, rot: 0 } };
+    case "knock": return rng() < 0.5 ? { area: "Room", note: "may I?" } : { person: "abcdefghi", note: "" };
+    case "knockAnswer": return { id: 1 + int(rng, 5), answer: pick(rng, ["let_in", "not_now"]) };
+    case "door": return { area: "Room", closed: rng() < 0.5 };
+    case "whenFree": return { person: "abcdefghi" };
   }
 }
 

@@ -62,7 +62,7 @@ export async function joinAs(server: PlazaProcess, spaceId: string, name: string
     notice: (n) => room.notices.push(n),
     welcome: (w) => { room.welcome = w; },
     // Tests that look at these add handlers of their own (a room takes several per type).
-    ...ignore("peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av"),
+    ...ignore("peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av", "knock", "knockOutcome", "free"),
   });
   room.onLeave((code: number) => { room.left = code; });
   await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`);

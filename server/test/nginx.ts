@@ -205,7 +205,7 @@ export async function joinThrough(url: string, spaceId: string, name: string, op
   room.reconnection.minUptime = 0;
   listen(room, {
     welcome: (w) => { room.welcome = w; },
-    ...ignore("peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "ack", "correction", "notice", "av"),
+    ...ignore("peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "ack", "correction", "notice", "av", "knock", "knockOutcome", "free"),
   });
   await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`, 15_000);
   return room;

@@ -17,7 +17,7 @@ function fakeRoom() {
   return { room: asSpaceRoom(sdk as unknown as UntypedSpaceRoom), sent, handlers, deliver };
 }
 
-const ALL: ServerMessageType[] = ["ack", "correction", "notice", "peers", "signal", "chat", "chatHistory", "located", "built", "welcome", "announcement", "av"];
+const ALL: ServerMessageType[] = ["ack", "correction", "notice", "peers", "signal", "chat", "chatHistory", "located", "built", "welcome", "announcement", "av", "knock", "knockOutcome", "free"];
 
 describe("typed room (both directions)", () => {
   it("send passes the message through as is", () => {
@@ -33,7 +33,7 @@ describe("typed room (both directions)", () => {
     const off = listen(room, {
       ack: ([seq]) => seen.push(`ack ${seq}`),
       notice: (n) => seen.push(`notice ${n.code}`),
-      ...ignore("correction", "peers", "signal", "chat", "chatHistory", "located", "built", "welcome", "announcement", "av"),
+      ...ignore("correction", "peers", "signal", "chat", "chatHistory", "located", "built", "welcome", "announcement", "av", "knock", "knockOutcome", "free"),
     });
     expect([...handlers.keys()].sort()).toEqual([...ALL].sort());
     deliver("ack", [7, 1, 1, 0]);

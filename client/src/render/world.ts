@@ -12,6 +12,7 @@ import { footprint, type SpawnPoint, type Thing, type WorldContent, type Zone } 
 import { drawAvatar } from "./avatarArt.ts";
 import { drawObject, drawPaint } from "./objectArt.ts";
 import { depthOf, type Ghost } from "../buildmode/buildTool.ts";
+import { drawAreaOutlines } from "./areaLabels.ts";
 import { drawDeskTag, drawGhost, drawNameLabel, drawSpawnMarker, drawWalkHints, drawZone, drawZoneLabel } from "./worldMarks.ts";
 
 export interface DrawnAvatar {
@@ -80,6 +81,8 @@ export class WorldRenderer {
   private zoom = 2;
   private camX = 0;
   private camY = 0;
+  /** Closed meeting rooms (NV1), drawn with a lock. */
+  closedRooms: ReadonlySet<string> = new Set();
 
   constructor(private readonly canvas: HTMLCanvasElement, private readonly map: SpaceMap, tileset: TilesetImages, private readonly scale: Scale) {
     this.ctx = canvas.getContext("2d")!;
@@ -176,6 +179,7 @@ export class WorldRenderer {
       if (!t.claimName) continue;
       drawDeskTag(ctx, ts, t, frame.selfUserId != null && t.claimedBy === frame.selfUserId);
     }
+    if (!building) drawAreaOutlines(ctx, ts, this.zones, this.closedRooms); // NV7
     if (build) {
       if (building) for (const z of this.zones) drawZoneLabel(ctx, ts, z);
       ctx.globalAlpha = 0.55;
@@ -194,6 +198,17 @@ export class WorldRenderer {
       }
     }
     ctx.globalAlpha = 1;
+  }
+
+  /** The pre-rendered map (and paint) for the overview (NV8): drawn scaled down, never re-rendered. */
+  overviewLayers(): HTMLCanvasElement[] {
+    return this.paintLayer ? [this.base, this.paintLayer, this.over] : [this.base, this.over];
+  }
+
+  /** The part of the map on screen at the last frame, in tiles (the overview's view rectangle). */
+  viewTiles(): { x: number; y: number; w: number; h: number } {
+    const ts = this.map.tileSize;
+    return { x: this.camX / ts, y: this.camY / ts, w: this.canvas.width / this.zoom / ts, h: this.canvas.height / this.zoom / ts };
   }
 
   /**

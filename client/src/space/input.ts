@@ -33,6 +33,8 @@ export interface InputDeps {
   emote(e: Emote): void;
   /** Walking by key or click stopped following someone; `announce`: say so. */
   stoppedFollowing(announce: boolean): void;
+  /** A click set out for `t` (`ok`: there is a way): closed rooms offer a knock (NV3, NV9). */
+  walked?(t: Tile, ok: boolean): void;
   /** Something the next frame shows changed (UX5: frames are drawn on demand). */
   redraw(): void;
 }
@@ -108,7 +110,7 @@ export function bindPointer(d: InputDeps): { hover(): Tile | undefined } {
     const thing = thingAt(d.content(), t);
     if (thing?.kind === "desk" && (d.may().canClaim || thing.claimedBy)) desk.open(thing.id);
     else desk.close();
-    walk.walkTo(t);
+    d.walked?.(t, walk.walkTo(t));
   });
   return { hover: () => hover };
 }

@@ -34,6 +34,7 @@ import { installTestHooks } from "./testHooks.ts";
 import { SpaceAccess } from "../a11y/spaceAccess.ts";
 import { WalkController } from "./walk.ts";
 import { bindZoom, Zoom } from "./zoom.ts";
+import { Wayfinding } from "./wayfinding.ts";
 
 /** `resume`: the resume token of a session whose process died or drained; continue it (CL3, CL4, SE6). */
 export async function renderSpace(root: HTMLElement, spaceId: string, profile: Profile, resume?: string) {
@@ -80,6 +81,7 @@ class Space {
   private readonly frames: FrameLoop;
   /** Keyboard and screen readers: outline, announcements, help, comfort, profile (UX10–UX15). */
   private readonly access: SpaceAccess;
+  private readonly ways: Wayfinding;
   private readonly stops: Array<() => void> = [];
   /** UX3: asks for a frame when the zoom changes (the loop exists by then). */
   private readonly zoom = new Zoom(() => this.frames.request());
@@ -90,7 +92,7 @@ class Space {
     this.renderer = new WorldRenderer(chrome.canvas, map, tileset, this.zoom);
     this.mirror = new ContentMirror(map);
     this.stops.push(this.mirror.watch(room));
-    this.walk = new WalkController(() => this.mirror.compiled);
+    this.walk = new WalkController(() => this.ways.walkable(this.mirror.compiled)); // NV2: closed rooms too
     this.scene = new AvatarScene(room.sessionId);
     this.panels = this.createPanels(joined.iceServers);
     this.building = this.createBuilding(joined);
@@ -101,6 +103,10 @@ class Space {
     });
     this.access = this.createAccess();
     this.stops.push(() => this.access.stop());
+    this.ways = new Wayfinding({
+      room, view: chrome.view, renderer: this.renderer, mirror: this.mirror, walk: () => this.walk, toast: this.toast, nameOf: this.nameOf,
+      setAvailable: () => this.panels.status.set("available", true),
+    });
     this.watchState();
     listen(room, this.redrawing(this.handlers()));
     send(room, "history", {});
@@ -239,6 +245,7 @@ class Space {
       peers: (m) => { panels.links.receive(m); this.access.peers(m); },
       signal: (m) => panels.conversation.onSignal(m.from, m.kind, m.data),
       located: (m) => this.located(m),
+      ...this.ways.handlers(), // NV3–NV5
     };
   }
 
@@ -262,6 +269,7 @@ class Space {
       emote: (emote) => send(room, "emote", { emote }),
       stoppedFollowing: (announce) => { this.roster.changed(); if (announce) this.toast("Stopped following"); },
       redraw: () => this.frames.request(),
+      walked: (t, ok) => this.ways.walked(t, ok),
     };
     this.stops.push(bindKeys(input));
     const pointer = bindPointer(input);
@@ -292,6 +300,7 @@ class Space {
   /** The room closed: stop drawing, hang up, answer pending edits, let go of the page's listeners. */
   stop(): void {
     this.frames.stop();
+    this.ways.stop();
     this.panels.conversation.dispose();
     this.building.builds.close();
     for (const stop of this.stops) stop();

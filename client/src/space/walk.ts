@@ -90,12 +90,16 @@ export class WalkController {
   /** The window lost focus: no key is held any more. */
   releaseAll(): void { this.held.length = 0; }
 
-  /** Click to walk (MV6): to `t`, or next to it when it is blocked. Needs the start tile. */
-  walkTo(t: Tile): void {
+  /**
+   * Click to walk (MV6): to `t`, or next to it when it is blocked; any tile of the map, on screen
+   * or not (NV9). Needs the start tile. False when there is no way there (nor next to it).
+   */
+  walkTo(t: Tile): boolean {
     const pose = this.predictor?.pose;
-    if (!pose) return;
+    if (!pose) return false;
     this.goal = walkTarget(this.map(), t.x, t.y, pose);
     this.path = this.goal ? findPath(this.map(), pose, this.goal) : [];
+    return this.path.length > 0 || (this.goal !== undefined && this.goal.x === pose.x && this.goal.y === pose.y);
   }
 
   /** Stops walking a path (a key took over, or build mode took the clicks). */

@@ -21,6 +21,7 @@ import { CrowdMode, type CrowdSettings, type Pace } from "./CrowdMode.ts";
 import type { Timer } from "./Emotes.ts";
 import { EditQueue } from "./EditQueue.ts";
 import { Extensions, type SpaceRoomContext, type SpaceRoomExtensionFactory } from "./extension.ts";
+import { Knocks } from "./Knocks.ts";
 import { Links } from "./Links.ts";
 import { Meetings, type AvSettings } from "./Meetings.ts";
 import { areaAt } from "../../../../shared/map.ts";
@@ -94,6 +95,7 @@ export class LiveSpace {
   private readonly links = new Links();
   private readonly chat = new ChatRoom();
   private readonly profiles: Profiles;
+  private readonly knocks: Knocks;
   private readonly access: AccessCheck;
   private readonly ext: Extensions;
   private readonly meetings: Meetings | undefined;
@@ -132,9 +134,11 @@ export class LiveSpace {
     });
     // SF8: TURN credentials renewed at half their lifetime.
     if (deps.av?.turn) host.every(deps.av.turn.ttlS * 500, () => { for (const seat of this.seats.values()) this.meetings!.sendCredentials(seat.session); });
+    this.knocks = new Knocks({ state, map: () => this.world.map, outbox: host.outbox, present: host.present });
+    host.every(1000, () => this.knocks.tick(host.now())); // NV1, NV4
     this.ext = new Extensions(deps.extensions.map((make) => make(this.context())), host.guarded);
     this.handlers = messageHandlers({
-      people: this.people, profiles: this.profiles, links: this.links, chat: this.chat, edits: this.edits, ext: this.ext, outbox: host.outbox,
+      people: this.people, profiles: this.profiles, links: this.links, chat: this.chat, edits: this.edits, knocks: this.knocks, ext: this.ext, outbox: host.outbox,
       now: host.now, present: host.present, welcome: (seat) => this.welcome(seat),
     });
   }
@@ -172,7 +176,7 @@ export class LiveSpace {
   leave(session: string, code?: number) {
     this.ext.notify("onLeave", { session, ...this.people.describe(session), code });
     this.meetings?.leave(session);
-    for (const feature of [this.seats, this.chat, this.links, this.crowd, this.profiles]) feature.leave(session);
+    for (const feature of [this.seats, this.chat, this.links, this.crowd, this.profiles, this.knocks]) feature.leave(session);
     if (this.people.remove(session)) metrics.ccu.dec();
     this.crowd.check(this.seats.size);
   }

@@ -7,6 +7,7 @@ import { Dir, type ServerMessages } from "../../../../shared/protocol.ts";
 import { ChatRoom } from "./ChatRoom.ts";
 import type { EditQueue } from "./EditQueue.ts";
 import { Extensions, type SpaceRoomExtension } from "./extension.ts";
+import { Knocks } from "./Knocks.ts";
 import { Links } from "./Links.ts";
 import { messageHandlers } from "./MessageReceiver.ts";
 import type { Outbox } from "./Outbox.ts";
@@ -42,7 +43,7 @@ function setup() {
   } as unknown as EditQueue;
   const present = new Set(["a", "b"]);
   const handlers = messageHandlers({
-    people, profiles: new Profiles(state), links, chat: new ChatRoom(), edits, ext: new Extensions([recorder], (_w, fn) => fn()), outbox,
+    people, profiles: new Profiles(state), links, chat: new ChatRoom(), edits, knocks: new Knocks({ state, map: () => world.map, outbox, present: (s) => present.has(s) }), ext: new Extensions([recorder], (_w, fn) => fn()), outbox,
     now: () => 0, present: (s) => present.has(s), welcome: (seat) => sent.push([seat.session, "welcome", {}]),
   });
   const seat = (session: string, x: number) => {

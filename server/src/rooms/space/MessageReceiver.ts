@@ -9,6 +9,7 @@ import type { ClientMessageType, ClientMessages } from "../../../../shared/proto
 import type { ChatRoom } from "./ChatRoom.ts";
 import type { EditQueue } from "./EditQueue.ts";
 import type { Extensions } from "./extension.ts";
+import { knockHandlers, type Knocks } from "./Knocks.ts";
 import type { Links } from "./Links.ts";
 import type { Outbox } from "./Outbox.ts";
 import type { People } from "./People.ts";
@@ -25,6 +26,8 @@ export interface Receivers {
   links: Links;
   chat: ChatRoom;
   edits: EditQueue;
+  /** Doors and knocks (NV). */
+  knocks: Knocks;
   ext: Extensions;
   outbox: Outbox;
   /** The room's clock (ms), for budgets. */
@@ -40,13 +43,15 @@ export function messageHandlers(r: Receivers): Handlers {
   return {
     move: (seat, msg) => {
       // MV7: the mover's answer, at once and to the mover only; everyone else gets the patch.
-      const answer = people.move(seat.session, msg, r.now());
+      const answer = people.move(seat.session, msg, r.now(), (from, to) => r.knocks.mayStep(seat.session, from, to, r.now()));
       if (answer?.ok) outbox.send(seat.session, "ack", answer.ack);
       else if (answer) outbox.send(seat.session, "correction", answer.correction);
     },
     chat: (seat, msg) => chat(r, seat, msg),
     status: (seat, msg) => {
-      if (people.setStatus(seat.session, msg.status)) ext.notify("onStatus", seat.session, seat.name, msg.status);
+      if (!people.setStatus(seat.session, msg.status)) return;
+      ext.notify("onStatus", seat.session, seat.name, msg.status);
+      r.knocks.statusChanged(seat.session, msg.status); // NV5
     },
     media: (seat, msg) => people.setMedia(seat.session, msg),
     emote: (seat, msg) => {
@@ -78,6 +83,7 @@ export function messageHandlers(r: Receivers): Handlers {
       if (!links.linked(seat.session, msg.to) || !r.present(msg.to)) return metrics.countDrop(DropReason.NOT_PEER);
       outbox.send(msg.to, "signal", { from: seat.session, kind: msg.kind, data: msg.data });
     },
+    ...knockHandlers(r.knocks, r.now),
   };
 }
 

@@ -29,10 +29,11 @@ export class Movement {
    * MV1–MV5: checks one move and, if valid, moves `avatar` (calling `onStep` first when it steps
    * to another tile). MV7: the mover's answer, to the mover only; everyone else gets the patch.
    */
-  move(id: string, avatar: Standing, msg: ClientMessages["move"], map: Walkable, now: number, onStep?: (x: number, y: number) => void): MoveAnswer {
+  move(id: string, avatar: Standing, msg: ClientMessages["move"], map: Walkable, now: number, onStep?: (x: number, y: number) => void, mayStep?: (to: { x: number; y: number }) => boolean): MoveAnswer {
     const w = this.walkerOf(id, now);
     const outcome = applyMove(map, { x: avatar.x, y: avatar.y, dir: avatar.dir as Dir }, msg);
     let reason: MoveRejection | undefined = outcome.ok ? undefined : outcome.reason;
+    if (outcome.ok && outcome.stepped && mayStep && !mayStep(outcome.pose)) reason = MoveRejection.CLOSED; // NV2
     if (outcome.ok && outcome.stepped) {
       const budget = spendStep(w.budget, now);
       if (budget) w.budget = budget;

@@ -71,11 +71,12 @@ export class People {
     return out;
   }
 
-  /** MV1–MV5: undefined when they have no avatar. */
-  move(session: string, msg: ClientMessages["move"], now: number): MoveAnswer | undefined {
+  /** MV1–MV5 (and NV2 through `mayStep`): undefined when they have no avatar. */
+  move(session: string, msg: ClientMessages["move"], now: number, mayStep?: (from: Tile, to: Tile) => boolean): MoveAnswer | undefined {
     const avatar = this.state.avatars.get(session);
     if (!avatar) return undefined;
-    return this.moves.move(session, avatar, msg, this.world.map, now, (x, y) => this.views.moved(session, x, y));
+    const from = { x: avatar.x, y: avatar.y };
+    return this.moves.move(session, avatar, msg, this.world.map, now, (x, y) => this.views.moved(session, x, y), mayStep && ((to) => mayStep(from, to)));
   }
 
   /** MV7: the last move processed and where they stand. */
