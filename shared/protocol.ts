@@ -11,7 +11,7 @@ import { buildOpSchema, type EditRefusal } from "./world.ts";
 import { KNOCK_NOTE_MAX } from "./doors.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;
 
 /** Colyseus room type name for spaces. */
 export const SPACE_ROOM = "space";

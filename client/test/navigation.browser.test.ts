@@ -113,6 +113,8 @@ describe("NV finding your way", () => {
     await card.waitFor();
     expect(await card.locator("q").textContent()).toBe("Got a minute about the launch?");
     await ada.screenshot({ path: `${OUT}nav-knock-card.png` });
+    // UX11: a screen reader hears the knock at once (the assertive live region).
+    await ada.waitForFunction(() => /knocking on Meeting Room/.test(document.querySelector(".live-urgent")?.textContent ?? ""), null, { timeout: 15_000 });
     await card.locator("button:has-text('Not now')").click();
     await said(bob, "Ada: not now.");
     await said(ada, "Bob is knocking on Meeting Room: Got a minute about the launch?");

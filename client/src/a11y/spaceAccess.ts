@@ -18,7 +18,8 @@ import { dialogOpen } from "./dialog.ts";
 import { openHelpSheet } from "./helpSheet.ts";
 import { keyBelongsToControl, plainKey } from "./keys.ts";
 import { LiveRegion } from "./liveRegion.ts";
-import { notifyDm } from "./notify.ts";
+import { notifyDm, notifyKnock } from "./notify.ts";
+import { knockEvents } from "../space/knockEvents.ts";
 import { OUTLINE_ID, OutlinePanel } from "./outline.ts";
 import { outlineOf } from "./outlineModel.ts";
 import { play } from "./sounds.ts";
@@ -81,7 +82,14 @@ export class SpaceAccess {
     this.timer = window.setInterval(() => this.tick(), OUTLINE_MS);
     window.addEventListener("keydown", this.onKey);
     d.view.addEventListener("pointerdown", this.tookOver);
+    // NV: knocks and their answers are said too; a knock on you waits for an answer, so it is urgent.
+    this.stopKnocks = knockEvents.on((e) => {
+      this.live.say(e.text, e.kind === "knocked");
+      if (e.kind === "knocked") notifyKnock(e.text);
+    });
   }
+
+  private readonly stopKnocks: () => void;
 
   private toolbar(): HTMLElement {
     const bar = el("div", "chip a11y-bar");
@@ -254,5 +262,6 @@ export class SpaceAccess {
     clearInterval(this.timer);
     this.live.stop();
     window.removeEventListener("keydown", this.onKey);
+    this.stopKnocks();
   }
 }

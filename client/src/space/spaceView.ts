@@ -92,7 +92,7 @@ class Space {
     this.renderer = new WorldRenderer(chrome.canvas, map, tileset, this.zoom);
     this.mirror = new ContentMirror(map);
     this.stops.push(this.mirror.watch(room));
-    this.walk = new WalkController(() => this.ways.walkable(this.mirror.compiled)); // NV2: closed rooms too
+    this.walk = new WalkController(() => this.ways.walkable(this.mirror.compiled), () => this.frames?.request()); // NV2: closed rooms too
     this.scene = new AvatarScene(room.sessionId);
     this.panels = this.createPanels(joined.iceServers);
     this.building = this.createBuilding(joined);

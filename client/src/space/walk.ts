@@ -40,7 +40,11 @@ export class WalkController {
   private readonly walkable: Walkable;
 
   /** `map`: the map walked on now (base + content: it changes when someone builds). */
-  constructor(private readonly map: () => Walkable) {
+  /**
+   * `setOut`: called when a walk along a path starts, from wherever it was asked (a click, the
+   * overview, "walk me to"): frames are drawn on demand (UX5) and the path is walked in them.
+   */
+  constructor(private readonly map: () => Walkable, private readonly setOut: () => void = () => {}) {
     this.walkable = {
       get width() { return map().width; },
       get height() { return map().height; },
@@ -99,6 +103,7 @@ export class WalkController {
     if (!pose) return false;
     this.goal = walkTarget(this.map(), t.x, t.y, pose);
     this.path = this.goal ? findPath(this.map(), pose, this.goal) : [];
+    if (this.path.length > 0) this.setOut();
     return this.path.length > 0 || (this.goal !== undefined && this.goal.x === pose.x && this.goal.y === pose.y);
   }
 
