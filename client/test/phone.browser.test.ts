@@ -37,6 +37,8 @@ async function join(page: Page, name: string): Promise<void> {
 
 /** One finger on the joystick's centre, pushed `dx`,`dy` CSS px, held until `done`, then lifted. */
 async function pushStick(page: Page, cdp: CDPSession, dx: number, dy: number, done: () => Promise<unknown>): Promise<void> {
+  // nipplejs is loaded after the page on touch screens: a touch before it is there does nothing.
+  await page.waitForSelector(".touch-stick[data-ready]", { timeout: 30_000 });
   const box = (await page.locator(".touch-stick").boundingBox())!;
   const x = box.x + box.width / 2, y = box.y + box.height / 2;
   await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x, y }] });
@@ -86,7 +88,7 @@ for (const [shape, viewport] of [["portrait", { width: 390, height: 844 }], ["la
       await pushStick(page, cdp, way![0] * 40, way![1] * 40, () => page.waitForFunction(({ id, x, y }) => {
         const a = (window as unknown as W).__plaza.avatars().find((v) => v.id === id);
         return a !== undefined && (a.x !== x || a.y !== y);
-      }, { id: me, x: start.x, y: start.y }, { timeout: 10_000 }));
+      }, { id: me, x: start.x, y: start.y }, { timeout: 30_000 }));
       const moved = await page.evaluate((id) => (window as unknown as W).__plaza.avatars().find((v) => v.id === id)!, me);
       expect(Math.sign(moved.x - start.x)).toBe(way![0]);
       expect(Math.sign(moved.y - start.y)).toBe(way![1]);

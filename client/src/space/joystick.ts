@@ -52,6 +52,8 @@ export function bindJoystick(d: JoystickDeps): () => void {
     });
     stick.on("move", (e) => hold(stickDir(e.data.angle.degree, e.data.force)));
     stick.on("end", () => hold(undefined));
+    // The stick's code arrives after the page (UX9): say when it takes touches.
+    d.zone.dataset.ready = "true";
     destroy = () => stick.destroy();
   });
   return () => {
