@@ -41,7 +41,7 @@ export interface AnalyticsEvent {
   /** Unique id (UUID v4), so retries and spool replays can be deduplicated (AN3). */
   id: string;
   type: EventType;
-  /** UTC time, 'YYYY-MM-DD hh:mm:ss' (ClickHouse DateTime; FIELD-NOTES: 18.16 has no DateTime64). */
+  /** UTC time, 'YYYY-MM-DD hh:mm:ss' (ClickHouse DateTime: 18.16 has no DateTime64). */
   ts: string;
   space: string;
   /** Process that emitted it (hostname:pid). */

@@ -5,7 +5,7 @@
  *
  * Rules for adding one: append, never edit a released entry; every statement idempotent
  * (IF NOT EXISTS …), since two processes starting together may both apply it; keep to what
- * ClickHouse 18.16 has and 24+ still accepts (FIELD-NOTES): MergeTree family, DateTime, String,
+ * ClickHouse 18.16 has and 24+ still accepts (README "Analytics", version table): MergeTree family, DateTime, String,
  * UInt*, Float*; no DateTime64, LowCardinality, Map, Bool, JSON, TTL-with-codecs, projections.
  *
  * Exactly-once (AN3): 18.16 has no insert_deduplication_token, and a retried or replayed batch is
