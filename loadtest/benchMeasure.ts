@@ -187,7 +187,7 @@ class Crowd {
   private attachObserver(bot: Bot) {
     const cb = Callbacks.get(bot.room);
     cb.onAdd("avatars", (avatar: Avatar, key: string) => {
-      if (key === bot.sessionId) return;
+      if (key === bot.key) return;
       if (this.measuring) this.observerEntered++;
       let last = avatarTile(avatar);
       cb.onChange(avatar, () => {
@@ -206,15 +206,15 @@ class Crowd {
       });
     });
     cb.onRemove("avatars", (_avatar: Avatar, key: string) => {
-      if (this.measuring && key !== bot.sessionId) this.observerLeft++;
+      if (this.measuring && key !== bot.key) this.observerLeft++;
     });
   }
 
   private hooksFor(slot: Slot): BotHooks {
     return {
       sent: (b, move, at) => {
-        let log = this.sendLog.get(b.sessionId);
-        if (!log) { log = new SendLog(); this.sendLog.set(b.sessionId, log); }
+        let log = this.sendLog.get(b.key);
+        if (!log) { log = new SendLog(); this.sendLog.set(b.key, log); }
         log.set(move.x, move.y, at);
       },
       echoed: (_b, _seq, sentAt, at) => { if (this.measuring) this.echo.add(at - sentAt); },
@@ -310,7 +310,7 @@ class Crowd {
     const poses: [string, Pose][] = [];
     for (const slot of slots) {
       const pose = slot.bot?.pose;
-      if (pose && !slot.bot!.closed) poses.push([slot.bot!.sessionId, pose]);
+      if (pose && !slot.bot!.closed) poses.push([slot.bot!.key, pose]);
     }
     for (const slot of slots) {
       const bot = slot.bot;
@@ -318,7 +318,7 @@ class Crowd {
       if (!slot.observer || !bot || !me || bot.closed) continue;
       const inView = bot.room.state.avatars;
       for (const [id, p] of poses) {
-        if (id === bot.sessionId) continue;
+        if (id === bot.key) continue;
         const d = chebyshev(p, me);
         for (const [i, r] of [2, 5].entries()) {
           if (d > r) continue;

@@ -24,10 +24,10 @@ export async function probeBytesPerUpdate(base: string, facts: MapFacts, spaceId
   const watcher = await joinBot(new MeteredClient(base), { ...common, name: "probe-watcher", look: 1, rng: mulberry32(seed + 1) });
   try {
     let updates = 0;
-    const seen = watcher.room.state.avatars.get(mover.sessionId);
+    const seen = watcher.room.state.avatars.get(mover.key);
     let lx = seen?.x ?? -1, ly = seen?.y ?? -1;
     watcher.room.onStateChange(() => {
-      const a = watcher.room.state.avatars.get(mover.sessionId);
+      const a = watcher.room.state.avatars.get(mover.key);
       if (a && (a.x !== lx || a.y !== ly)) { updates++; lx = a.x; ly = a.y; }
     });
     const counter = bytesOf(watcher.room);

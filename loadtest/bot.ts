@@ -79,7 +79,8 @@ export async function joinBot(client: Client, opts: JoinBotOptions): Promise<Bot
 }
 
 export class Bot {
-  readonly sessionId: string;
+  /** Its person key in the room (IM10), from `welcome` (which comes before the first ack). */
+  key = "";
   readonly behaviour: BotBehaviour;
   /** Resolves once the start tile arrived (the first ack) and the predictor exists. */
   readonly ready: Promise<void>;
@@ -92,7 +93,6 @@ export class Bot {
   private markReady!: () => void;
 
   constructor(readonly room: SpaceRoom, private readonly opts: JoinBotOptions) {
-    this.sessionId = room.sessionId;
     this.behaviour = new BotBehaviour(opts.facts, opts.role, opts.rng, opts.now());
     this.ready = new Promise((resolve) => { this.markReady = resolve; });
     if (opts.decodeState === false) {
@@ -101,6 +101,7 @@ export class Bot {
     }
     listen(room, {
       ack: ([seq, x, y, dir]) => this.onAck(seq, { x, y, dir }),
+      welcome: (w) => { this.key = w.you; },
       correction: (c) => {
         this.corrections++;
         this.predictor?.acknowledge(c.seq, { x: c.x, y: c.y, dir: c.dir });
@@ -108,7 +109,7 @@ export class Bot {
         this.opts.hooks?.corrected?.(this, c);
       },
       // Bots ignore everything else the room says (notices, and messages of features they don't use).
-      ...ignore("notice", "welcome", "peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av", "knock", "knockOutcome", "free"),
+      ...ignore("notice", "peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av", "knock", "knockOutcome", "free"),
     });
     // And whatever a newer server might add, without a warning per bot.
     room.onMessage("*", () => undefined);

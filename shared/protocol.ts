@@ -11,7 +11,7 @@ import { buildOpSchema, type EditRefusal } from "./world.ts";
 import { KNOCK_NOTE_MAX } from "./doors.ts";
 
 /** Bumped on any incompatible change to messages or synced state; checked on join (PR1). */
-export const PROTOCOL_VERSION = 6;
+export const PROTOCOL_VERSION = 7;
 
 /** Colyseus room type name for spaces. */
 export const SPACE_ROOM = "space";
@@ -75,7 +75,8 @@ export type KnockAnswer = (typeof KNOCK_ANSWERS)[number];
 
 const seq = z.number().int().min(0).max(SEQ_MODULO - 1);
 const areaName = z.string().min(1).max(40);
-const sessionId = z.string().min(1).max(32).regex(/^[A-Za-z0-9_-]+$/);
+/** A person key (IM10), as `welcome.you` and the state's keys give them. */
+const personKey = z.string().min(1).max(8).regex(/^[A-Za-z0-9]+$/);
 const tile = z.number().int().min(0).max(0xffff);
 const dir = z.union([z.literal(Dir.DOWN), z.literal(Dir.UP), z.literal(Dir.LEFT), z.literal(Dir.RIGHT)]);
 
@@ -89,7 +90,7 @@ export const clientMessageSchemas = {
   move: z.object({ seq, x: tile, y: tile, dir }).strict(),
   /** Chat text is plain text, 1..CHAT_MAX characters after trimming; `to` only for "dm" (CH1). */
   chat: z
-    .object({ scope: z.enum(CHAT_SCOPES), to: sessionId.optional(), text: z.string().transform((t) => t.trim()).pipe(z.string().min(1).max(CHAT_MAX)) })
+    .object({ scope: z.enum(CHAT_SCOPES), to: personKey.optional(), text: z.string().transform((t) => t.trim()).pipe(z.string().min(1).max(CHAT_MAX)) })
     .strict()
     .refine((m) => (m.scope === "dm") === (m.to !== undefined), "dm needs `to`, other scopes must not have it"),
   status: z.object({ status: z.enum(STATUSES) }).strict(),
@@ -99,9 +100,9 @@ export const clientMessageSchemas = {
   /** Ask for the recent space chat (sent once after joining, when handlers are in place) (CH2). */
   history: z.object({}).strict(),
   /** Where is this person? Answered with `located` (LO1). */
-  locate: z.object({ id: sessionId }).strict(),
+  locate: z.object({ id: personKey }).strict(),
   /** WebRTC signaling, relayed by the room only along a current link: conversation peer or spotlight (AV2). */
-  signal: z.object({ to: sessionId, kind: z.enum(["offer", "answer", "ice"]), data: z.string().max(SIGNAL_MAX) }).strict(),
+  signal: z.object({ to: personKey, kind: z.enum(["offer", "answer", "ice"]), data: z.string().max(SIGNAL_MAX) }).strict(),
   /** A build-mode edit (BM1–BM8); `ref` is the author's number for it, echoed in `built`. */
   build: z.object({ ref: z.number().int().min(0).max(2 ** 31), op: buildOpSchema }).strict(),
   /**
@@ -111,7 +112,7 @@ export const clientMessageSchemas = {
   profile: z.object({ name: displayNameSchema, look: z.number().int().min(0).max(LOOK_COUNT - 1) }).strict(),
   /** Knock on a closed meeting room (`area`) or at someone on do-not-disturb (`person`), with a short note (NV3). */
   knock: z
-    .object({ area: areaName.optional(), person: sessionId.optional(), note: z.string().transform((t) => t.trim()).pipe(z.string().max(KNOCK_NOTE_MAX)) })
+    .object({ area: areaName.optional(), person: personKey.optional(), note: z.string().transform((t) => t.trim()).pipe(z.string().max(KNOCK_NOTE_MAX)) })
     .strict()
     .refine((m) => (m.area === undefined) !== (m.person === undefined), "knock names exactly one of `area` and `person`"),
   /** Answer a knock you were shown (NV4). */
@@ -119,7 +120,7 @@ export const clientMessageSchemas = {
   /** Close or open the meeting room you stand in (NV1). */
   door: z.object({ area: areaName, closed: z.boolean() }).strict(),
   /** Tell me once when this busy person is available again (NV5). */
-  whenFree: z.object({ person: sessionId }).strict(),
+  whenFree: z.object({ person: personKey }).strict(),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;
@@ -159,6 +160,12 @@ export interface ServerMessages {
   built: { ref: number; ok: true; version: number; created?: string } | { ref: number; ok: false; code: EditRefusal; message: string };
   /** Who you are in this space, sent after joining and whenever your role changes: what the UI may offer (AZ1, SE4). */
   welcome: {
+    /**
+     * Your person key in this space (IM10): it keys your entry in `avatars` and `people`, and names
+     * you in every message, as other people's keys name them. Short (1–3 characters), unique in
+     * the room; not your Colyseus session id.
+     */
+    you: string;
     userId: string | null; role: string | null; canBuild: boolean; canClaim: boolean;
     /** This session's resume token (SE6): kept by this tab only, sent back as `resume` to continue it. */
     resume: string;
@@ -197,7 +204,7 @@ export interface SfuAssignment {
   token: string;
   /** Your publisher id in the room. */
   id: number;
-  /** Every member's publisher id by session (you included). */
+  /** Every member's publisher id by person key (you included). */
   feeds: Record<string, number>;
 }
 
@@ -218,7 +225,7 @@ export interface ChatMessage {
   from: string;
   name: string;
   scope: ChatScope;
-  /** For "dm": the recipient's session id. */
+  /** For "dm": the recipient's person key (IM10). */
   to?: string;
   text: string;
   /** Server time, ms since epoch. */

@@ -103,9 +103,9 @@ export const SpaceState = schema(
      * (IM7). Clients ignore it.
      */
     viewEpoch: t.uint8(),
-    /** Avatars keyed by Colyseus sessionId; filtered per client by its StateView. */
+    /** Avatars keyed by person key (IM10: 1–3 characters, `welcome.you`); filtered per client by its StateView. */
     avatars: t.map(Avatar).view(),
-    /** Everyone in the space keyed by sessionId: the participant list. */
+    /** Everyone in the space keyed by person key (IM10): the participant list. */
     people: t.map(Person),
     /** Closed meeting rooms (NV1), keyed by area name (value 1): outsiders need a knock to enter. */
     closedRooms: t.map("uint8"),

@@ -11,7 +11,7 @@ import { createSpace, joinAs, signUp, type TestUser } from "../../server/test/ha
 import { until } from "../../shared/testing/wait.ts";
 import { OUT, useBrowserWorld } from "./browserHarness.ts";
 import { send } from "../../shared/net/typedRoom.ts";
-import { enterSpace, liveText, newPage, seriousViolations, sessionIdOf } from "./a11yHelpers.ts";
+import { enterSpace, liveText, newPage, seriousViolations, personKeyOf } from "./a11yHelpers.ts";
 
 const world = useBrowserWorld([], { PLAZA_AUTO_SPACES: false });
 const SPACE = "a11y-office";
@@ -79,7 +79,7 @@ describe("live region (UX11)", () => {
     await page.waitForFunction(() => document.querySelector(".live-polite") !== null);
     const bo = await joinAs(world.server, SPACE, "Bo");
     await until(async () => (await liveText(page)).includes("Bo joined the space"), "Bo's arrival announced");
-    const anaId = await sessionIdOf(page);
+    const anaId = await personKeyOf(page);
     send(bo, "chat", { scope: "dm", to: anaId, text: "lunch?" });
     await until(async () => (await liveText(page, true)).includes("Message from Bo: lunch?"), "the DM read out (assertive)");
     await bo.leave();

@@ -42,4 +42,4 @@ export async function enterSpace(page: Page, base: string, space: string, name: 
 /** Everything the polite (or urgent) live region holds now. */
 export const liveText = (page: Page, urgent = false) => page.locator(urgent ? ".live-urgent" : ".live-polite").innerText();
 
-export const sessionIdOf = (page: Page) => page.evaluate(() => (window as unknown as { __plaza: { sessionId: string } }).__plaza.sessionId);
+export const personKeyOf = (page: Page) => page.evaluate(() => (window as unknown as { __plaza: { self: string } }).__plaza.self);

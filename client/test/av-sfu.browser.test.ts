@@ -19,7 +19,7 @@ const ready = janusOrSkip() && coturnOrSkip();
 
 interface SfuStat { peer: string; state: string; bytesReceived: number; bytesSent: number }
 interface Hooks {
-  sessionId: string;
+  self: string;
   pose(): unknown;
   peers(): string[];
   av: { sfuRoom(): number | null; sfuFeeds(): Record<string, number>; sfuStats(): Promise<SfuStat[]>; stats(): Promise<{ peer: string }[]>; toggleScreen(): Promise<void>; turnServers(): RTCIceServer[] };
@@ -71,7 +71,7 @@ async function enter(name: string): Promise<Page> {
   return page;
 }
 
-const idOf = (p: Page) => p.evaluate(() => (window as unknown as W).__plaza.sessionId);
+const idOf = (p: Page) => p.evaluate(() => (window as unknown as W).__plaza.self);
 const roomOf = (p: Page) => p.evaluate(() => (window as unknown as W).__plaza.av.sfuRoom());
 const sfuStats = (p: Page) => p.evaluate(() => (window as unknown as W).__plaza.av.sfuStats());
 const meshStats = (p: Page) => p.evaluate(() => (window as unknown as W).__plaza.av.stats());

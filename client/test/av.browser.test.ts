@@ -18,7 +18,7 @@ import type { PeerStats } from "../src/av/conversation.ts";
 const SPACE = "av-office";
 
 interface AvHooks {
-  sessionId: string;
+  self: string;
   pose(): { x: number; y: number; dir: number } | undefined;
   avatars(): { id: string; x: number; y: number; name: string }[];
   screenOf(x: number, y: number): { x: number; y: number };
@@ -63,7 +63,7 @@ async function enter(name: string, space = SPACE, opts: { denyMedia?: boolean } 
 const pose = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.pose()!);
 const peersOf = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.peers());
 const statsOf = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.av.stats());
-const idOf = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.sessionId);
+const idOf = (page: Page) => page.evaluate(() => (window as unknown as W).__plaza.self);
 
 /** Polls `probe` until `ok` holds; fails after `ms` with the last value (a bound, not a timing assertion). */
 async function poll<T>(probe: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000, every = 100): Promise<T> {

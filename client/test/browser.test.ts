@@ -8,7 +8,7 @@ import type { Page } from "playwright-core";
 import { OUT, useBrowserWorld } from "./browserHarness.ts";
 
 interface PlazaHooks {
-  sessionId: string;
+  self: string;
   pose(): { x: number; y: number; dir: number } | undefined;
   avatars(): { id: string; x: number; y: number; name: string }[];
   screenOf(x: number, y: number): { x: number; y: number };
@@ -70,7 +70,7 @@ describe("two people walking in one office (browser)", () => {
     }
     expect(moved).toBe(true);
     const afterKeys = await pose(ada);
-    const adaId = await ada.evaluate(() => window.__plaza!.sessionId);
+    const adaId = await ada.evaluate(() => window.__plaza!.self);
     // Bob's page shows Ada where Ada's own page predicted her.
     await bob.waitForFunction(([id, x, y]) => window.__plaza!.avatars().some((a) => a.id === id && a.x === x && a.y === y), [adaId, afterKeys.x, afterKeys.y] as const, { timeout: 5000 });
 

@@ -23,7 +23,7 @@ interface Content {
 interface BuildHooks {
   pose(): { x: number; y: number; dir: number } | undefined;
   avatars(): { id: string; x: number; y: number; dir: number }[];
-  sessionId: string;
+  self: string;
   screenOf(x: number, y: number): { x: number; y: number };
   walkable(x: number, y: number): boolean;
   content(): Content;
@@ -205,10 +205,10 @@ describe("build mode (browser)", () => {
     await pa.waitForTimeout(600);
     await pa.keyboard.up(wall!.key);
     // The room has taken the bump (she faces the wall there too) before we read where she is.
-    await until(pa, `(p, w) => p.pose().dir === w.dir && p.avatars().some((a) => a.id === p.sessionId && a.dir === w.dir)`, wall);
+    await until(pa, `(p, w) => p.pose().dir === w.dir && p.avatars().some((a) => a.id === p.self && a.dir === w.dir)`, wall);
     const after = (await pa.evaluate(() => (window as unknown as { __plaza: BuildHooks }).__plaza.pose()))!;
     expect({ x: after.x, y: after.y }).toEqual({ x: me.x, y: me.y });
-    const server = await pa.evaluate(() => { const p = (window as unknown as { __plaza: BuildHooks }).__plaza; return p.avatars().find((a) => a.id === p.sessionId); });
+    const server = await pa.evaluate(() => { const p = (window as unknown as { __plaza: BuildHooks }).__plaza; return p.avatars().find((a) => a.id === p.self); });
     expect({ x: server!.x, y: server!.y }).toEqual({ x: me.x, y: me.y });
     const wallTiles = Object.entries((await content(pa)).paint).filter(([, p]) => p === "wall");
     expect(wallTiles.length).toBeGreaterThanOrEqual(3);

@@ -17,7 +17,7 @@ import { redisServerInstalled } from "../../server/src/cluster/redisServer.ts";
 import { CLIENT_DIST } from "../../server/src/http/api.ts";
 import { OUT } from "./browserHarness.ts";
 
-type W = { __plaza: { sessionId: string; pose(): { x: number; y: number } | undefined } };
+type W = { __plaza: { session: string; pose(): { x: number; y: number } | undefined } };
 const CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 const installed = redisServerInstalled();
 
@@ -73,12 +73,12 @@ describe.skipIf(!installed && process.env.CI !== "true")("browser failover (real
       await page.waitForTimeout(200);
     }
     const before = await page.evaluate(() => (window as unknown as W).__plaza.pose()!);
-    const oldSession = await page.evaluate(() => (window as unknown as W).__plaza.sessionId);
+    const oldSession = await page.evaluate(() => (window as unknown as W).__plaza.session);
     await untilPositionStored(redis.url, "failover-browser", oldSession, before); // a batched position write has happened since
 
     const started = Date.now();
     const exited = hosting.kill("SIGTERM", 30_000);
-    await page.waitForFunction((old) => { const p = (window as unknown as W).__plaza; return p && p.sessionId !== old && p.pose() !== undefined; }, oldSession, { timeout: 20_000 });
+    await page.waitForFunction((old) => { const p = (window as unknown as W).__plaza; return p && p.session !== old && p.pose() !== undefined; }, oldSession, { timeout: 20_000 });
     console.log(`CL4 browser: back in the space ${Date.now() - started} ms after SIGTERM, at ${JSON.stringify(before)}`);
     expect(await exited).toBe(true);
     expect({ x: before.x, y: before.y }).not.toEqual({ x: spawned.x, y: spawned.y }); // it walked: not just a spawn point

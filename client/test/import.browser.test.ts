@@ -15,7 +15,7 @@ interface Hooks {
   pose(): { x: number; y: number; dir: number } | undefined;
   walkable(x: number, y: number): boolean;
   avatars(): Array<{ id: string; x: number; y: number }>;
-  sessionId: string;
+  self: string;
 }
 
 describe("MP6 importing a real Tiled office in the browser", () => {
@@ -49,7 +49,7 @@ describe("MP6 importing a real Tiled office in the browser", () => {
     const hooks = () => page.evaluate(() => {
       const p = (window as unknown as { __plaza: Hooks }).__plaza;
       const me = p.pose()!;
-      return { me, server: p.avatars().find((a) => a.id === p.sessionId), walkable: p.walkable(me.x, me.y) };
+      return { me, server: p.avatars().find((a) => a.id === p.self), walkable: p.walkable(me.x, me.y) };
     });
     const start = await hooks();
     expect(start.walkable).toBe(true);
@@ -60,7 +60,7 @@ describe("MP6 importing a real Tiled office in the browser", () => {
     await page.waitForFunction(() => {
       const p = (window as unknown as { __plaza: Hooks }).__plaza;
       const me = p.pose()!;
-      const server = p.avatars().find((a) => a.id === p.sessionId);
+      const server = p.avatars().find((a) => a.id === p.self);
       return !p.walkable(me.x, me.y - 1) && server?.x === me.x && server?.y === me.y;
     }, null, { timeout: 20_000 });
     await page.keyboard.up("ArrowUp");

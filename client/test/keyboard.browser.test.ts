@@ -16,7 +16,8 @@ import { findPath } from "../../shared/pathfinding.ts";
 import { compileWorld } from "../../shared/world.ts";
 import { until } from "../../shared/testing/wait.ts";
 import { OUT, useBrowserWorld } from "./browserHarness.ts";
-import { liveText, newPage, placed, seriousViolations, sessionIdOf } from "./a11yHelpers.ts";
+import { liveText, newPage, placed, seriousViolations, personKeyOf } from "./a11yHelpers.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 // A large public office, so that Bo can stand out of Kim's view (spaces exist only when created).
 const world = useBrowserWorld([], { PLAZA_AUTO_SPACES: false });
@@ -53,14 +54,14 @@ it("keyboard only: landing → name → outline → “Walk me to Bo” → talk
   await page.keyboard.type("Kim");
   await page.keyboard.press("Enter");
   await placed(page);
-  const kimId = await sessionIdOf(page);
+  const kimId = await personKeyOf(page);
   const kim = (await page.evaluate(() => (window as unknown as { __plaza: { pose(): { x: number; y: number } } }).__plaza.pose()))!;
 
   // Bo arrives and walks far away, out of Kim's view (IM1).
   const bo = await joinAs(world.server, SPACE, "Bo");
   const loaded = (await world.server.directory.load(SPACE))!;
   const map = compileWorld(loaded.base, loaded.content);
-  const from = { x: bo.state.avatars.get(bo.sessionId)!.x, y: bo.state.avatars.get(bo.sessionId)!.y };
+  const from = { x: bo.state.avatars.get(selfOf(bo))!.x, y: bo.state.avatars.get(selfOf(bo))!.y };
   const spotAt = (min: number, max: number) => {
     for (let r = min; r <= max; r++) for (let dy = -r; dy <= r; dy++) for (let dx = -r; dx <= r; dx++) {
       const t = { x: kim.x + dx, y: kim.y + dy };
@@ -78,13 +79,13 @@ it("keyboard only: landing → name → outline → “Walk me to Bo” → talk
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => document.activeElement?.id === "plaza-outline");
   await page.waitForSelector('.outline button[aria-label="Walk me to Bo"]');
-  await until(() => page.evaluate((id) => (window as unknown as { __plaza: { peers(): string[] } }).__plaza.peers().includes(id), bo.sessionId).then((p) => !p), "not talking with Bo yet");
+  await until(() => page.evaluate((id) => (window as unknown as { __plaza: { peers(): string[] } }).__plaza.peers().includes(id), selfOf(bo)).then((p) => !p), "not talking with Bo yet");
   // Out of view, Bo is listed "farther away" and walking there asks the room where he is (LO1).
   await page.waitForSelector('.outline .place-far button[aria-label="Walk me to Bo"]');
   await tabTo(page, '.outline button[aria-label="Walk me to Bo"]');
   expect((await focused(page)).outline).not.toBe("none"); // visible focus
   await page.keyboard.press("Enter");
-  await until(() => page.evaluate((id) => (window as unknown as { __plaza: { peers(): string[] } }).__plaza.peers().includes(id), bo.sessionId), "Kim walked into a conversation with Bo", 30_000);
+  await until(() => page.evaluate((id) => (window as unknown as { __plaza: { peers(): string[] } }).__plaza.peers().includes(id), selfOf(bo)), "Kim walked into a conversation with Bo", 30_000);
   await until(async () => (await liveText(page)).includes("You are talking with Bo"), "the conversation announced");
   await page.waitForSelector(".outline .conversation.mine");
   await page.screenshot({ path: `${OUT}a11y-outline-mode.png` });

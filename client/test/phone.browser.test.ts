@@ -10,7 +10,7 @@ import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { OUT, useBrowserWorld } from "./browserHarness.ts";
 
 interface Hooks {
-  sessionId: string;
+  self: string;
   pose(): { x: number; y: number } | undefined;
   avatars(): { id: string; x: number; y: number }[];
   walkable(x: number, y: number): boolean;
@@ -80,7 +80,7 @@ for (const [shape, viewport] of [["portrait", { width: 390, height: 844 }], ["la
 
       // The joystick walks: pushed toward a free tile, the server moves the avatar (the synced state).
       const cdp = await ctx.newCDPSession(page);
-      const me = await page.evaluate(() => (window as unknown as W).__plaza.sessionId);
+      const me = await page.evaluate(() => (window as unknown as W).__plaza.self);
       const start = (await page.evaluate(() => (window as unknown as W).__plaza.pose()))!;
       const ways: [number, number][] = [[1, 0], [-1, 0], [0, 1], [0, -1]];
       const way = await page.evaluate(({ s, ws }) => ws.find(([dx, dy]) => (window as unknown as W).__plaza.walkable(s.x + dx, s.y + dy)), { s: start, ws: ways });

@@ -43,7 +43,7 @@ it("a late joiner sees earlier space chat; DMs stay private; DND and emotes show
   await bob.waitForSelector('.people li:has-text("Ada") .tag[title="do not disturb"]');
   await ada.keyboard.press("Escape"); // leave the chat input
   await ada.keyboard.press("1"); // wave
-  const adaId = await ada.evaluate(() => (window as unknown as { __plaza: { sessionId: string } }).__plaza.sessionId);
+  const adaId = await ada.evaluate(() => (window as unknown as { __plaza: { self: string } }).__plaza.self);
   await bob.waitForFunction((id) => (window as unknown as { __plaza: { avatars(): { id: string; emote?: number }[] } }).__plaza.avatars().some((a) => a.id === id && a.emote === 1), adaId);
   await bob.waitForTimeout(400);
   await bob.screenshot({ path: `${OUT}presence-bob.png` });

@@ -21,6 +21,7 @@ import { Client, type Room } from "@colyseus/sdk";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM } from "../../shared/protocol.ts";
 import { SpaceState } from "../../shared/state.ts";
+import { asSpaceRoom, learnSelf, selfOf } from "../../shared/net/typedRoom.ts";
 import {
   FUZZER_CLOSE_CODES, FuzzSeat, REAL_TYPES, SPECIAL_TYPES, UNSTRINGIFIABLE, Walker, describeFrame, frameBytes, mulberry32,
   nextFrame, payloadFor, roomBytesFrame, roomDataFrame, roomRequestFrame, until, type FuzzFrame, type FuzzType, FRAME_BUDGET,
@@ -153,15 +154,17 @@ async function expectUnharmed(what: string, t: Tally) {
   if (walker.left !== undefined) throw new Error(await postMortem(`${what}: the walker was disconnected (${walker.left})`));
   if (bystanderLeft !== undefined) throw new Error(await postMortem(`${what}: the bystander was disconnected (${bystanderLeft})`));
   for (let i = 0; i < 2; i++) await walker.step(); // its moves are still acked
-  const me = walker.room.sessionId;
+  const me = selfOf(asSpaceRoom(walker.room));
   await until(() => bystander.state.people?.get(me) !== undefined, `${what}: the bystander still sees the walker`, 10_000);
   const fresh = await new Client(server!.url).joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId: SPACE, name: "Newcomer", look: 2, client: "bot" }, SpaceState);
+  const freshSelf = learnSelf(asSpaceRoom(fresh));
   fresh.onMessage("*", () => undefined);
   try {
     expect(fresh.roomId, `${what}: a newcomer lands in the same room (it was not disposed)`).toBe(roomId);
     await until(() => fresh.state.people?.get(me) !== undefined, `${what}: the newcomer sees the walker`, 10_000);
     // The room still patches everyone: the bystander learns of the newcomer.
-    await until(() => bystander.state.people?.get(fresh.sessionId) !== undefined, `${what}: the bystander sees the newcomer arrive`, 10_000);
+    await freshSelf;
+    await until(() => bystander.state.people?.get(selfOf(asSpaceRoom(fresh))) !== undefined, `${what}: the bystander sees the newcomer arrive`, 10_000);
   } finally {
     await fresh.leave().catch(() => undefined);
   }

@@ -18,6 +18,7 @@ import { PlazaCloseCode } from "../../shared/codes.ts";
 import { isMoveCode, prepareForFailover, rejoinSpace } from "../../shared/net/resume.ts";
 import { createSpace, signUp, until, walkTo, type TestRoom } from "./harness.ts";
 import { redisServerInstalled } from "../src/cluster/redisServer.ts";
+import { learnSelf, selfOf } from "../../shared/net/typedRoom.ts";
 
 let redis: LocalRedis | undefined;
 /** One database and session secret for all processes: what makes them one deployment. */
@@ -44,12 +45,14 @@ async function joinVia(entry: ServerChild, spaceId: string, name: string, resume
   const client = new Client(entry.url);
   if (token) client.auth.token = token;
   const room = (await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, client: "bot", ...(resume ? { resume } : {}) }, SpaceState)) as TestRoom;
+  const self = learnSelf(room); // IM10
   prepareForFailover(room);
   // As for a session older than the SDK's 5 s minimum: a drop goes through its reconnection first.
   room.reconnection.minUptime = 0;
   for (const type of ["peers", "chatHistory", "notice", "correction", "located", "chat"] as const) room.onMessage(type, () => {});
   room.onMessage("welcome", (w: TestRoom["welcome"]) => { room.welcome = w; });
-  await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`, 10_000);
+  await self;
+  await until(() => room.state.avatars?.get(selfOf(room)) !== undefined, `${name} sees own avatar`, 10_000);
   return room;
 }
 
@@ -86,7 +89,7 @@ class Member {
       });
     });
   }
-  get avatar() { return this.room.state.avatars.get(this.room.sessionId); }
+  get avatar() { return this.room.state.avatars.get(selfOf(this.room)); }
 }
 
 async function mapOf(entry: ServerChild, spaceId: string): Promise<SpaceMap> {

@@ -12,6 +12,7 @@ import { Dir } from "../../shared/protocol.ts";
 import { COARSE_MS, COARSE_STEP, STEP_MS } from "../../shared/constants.ts";
 import { avatarTile } from "../../shared/state.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 let server: PlazaProcess;
 beforeAll(async () => { server = await startTestServer({ maps: catalogOf(THREE_LANES), CROWD_SIZE: 3, CROWD_PATCH_MS: 100, CROWD_ELU: 0, CROWD_FINE: 1 }); });
@@ -25,24 +26,24 @@ const tileOf = (watcher: TestRoom, id: string) => {
 it("IM9 a crowd's farthest avatars come as a coarse tile: in jumps while they walk, exact once they stop", async () => {
   const rooms = [await joinAs(server, "coarse", "Ada"), await joinAs(server, "coarse", "Bob"), await joinAs(server, "coarse", "Cy")];
   // The three spawn in one cell (x = 1, rows 1–3): one of them is fine, two are coarse, for everyone.
-  const coarseFor = (r: TestRoom) => rooms.filter((o) => o !== r && tileOf(r, o.sessionId)?.coarse).length;
+  const coarseFor = (r: TestRoom) => rooms.filter((o) => o !== r && tileOf(r, selfOf(o))?.coarse).length;
   await until(() => rooms.every((r) => coarseFor(r) >= 1), "the crowd's cell holds all but one coarse");
   for (const r of rooms) {
     for (const o of rooms) {
       // Nobody has moved: every tile, coarse or fine, is where the person stands.
       const [, x, y] = o.ack!;
-      expect(tileOf(r, o.sessionId), `${r.sessionId} sees ${o.sessionId}`).toMatchObject({ x, y });
+      expect(tileOf(r, selfOf(o)), `${selfOf(r)} sees ${selfOf(o)}`).toMatchObject({ x, y });
     }
   }
   // A coarse walker on row 1 or 2 stays coarse along its row (it never gets nearer the cell's
   // centre than the fine one), and a watcher never gets its every-step fields.
-  const mover = rooms.find((m) => m.ack![2] <= 2 && rooms.every((r) => r === m || tileOf(r, m.sessionId)?.coarse))!;
+  const mover = rooms.find((m) => m.ack![2] <= 2 && rooms.every((r) => r === m || tileOf(r, selfOf(m))?.coarse))!;
   expect(mover).toBeDefined();
   const watcher = rooms.find((r) => r !== mover)!;
   const [, x0, y0] = mover.ack!;
   const seen: string[] = [];
   const watch = setInterval(() => {
-    const a = watcher.state.avatars.get(mover.sessionId)!;
+    const a = watcher.state.avatars.get(selfOf(mover))!;
     expect(a.x).toBeUndefined();
     const t = avatarTile(a)!;
     if (seen.at(-1) !== `${t.x},${t.y}`) seen.push(`${t.x},${t.y}`);

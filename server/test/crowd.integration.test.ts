@@ -11,6 +11,7 @@ import { Dir, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
 import { chebyshev } from "../../shared/grid.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 
 let server: PlazaProcess;
@@ -34,10 +35,10 @@ it("IM8 a crowd's patches go out in slices: every move is acked at once and in o
   // that shows the step, unless the move came in while the mover's socket was corked.
   expect(acked.some((s) => s.state?.[0] !== s.ack[0])).toBe(true);
   // Written out one socket per loop turn, the patches still reach everyone, Ada included.
-  await until(() => [a, b, c].every((r) => r.state.avatars.get(a.sessionId)?.x === x0 + 6), "everyone sees Ada's last step");
+  await until(() => [a, b, c].every((r) => r.state.avatars.get(selfOf(a))?.x === x0 + 6), "everyone sees Ada's last step");
 
   // Bob walks up next to Ada: they end up in one conversation.
-  const bStart = b.state.avatars.get(b.sessionId)!;
+  const bStart = b.state.avatars.get(selfOf(b))!;
   let seq = 1;
   let [bx, by] = [bStart.x, bStart.y];
   while (chebyshev({ x: bx, y: by }, { x: x0 + 6, y: y0 }) > 1) {
@@ -48,6 +49,6 @@ it("IM8 a crowd's patches go out in slices: every move is acked at once and in o
     b.send("move", { seq: seq++, x: bx, y: by, dir });
     await sleep(STEP_MS);
   }
-  await until(() => peers.at(-1)?.peers.includes(b.sessionId) === true, "Ada and Bob talk");
+  await until(() => peers.at(-1)?.peers.includes(selfOf(b)) === true, "Ada and Bob talk");
   for (const r of [a, b, c] as TestRoom[]) await r.leave();
 });

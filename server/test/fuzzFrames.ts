@@ -17,6 +17,7 @@ import { inspect } from "node:util";
 import { mulberry32, type Rng } from "../../shared/random.ts";
 import { clientMessageSchemas, PROTOCOL_VERSION, SPACE_ROOM, type ClientMessageType, type ServerMessages } from "../../shared/protocol.ts";
 import { SpaceState } from "../../shared/state.ts";
+import { asSpaceRoom, learnSelf } from "../../shared/net/typedRoom.ts";
 import { isWalkable, parseTiledMap } from "../../shared/map.ts";
 import { DIR_VECTORS, dirOfDelta } from "../../shared/movement.ts";
 import { STEP_MS } from "../../shared/constants.ts";
@@ -599,6 +600,7 @@ export class Walker {
 
   static async join(url: string, spaceId: string, name = "Walker"): Promise<Walker> {
     const room = await new Client(url).joinOrCreate(SPACE_ROOM, joinOptions({ spaceId, name }), SpaceState);
+    const self = learnSelf(asSpaceRoom(room)); // IM10: who it is in the state
     room.reconnection.enabled = false;
     room.onMessage("*", () => undefined); // welcome, peers, notices…: not the walker's business
     const first = await new Promise<ServerMessages["ack"]>((resolve, reject) => {
@@ -609,6 +611,7 @@ export class Walker {
     const res = await fetch(`${url}/api/spaces/${encodeURIComponent(spaceId)}/map`, { signal: AbortSignal.timeout(10_000) });
     if (!res.ok) throw new WalkerError(`${name}: map of ${spaceId}: HTTP ${res.status}`);
     const map = parseTiledMap(await res.json());
+    await self;
     const start = { x: first[1], y: first[2] };
     const next = Object.values(DIR_VECTORS).map(({ dx, dy }) => ({ x: start.x + dx, y: start.y + dy })).find((t) => isWalkable(map, t.x, t.y));
     if (!next) throw new WalkerError(`${name}: no walkable tile next to the start tile ${start.x},${start.y}`);

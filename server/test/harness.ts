@@ -13,7 +13,7 @@ import type { MapCatalog } from "../src/maps/MapCatalog.ts";
 import { SpaceState } from "../../shared/state.ts";
 import { Dir, PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
-import { asSpaceRoom, ignore, listen, type SpaceRoom, type UntypedSpaceRoom } from "../../shared/net/typedRoom.ts";
+import { asSpaceRoom, ignore, listen, type SpaceRoom, type UntypedSpaceRoom, learnSelf, selfOf } from "../../shared/net/typedRoom.ts";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
 import { sleep, until } from "../../shared/testing/wait.ts";
 
@@ -54,6 +54,7 @@ export async function joinAs(server: PlazaProcess, spaceId: string, name: string
   const client = new Client(server.url);
   if (token) client.auth.token = token;
   const room = asSpaceRoom(await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name, look: 0, ...extra }, SpaceState)) as TestRoom;
+  const self = learnSelf(room); // IM10: our person key comes with the first welcome
   room.corrections = [];
   room.notices = [];
   listen(room, {
@@ -65,7 +66,8 @@ export async function joinAs(server: PlazaProcess, spaceId: string, name: string
     ...ignore("peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av", "knock", "knockOutcome", "free"),
   });
   room.onLeave((code: number) => { room.left = code; });
-  await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`);
+  await self;
+  await until(() => room.state.avatars?.get(selfOf(room)) !== undefined, `${name} sees own avatar`);
   return room;
 }
 
@@ -92,7 +94,7 @@ export async function walkTo(room: TestRoom, map: import("../../shared/map.ts").
   const { findPath } = await import("../../shared/pathfinding.ts");
   const { dirOfDelta } = await import("../../shared/movement.ts");
   const { STEP_MS } = await import("../../shared/constants.ts");
-  const me = room.state.avatars.get(room.sessionId)!;
+  const me = room.state.avatars.get(selfOf(room))!;
   let cur = { x: me.x, y: me.y };
   let seq = ((room.ack?.[0] ?? 0) + 1) % 65536;
   for (const t of findPath(map, cur, { x, y })) {
@@ -101,7 +103,7 @@ export async function walkTo(room: TestRoom, map: import("../../shared/map.ts").
     cur = t;
     await sleep(STEP_MS);
   }
-  await until(() => { const a = room.state.avatars.get(room.sessionId)!; return a.x === x && a.y === y; }, `walked to ${x},${y}`);
+  await until(() => { const a = room.state.avatars.get(selfOf(room))!; return a.x === x && a.y === y; }, `walked to ${x},${y}`);
 }
 
 // ---- accounts over the real HTTP API (tests of roles, build mode, insights) ----
@@ -187,10 +189,10 @@ export const THREE_LANES = asciiTiledMap([
 export async function walkRightWatchingAcks(a: TestRoom) {
   const seenAtAck: { seq: number; ack: [number, number]; state: [number, number] | undefined }[] = [];
   a.onMessage("ack", ([seq, x, y]: ServerMessages["ack"]) => {
-    const me = a.state.avatars.get(a.sessionId);
+    const me = a.state.avatars.get(selfOf(a));
     seenAtAck.push({ seq, ack: [x, y], state: me && [me.x, me.y] });
   });
-  const me = a.state.avatars.get(a.sessionId)!; // a live object: copy the start tile
+  const me = a.state.avatars.get(selfOf(a))!; // a live object: copy the start tile
   const [x0, y0] = [me.x, me.y];
   for (let i = 1; i <= 6; i++) {
     a.send("move", { seq: i, x: x0 + i, y: y0, dir: Dir.RIGHT });

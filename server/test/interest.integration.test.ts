@@ -9,6 +9,7 @@ import { catalogOf, joinAs, sleep, startTestServer, until, type TestRoom } from 
 import { Dir } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 const RADIUS = 4;
 const MAP = asciiTiledMap([
@@ -22,13 +23,13 @@ beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP), I
 afterAll(async () => { await server?.close(); });
 
 async function walkRight(room: TestRoom, tiles: number, firstSeq = 1) {
-  const me = room.state.avatars.get(room.sessionId)!;
+  const me = room.state.avatars.get(selfOf(room))!;
   const x0 = me.x;
   for (let i = 1; i <= tiles; i++) {
     room.send("move", { seq: firstSeq + i - 1, x: x0 + i, y: me.y, dir: Dir.RIGHT });
     await sleep(STEP_MS);
   }
-  await until(() => room.state.avatars.get(room.sessionId)!.x === x0 + tiles, "walked");
+  await until(() => room.state.avatars.get(selfOf(room))!.x === x0 + tiles, "walked");
 }
 
 // Each test has a space of its own on the one server: they run concurrently (their walks overlap).
@@ -39,18 +40,18 @@ describe.concurrent("IM1–IM3 who receives whom", () => {
     const near = await joinAs(server, "im", "Near");
     await until(() => near.state.people.size === 2, "roster lists both");
     await sleep(400); // more than one refresh period
-    expect(near.state.avatars.has(far.sessionId)).toBe(false);
-    expect(far.state.avatars.has(near.sessionId)).toBe(false);
+    expect(near.state.avatars.has(selfOf(far))).toBe(false);
+    expect(far.state.avatars.has(selfOf(near))).toBe(false);
 
     await walkRight(near, 7); // distance 3 ≤ radius
-    await until(() => near.state.avatars.has(far.sessionId), "Near sees Far");
-    await until(() => far.state.avatars.has(near.sessionId), "Far sees Near");
-    expect(near.state.avatars.get(far.sessionId)!.x).toBe(far.state.avatars.get(far.sessionId)!.x);
+    await until(() => near.state.avatars.has(selfOf(far)), "Near sees Far");
+    await until(() => far.state.avatars.has(selfOf(near)), "Far sees Near");
+    expect(near.state.avatars.get(selfOf(far))!.x).toBe(far.state.avatars.get(selfOf(far))!.x);
 
     // Far walks on: out of view again (radius + the one-ring hysteresis).
     await walkRight(far, RADIUS + 3, RADIUS + 7);
-    await until(() => !near.state.avatars.has(far.sessionId), "Far left Near's view");
-    expect(near.state.people.get(far.sessionId)?.name).toBe("Far");
+    await until(() => !near.state.avatars.has(selfOf(far)), "Far left Near's view");
+    expect(near.state.people.get(selfOf(far))?.name).toBe("Far");
     await far.leave();
     await until(() => near.state.people.size === 1, "roster drops Far");
     await near.leave();
@@ -67,9 +68,9 @@ describe.concurrent("IM1–IM3 who receives whom", () => {
     const bob = await joinAs(server, "im-3", "Bob");
     await walkRight(bob, 19); // x = 20, far from where Ada reconnected
     await sleep(400);
-    expect(ada.state.avatars.has(bob.sessionId)).toBe(false);
+    expect(ada.state.avatars.has(selfOf(bob))).toBe(false);
     await walkRight(ada, 9, (ada.ack?.[0] ?? 0) + 1); // x = 19: several cells on
-    await until(() => ada.state.avatars.get(bob.sessionId)?.x === 20, "Ada sees Bob where he stands");
+    await until(() => ada.state.avatars.get(selfOf(bob))?.x === 20, "Ada sees Bob where he stands");
     await ada.leave();
     await bob.leave();
   });
@@ -77,9 +78,9 @@ describe.concurrent("IM1–IM3 who receives whom", () => {
   it("positions keep flowing for avatars in view while both walk (the view follows)", async () => {
     const a = await joinAs(server, "im-2", "A");
     const b = await joinAs(server, "im-2", "B");
-    await until(() => a.state.avatars.has(b.sessionId), "A sees B at the spawn");
+    await until(() => a.state.avatars.has(selfOf(b)), "A sees B at the spawn");
     await Promise.all([walkRight(a, 12), (async () => { await sleep(STEP_MS / 2); await walkRight(b, 12); })()]);
-    await until(() => a.state.avatars.get(b.sessionId)?.x === b.state.avatars.get(b.sessionId)!.x, "A has B's latest position");
+    await until(() => a.state.avatars.get(selfOf(b))?.x === b.state.avatars.get(selfOf(b))!.x, "A has B's latest position");
     await a.leave();
     await b.leave();
   });

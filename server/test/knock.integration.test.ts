@@ -11,6 +11,7 @@ import type { ServerMessages } from "../../shared/protocol.ts";
 import { Dir } from "../../shared/protocol.ts";
 import { catalogOf, joinAs, startTestServer, untyped, until, walkTo, type TestRoom } from "./harness.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 // Spawns on the top row; the private area "Room" is the 3×2 block of P below them.
 const TMJ = asciiTiledMap([
@@ -84,7 +85,7 @@ describe("NV doors and knocks over the wire", () => {
     const { inside, outside } = await closedRoom("nv-knock");
     outside.send("knock", { area: "Room", note: "  quick question about the launch  " });
     await until(() => inside.knocks.length === 1, "the knock rings inside");
-    expect(inside.knocks[0]).toMatchObject({ from: outside.sessionId, name: "Otto", note: "quick question about the launch", area: "Room" });
+    expect(inside.knocks[0]).toMatchObject({ from: selfOf(outside), name: "Otto", note: "quick question about the launch", area: "Room" });
     inside.send("knockAnswer", { id: inside.knocks[0].id, answer: "not_now" });
     await until(() => outside.outcomes.length === 1, "the knocker hears the answer");
     expect(outside.outcomes[0]).toMatchObject({ outcome: "not_now", by: "Ines", area: "Room" });
@@ -121,7 +122,7 @@ describe("NV doors and knocks over the wire", () => {
 
     const malformed = await dropped("malformed");
     untyped(outside).send("knock", { area: "Room", note: "x".repeat(141) });
-    untyped(outside).send("knock", { area: "Room", person: inside.sessionId, note: "both" });
+    untyped(outside).send("knock", { area: "Room", person: selfOf(inside), note: "both" });
     untyped(outside).send("knockAnswer", { id: "1", answer: "yes" });
     untyped(outside).send("door", { area: "", closed: "no" });
     await until(async () => (await dropped("malformed")) >= malformed + 4, "four malformed messages counted");
@@ -134,28 +135,28 @@ describe("NV doors and knocks over the wire", () => {
   it("NV3 NV5 a knock at someone on do-not-disturb; 'tell me when free' fires once", async () => {
     const busy = await join("nv-dnd", "Dana");
     const asker = await join("nv-dnd", "Eli");
-    asker.send("knock", { person: busy.sessionId, note: "lunch?" });
+    asker.send("knock", { person: selfOf(busy), note: "lunch?" });
     await until(() => asker.notices.some((n) => n.code === "knock_refused"), "not on DND: just walk up");
     busy.send("status", { status: "dnd" });
-    await until(() => asker.state.people.get(busy.sessionId)?.status === 3, "Dana is on DND");
-    asker.send("knock", { person: busy.sessionId, note: "lunch?" });
+    await until(() => asker.state.people.get(selfOf(busy))?.status === 3, "Dana is on DND");
+    asker.send("knock", { person: selfOf(busy), note: "lunch?" });
     await until(() => busy.knocks.length === 1, "the knock reaches Dana");
     expect(busy.knocks[0]).toMatchObject({ name: "Eli", note: "lunch?", area: null });
     busy.send("knockAnswer", { id: busy.knocks[0].id, answer: "not_now" });
     await until(() => asker.outcomes.length === 1, "Eli hears the answer");
-    expect(asker.outcomes[0]).toMatchObject({ outcome: "not_now", person: busy.sessionId });
+    expect(asker.outcomes[0]).toMatchObject({ outcome: "not_now", person: selfOf(busy) });
 
-    asker.send("whenFree", { person: busy.sessionId });
-    asker.send("whenFree", { person: busy.sessionId }); // asking twice still notifies once
+    asker.send("whenFree", { person: selfOf(busy) });
+    asker.send("whenFree", { person: selfOf(busy) }); // asking twice still notifies once
     busy.send("status", { status: "busy" }); // not yet available
     busy.send("status", { status: "available" });
     await until(() => asker.frees.length === 1, "Eli hears Dana is free");
-    expect(asker.frees[0]).toEqual({ person: busy.sessionId, name: "Dana" });
+    expect(asker.frees[0]).toEqual({ person: selfOf(busy), name: "Dana" });
     busy.send("status", { status: "dnd" });
     busy.send("status", { status: "available" });
-    await until(() => asker.state.people.get(busy.sessionId)?.status === 0, "Dana is available again");
+    await until(() => asker.state.people.get(selfOf(busy))?.status === 0, "Dana is available again");
     busy.send("emote", { emote: "wave" }); // one more round trip on Dana's connection
-    await until(() => asker.state.avatars.get(busy.sessionId)?.emote === 1, "the wave is seen");
+    await until(() => asker.state.avatars.get(selfOf(busy))?.emote === 1, "the wave is seen");
     expect(asker.frees).toHaveLength(1);
     await Promise.all([busy.leave(), asker.leave()]);
   });

@@ -16,7 +16,7 @@ import { Client } from "@colyseus/sdk";
 import { SpaceState } from "../../shared/state.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM } from "../../shared/protocol.ts";
 import { isMoveCode, prepareForFailover, rejoinSpace } from "../../shared/net/resume.ts";
-import { asSpaceRoom, ignore, listen } from "../../shared/net/typedRoom.ts";
+import { asSpaceRoom, ignore, listen, learnSelf, selfOf } from "../../shared/net/typedRoom.ts";
 import { freePort } from "../src/net/freePort.ts";
 import { sleep, until, type TestRoom } from "./harness.ts";
 
@@ -200,6 +200,7 @@ export async function joinThrough(url: string, spaceId: string, name: string, op
   const room = asSpaceRoom(await client.joinOrCreate(SPACE_ROOM, {
     protocol: PROTOCOL_VERSION, spaceId, name, look: 0, client: "bot", ...(opts.resume ? { resume: opts.resume } : {}),
   }, SpaceState)) as TestRoom;
+  const self = learnSelf(room); // IM10
   prepareForFailover(room);
   // As for a session older than the SDK's 5 s minimum: a drop goes through its reconnection first.
   room.reconnection.minUptime = 0;
@@ -207,7 +208,8 @@ export async function joinThrough(url: string, spaceId: string, name: string, op
     welcome: (w) => { room.welcome = w; },
     ...ignore("peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "ack", "correction", "notice", "av", "knock", "knockOutcome", "free"),
   });
-  await until(() => room.state.avatars?.get(room.sessionId) !== undefined, `${name} sees own avatar`, 15_000);
+  await self;
+  await until(() => room.state.avatars?.get(selfOf(room)) !== undefined, `${name} sees own avatar`, 15_000);
   return room;
 }
 

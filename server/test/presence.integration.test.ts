@@ -8,6 +8,7 @@ import { parseTiledMap } from "../../shared/map.ts";
 import { catalogOf, joinAs, sleep, startTestServer, until, untyped, walkTo, type TestRoom } from "./harness.ts";
 import type { ServerMessages } from "../../shared/protocol.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 const TMJ = asciiTiledMap([
   "################",
@@ -51,11 +52,11 @@ describe.concurrent("PX conversations over the wire", () => {
     await sleep(400);
     expect(peersOf(a)).toEqual([]);
     await walkTo(b, MAP, 11, 1); // 3 tiles: in range
-    await until(() => peersOf(a).includes(b.sessionId) && peersOf(b).includes(a.sessionId), "connected");
+    await until(() => peersOf(a).includes(selfOf(b)) && peersOf(b).includes(selfOf(a)), "connected");
     b.send("status", { status: "dnd" });
     await until(() => peersOf(a).length === 0 && peersOf(b).length === 0, "DND disconnects");
     b.send("status", { status: "available" });
-    await until(() => peersOf(a).includes(b.sessionId), "available again");
+    await until(() => peersOf(a).includes(selfOf(b)), "available again");
     await walkTo(b, MAP, 6, 1);
     await until(() => peersOf(a).length === 0 && peersOf(b).length === 0, "walked apart");
     await a.leave(); await b.leave();
@@ -66,9 +67,9 @@ describe.concurrent("PX conversations over the wire", () => {
     const b = await join("px-2", "B");
     const c = await join("px-2", "C");
     await Promise.all([walkTo(a, MAP, 5, 4), walkTo(b, MAP, 9, 5), walkTo(c, MAP, 10, 5)]);
-    await until(() => peersOf(a).includes(b.sessionId), "A and B in the room are connected, 4 tiles apart");
+    await until(() => peersOf(a).includes(selfOf(b)), "A and B in the room are connected, 4 tiles apart");
     await sleep(400);
-    expect(peersOf(a)).toEqual([b.sessionId]);
+    expect(peersOf(a)).toEqual([selfOf(b)]);
     expect(peersOf(c)).toEqual([]); // right outside the door, next to B
     expect(a.peerLists.at(-1)?.area).toBe("Room");
     await a.leave(); await b.leave(); await c.leave();
@@ -79,16 +80,16 @@ describe.concurrent("AV2 signaling is relayed only within a conversation", () =>
   it("relays to a peer with the true sender; refuses (and counts) signals to anyone else", async () => {
     const a = await join("sig", "A");
     const b = await join("sig", "B");
-    await until(() => peersOf(a).includes(b.sessionId), "A and B connected at the spawn");
+    await until(() => peersOf(a).includes(selfOf(b)), "A and B connected at the spawn");
     const c = await join("sig", "C");
     await walkTo(c, MAP, 14, 6);
-    await until(() => !peersOf(a).includes(c.sessionId) && !peersOf(b).includes(c.sessionId), "C is far");
-    a.send("signal", { to: b.sessionId, kind: "offer", data: "v=0 sdp" });
+    await until(() => !peersOf(a).includes(selfOf(c)) && !peersOf(b).includes(selfOf(c)), "C is far");
+    a.send("signal", { to: selfOf(b), kind: "offer", data: "v=0 sdp" });
     await until(() => b.signals.length === 1, "B gets the offer");
-    expect(b.signals[0]).toEqual({ from: a.sessionId, kind: "offer", data: "v=0 sdp" });
-    c.send("signal", { to: a.sessionId, kind: "offer", data: "intruder" }); // not a peer
-    untyped(c).send("signal", { to: a.sessionId, kind: "offer", data: "x", from: b.sessionId }); // forged sender: malformed
-    c.send("signal", { to: b.sessionId, kind: "answer", data: "y".repeat(13_000) }); // SDP over SIGNAL_MAX: malformed
+    expect(b.signals[0]).toEqual({ from: selfOf(a), kind: "offer", data: "v=0 sdp" });
+    c.send("signal", { to: selfOf(a), kind: "offer", data: "intruder" }); // not a peer
+    untyped(c).send("signal", { to: selfOf(a), kind: "offer", data: "x", from: selfOf(b) }); // forged sender: malformed
+    c.send("signal", { to: selfOf(b), kind: "answer", data: "y".repeat(13_000) }); // SDP over SIGNAL_MAX: malformed
     await sleep(300);
     expect(a.signals).toEqual([]);
     expect(b.signals.length).toBe(1);
@@ -102,18 +103,18 @@ describe.concurrent("CH chat", () => {
   it("space messages reach everyone and the last ones greet a latecomer; nearby reaches the conversation; DMs reach one person", async () => {
     const a = await join("chat", "A");
     const b = await join("chat", "B");
-    await until(() => peersOf(a).includes(b.sessionId), "A and B talk");
+    await until(() => peersOf(a).includes(selfOf(b)), "A and B talk");
     const c = await join("chat", "C");
     await walkTo(c, MAP, 14, 6);
-    await until(() => !peersOf(a).includes(c.sessionId), "C out of the conversation");
+    await until(() => !peersOf(a).includes(selfOf(c)), "C out of the conversation");
 
     a.send("chat", { scope: "space", text: "  hello everyone  " });
     a.send("chat", { scope: "nearby", text: "just us" });
-    a.send("chat", { scope: "dm", to: c.sessionId, text: "psst C" });
+    a.send("chat", { scope: "dm", to: selfOf(c), text: "psst C" });
     await until(() => c.chats.length === 2 && b.chats.length === 2 && a.chats.length === 3, "delivered");
     expect(c.chats.map((m) => m.text)).toEqual(["hello everyone", "psst C"]);
     expect(b.chats.map((m) => m.text)).toEqual(["hello everyone", "just us"]);
-    expect(a.chats[0]).toMatchObject({ from: a.sessionId, name: "A", scope: "space" });
+    expect(a.chats[0]).toMatchObject({ from: selfOf(a), name: "A", scope: "space" });
 
     const late = await join("chat", "Late");
     late.send("history", {});
@@ -141,13 +142,13 @@ describe.concurrent("ST status, emotes, locate", () => {
     const b = await join("st", "B");
     a.send("status", { status: "busy" });
     a.send("media", { mic: true, cam: false, screen: true });
-    await until(() => b.state.people.get(a.sessionId)?.status === 1 && b.state.people.get(a.sessionId)?.media === 5, "B sees A busy with mic+screen");
+    await until(() => b.state.people.get(selfOf(a))?.status === 1 && b.state.people.get(selfOf(a))?.media === 5, "B sees A busy with mic+screen");
     a.send("emote", { emote: "wave" });
-    await until(() => b.state.avatars.get(a.sessionId)?.emote === 1, "B sees the wave");
+    await until(() => b.state.avatars.get(selfOf(a))?.emote === 1, "B sees the wave");
     untyped(a).send("emote", { emote: "explode" });
     await sleep(100);
     expect(a.left).toBeUndefined();
-    await until(() => b.state.avatars.get(a.sessionId)?.emote === 0, "the wave ends", 5000);
+    await until(() => b.state.avatars.get(selfOf(a))?.emote === 0, "the wave ends", 5000);
     await a.leave(); await b.leave();
   });
 
@@ -155,10 +156,10 @@ describe.concurrent("ST status, emotes, locate", () => {
     const a = await join("lo", "A");
     const b = await join("lo", "B");
     await walkTo(b, MAP, 3, 2);
-    a.send("locate", { id: b.sessionId });
+    a.send("locate", { id: selfOf(b) });
     a.send("locate", { id: "nobody" });
     await until(() => a.located.length === 2, "answers");
-    expect(a.located[0]).toEqual({ id: b.sessionId, found: true, x: 3, y: 2 });
+    expect(a.located[0]).toEqual({ id: selfOf(b), found: true, x: 3, y: 2 });
     expect(a.located[1].found).toBe(false);
     await a.leave(); await b.leave();
   });

@@ -10,6 +10,7 @@ import { Dir, PROTOCOL_VERSION, SPACE_ROOM } from "../../shared/protocol.ts";
 import { JoinErrorCode, PlazaCloseCode } from "../../shared/codes.ts";
 import { STEP_BURST, STEP_MS } from "../../shared/constants.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 // Spawn at (2,1); a wall right below it; open floor to the right.
 const MAP = asciiTiledMap([
@@ -24,7 +25,7 @@ let server: PlazaProcess;
 beforeAll(async () => { server = await startTestServer({ maps: catalogOf(MAP) }); });
 afterAll(async () => { await server?.close(); });
 
-const pos = (room: TestRoom, id = room.sessionId) => {
+const pos = (room: TestRoom, id = selfOf(room)) => {
   const a = room.state.avatars.get(id);
   return a && { x: a.x, y: a.y };
 };
@@ -43,17 +44,17 @@ describe("a shared space", () => {
     expect(eve.roomId).not.toBe(ada.roomId);
 
     await until(() => ada.state.avatars.size === 2 && bob.state.avatars.size === 2, "both see two avatars");
-    expect(bob.state.people.get(ada.sessionId)?.name).toBe("Ada");
-    const start = pos(bob, ada.sessionId)!;
+    expect(bob.state.people.get(selfOf(ada))?.name).toBe("Ada");
+    const start = pos(bob, selfOf(ada))!;
 
     ada.send("move", { seq: 1, x: start.x + 1, y: start.y, dir: Dir.RIGHT });
-    await until(() => pos(bob, ada.sessionId)?.x === start.x + 1, "Bob sees Ada step right");
+    await until(() => pos(bob, selfOf(ada))?.x === start.x + 1, "Bob sees Ada step right");
     expect(ada.ack).toEqual([1, start.x + 1, start.y, Dir.RIGHT]); // MV7: the mover's ack
 
     await sleep(100);
     expect(eve.state.avatars.size).toBe(1);
-    expect([...eve.state.avatars.keys()]).toEqual([eve.sessionId]);
-    expect([...eve.state.people.keys()]).toEqual([eve.sessionId]);
+    expect([...eve.state.avatars.keys()]).toEqual([selfOf(eve)]);
+    expect([...eve.state.people.keys()]).toEqual([selfOf(eve)]);
 
     await eve.leave();
     await bob.leave();
@@ -75,7 +76,7 @@ describe("MV2–MV5 untrusted movement", () => {
     expect(hacker.corrections.map((c) => c.reason)).toEqual(["blocked", "not_adjacent", "not_adjacent", "not_adjacent"]);
     for (const c of hacker.corrections) expect({ x: c.x, y: c.y }).toEqual(start);
     await until(() => hacker.ack?.[0] === 4, "seq 4 acknowledged");
-    expect(pos(watcher, hacker.sessionId)).toEqual(start);
+    expect(pos(watcher, selfOf(hacker))).toEqual(start);
     await hacker.leave();
     await watcher.leave();
   });
@@ -122,7 +123,7 @@ describe("BI1–BI3 bad input never hurts the room or others", () => {
     // The room still works for everyone.
     const start = pos(peer)!;
     peer.send("move", { seq: 1, x: start.x + 1, y: start.y, dir: Dir.RIGHT });
-    await until(() => pos(junk, peer.sessionId)?.x === start.x + 1, "junk sees peer move");
+    await until(() => pos(junk, selfOf(peer))?.x === start.x + 1, "junk sees peer move");
     await junk.leave();
     await peer.leave();
   });

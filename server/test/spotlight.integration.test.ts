@@ -9,6 +9,7 @@ import { parseTiledMap } from "../../shared/map.ts";
 import { catalogOf, joinAs, sleep, startTestServer, until, walkTo, type TestRoom } from "./harness.ts";
 import type { ServerMessages } from "../../shared/protocol.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 // Spawns on the left, a 2×2 stage on the right (15+ tiles away), a private room below the spawns.
 const TMJ = asciiTiledMap([
@@ -53,7 +54,7 @@ describe("PX7–PX8 spotlight over the wire", () => {
     await until(() => last(roomy)?.area === "Room", "Roomy is in the private room");
 
     await walkTo(speaker, MAP, 19, 1);
-    const [s, f, r, q] = [speaker.sessionId, far.sessionId, roomy.sessionId, quiet.sessionId];
+    const [s, f, r, q] = [selfOf(speaker), selfOf(far), selfOf(roomy), selfOf(quiet)];
     await until(() => last(speaker)?.speaking.length === 2, "the speaker sends to two listeners");
     expect([...last(speaker)!.speaking].sort()).toEqual([f, r].sort());
     expect(last(speaker)!.listening).toBeNull();

@@ -61,3 +61,27 @@ export function listen(room: SpaceRoom, handlers: ServerMessageHandlers): () => 
 export function ignore<K extends ServerMessageType>(...types: K[]): { [P in K]: (msg: ServerMessages[P]) => void } {
   return Object.fromEntries(types.map((t) => [t, () => undefined])) as unknown as { [P in K]: (msg: ServerMessages[P]) => void };
 }
+
+const selves = new WeakMap<SpaceRoom, string>();
+
+/**
+ * Your person key in a room (IM10): what keys your avatar and roster entry and names you in
+ * messages. Call right after joining, before anything awaits: the room's first `welcome` follows
+ * the join and carries it. Resolves once known (also readable with `selfOf` from then on).
+ */
+export function learnSelf(room: SpaceRoom): Promise<string> {
+  const known = selves.get(room);
+  if (known !== undefined) return Promise.resolve(known);
+  return new Promise((resolve) => {
+    const off = (room as UntypedSpaceRoom).onMessage("welcome", (w: ServerMessages["welcome"]) => {
+      off();
+      selves.set(room, w.you);
+      resolve(w.you);
+    });
+  });
+}
+
+/** Your person key, once `learnSelf` has it; "" before. */
+export function selfOf(room: SpaceRoom): string {
+  return selves.get(room) ?? "";
+}

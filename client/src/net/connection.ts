@@ -5,7 +5,7 @@ import { Client } from "@colyseus/sdk";
 import { SpaceState } from "../../../shared/state.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM, type JoinRequest } from "../../../shared/protocol.ts";
 import { JoinErrorCode, PlazaCloseCode } from "../../../shared/codes.ts";
-import { asSpaceRoom, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
+import { asSpaceRoom, learnSelf, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import { loadSession } from "./session.ts";
 
 export function serverEndpoint(): string {
@@ -17,7 +17,13 @@ export async function joinSpace(opts: Omit<JoinRequest, "protocol">): Promise<Sp
   // The room's onAuth reads the same token as the HTTP API (signup, login or a guest invite).
   const session = loadSession();
   if (session) client.auth.token = session.token;
-  return asSpaceRoom(await client.joinOrCreate(SPACE_ROOM, { ...opts, protocol: PROTOCOL_VERSION }, SpaceState));
+  const room = asSpaceRoom(await client.joinOrCreate(SPACE_ROOM, { ...opts, protocol: PROTOCOL_VERSION }, SpaceState));
+  // IM10: who we are in the room comes with the first `welcome`, right after the join.
+  await Promise.race([
+    learnSelf(room),
+    new Promise((_, reject) => room.onLeave((code: number) => reject(Object.assign(new Error(`the room closed (${code}) before welcoming us`), { code })))),
+  ]);
+  return room;
 }
 
 /** A readable message for a failed join. */

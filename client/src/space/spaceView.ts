@@ -10,7 +10,7 @@ import { Callbacks } from "@colyseus/sdk";
 import type { ServerMessageHandlers, ServerMessages } from "../../../shared/protocol.ts";
 import { avatarTile, type Avatar } from "../../../shared/state.ts";
 import type { Editor } from "../../../shared/world.ts";
-import { listen, send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
+import { listen, selfOf, send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import { Conversation } from "../av/conversation.ts";
 import { BuildClient } from "../buildmode/buildClient.ts";
 import { BuildMode } from "../buildmode/buildMode.ts";
@@ -63,7 +63,7 @@ export async function renderSpace(root: HTMLElement, spaceId: string, profile: P
 }
 
 /** Who this is in the space until the room says (`welcome`, AZ1). */
-const NOBODY: ServerMessages["welcome"] = { userId: null, role: null, canBuild: false, canClaim: false, resume: "" };
+const NOBODY: ServerMessages["welcome"] = { you: "", userId: null, role: null, canBuild: false, canClaim: false, resume: "" };
 
 /** One joined space: its parts, wired together, until `stop`. */
 class Space {
@@ -93,12 +93,12 @@ class Space {
     this.mirror = new ContentMirror(map);
     this.stops.push(this.mirror.watch(room));
     this.walk = new WalkController(() => this.ways.walkable(this.mirror.compiled), () => this.frames?.request()); // NV2: closed rooms too
-    this.scene = new AvatarScene(room.sessionId);
+    this.scene = new AvatarScene(selfOf(room));
     this.panels = this.createPanels(joined.iceServers);
     this.building = this.createBuilding(joined);
     this.stops.push(this.panels.status.watch(document));
     this.roster = new Roster({
-      list: chrome.peopleList, title: chrome.peopleTitle, people: () => room.state.people.entries(), selfId: room.sessionId,
+      list: chrome.peopleList, title: chrome.peopleTitle, people: () => room.state.people.entries(), selfId: selfOf(room),
       following: () => this.walk.following, actions: this.peopleActions(),
     });
     this.access = this.createAccess();
@@ -124,7 +124,7 @@ class Space {
   private createPanels(iceServers: RTCIceServer[]) {
     const { room, chrome, nameOf, toast } = this;
     const chat = new ChatPanel({
-      selfId: room.sessionId, nameOf,
+      selfId: selfOf(room), nameOf,
       send: (scope, text, to) => send(room, "chat", to ? { scope, text, to } : { scope, text }),
     });
     const presence = renderPresenceBar((s) => status.set(s, true), (emote) => send(room, "emote", { emote }));
@@ -132,13 +132,13 @@ class Space {
     chrome.view.append(chat.root, presence.root);
     const team = new TeamPanel({ spaceId: this.spaceId, view: chrome.view, people: chrome.people, chat }); // TP: Team tab, announcements
     const conversation = new Conversation({
-      selfId: room.sessionId,
+      selfId: selfOf(room),
       sendSignal: (to, kind, data) => send(room, "signal", { to, kind, data }),
       sendMedia: (m) => send(room, "media", m),
       iceServers,
       nameOf,
     }, chrome.dock);
-    const links = new ConversationLinks({ selfId: room.sessionId, conversation, person: (id) => room.state.people.get(id), nameOf, toast });
+    const links = new ConversationLinks({ selfId: selfOf(room), conversation, person: (id) => room.state.people.get(id), nameOf, toast });
     return { chat, presence, status, team, conversation, links };
   }
 
@@ -172,7 +172,7 @@ class Space {
     const { room, chrome, walk, nameOf } = this;
     const actions = this.peopleActions();
     return new SpaceAccess({
-      view: chrome.view, topbar: chrome.topbar, selfId: room.sessionId, people: () => room.state.people.entries(), walk,
+      view: chrome.view, topbar: chrome.topbar, selfId: selfOf(room), people: () => room.state.people.entries(), walk,
       map: () => this.mirror.compiled, peers: () => this.panels.links.peers, nameOf,
       tileOf: (id) => { const a = room.state.avatars.get(id); return a && avatarTile(a); },
       message: actions.message, follow: actions.follow, locate: (id) => send(room, "locate", { id }),
@@ -200,7 +200,7 @@ class Space {
     cb.onAdd("people", (p, id: string) => {
       roster.changed();
       this.access.joined(id, p);
-      cb.onChange(p, () => { roster.changed(); this.access.changed(id, p); if (id !== room.sessionId) this.panels.links.pushMedia(id, p.media); });
+      cb.onChange(p, () => { roster.changed(); this.access.changed(id, p); if (id !== selfOf(room)) this.panels.links.pushMedia(id, p.media); });
     });
     cb.onRemove("people", (p, id: string) => {
       roster.changed();

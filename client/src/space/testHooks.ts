@@ -6,7 +6,7 @@ import { isWalkable } from "../../../shared/grid.ts";
 import type { ServerMessages } from "../../../shared/protocol.ts";
 import { avatarTile } from "../../../shared/state.ts";
 import type { BuildOp } from "../../../shared/world.ts";
-import type { SpaceRoom } from "../../../shared/net/typedRoom.ts";
+import { selfOf, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import type { Conversation } from "../av/conversation.ts";
 import type { Built } from "../buildmode/buildClient.ts";
 import type { BuildMode } from "../buildmode/buildMode.ts";
@@ -32,7 +32,10 @@ export interface TestHookDeps {
 export function installTestHooks(d: TestHookDeps): void {
   const { room, mirror } = d;
   (window as unknown as { __plaza: unknown }).__plaza = {
-    sessionId: room.sessionId,
+    /** Our person key (IM10): keys our avatar in the state and names us in messages. */
+    self: selfOf(room),
+    /** The connection's Colyseus session id (a new one after a failover re-join). */
+    session: room.sessionId,
     pose: () => d.walk.pose,
     /** What the last frame drew: avatars in view, and those fading out after leaving it. */
     drawn: () => d.scene.lastDrawn.map((a) => ({ id: a.id, x: a.x, y: a.y, alpha: a.alpha })),

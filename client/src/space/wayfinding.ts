@@ -12,7 +12,7 @@ import type { SpaceMap, Tile } from "../../../shared/map.ts";
 import { DIR_VECTORS } from "../../../shared/movement.ts";
 import { STATUSES, type Dir, type ServerMessageHandlers } from "../../../shared/protocol.ts";
 import { avatarTile } from "../../../shared/state.ts";
-import { send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
+import { selfOf, send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
 import type { ContentMirror } from "../buildmode/contentMirror.ts";
 import type { WorldRenderer } from "../render/world.ts";
 import { KnockPanel, type KnockTarget } from "../ui/knockPanel.ts";
@@ -158,7 +158,8 @@ export class Wayfinding {
     const ahead = { x: pose.x + v.dx, y: pose.y + v.dy };
     const room = this.doors.closedTo(map, ahead, pose, performance.now());
     if (room && this.d.walk().way.length === 0) return { target: { area: room }, key: `area:${room}`, ahead };
-    const { state, sessionId } = this.d.room;
+    const { state } = this.d.room;
+    const sessionId = selfOf(this.d.room);
     for (const [id, a] of state.avatars.entries()) {
       if (id === sessionId) continue;
       const t = avatarTile(a);
@@ -171,7 +172,8 @@ export class Wayfinding {
 
   /** Everyone whose position I know (IM1): the avatars in my view, and me from my prediction. */
   private dots(): MapDot[] {
-    const { state, sessionId } = this.d.room;
+    const { state } = this.d.room;
+    const sessionId = selfOf(this.d.room);
     const out: MapDot[] = [];
     for (const [id, a] of state.avatars.entries()) {
       if (id === sessionId) continue;

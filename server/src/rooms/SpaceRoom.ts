@@ -3,8 +3,9 @@
  * plain features — seats, people and moves, build edits, links, chat, crowd mode, access re-checks
  * — and the extensions app.ts plugs in (analytics, saved positions, team presence). Here: the
  * lifecycle hooks, the frame gate in front of Colyseus's decoding (SE1), the patch (IM8 corking),
- * reconnection seats (RC1), and exceptions kept inside the room (SE1). Everyone asking for one
- * spaceId shares this room (filterBy(["spaceId"]) in app.ts).
+ * reconnection seats (RC1), exceptions kept inside the room (SE1), and the short person keys that
+ * name people in the state and in messages instead of Colyseus session ids (IM10: LiveSpace only
+ * ever sees keys). Everyone asking for one spaceId shares this room (filterBy(["spaceId"]) in app.ts).
  */
 import { performance } from "node:perf_hooks";
 import { CloseCode, matchMaker, Room, ServerError, type AuthContext, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
@@ -17,6 +18,7 @@ import { authorizeJoin, type JoinAuth } from "./space/admission.ts";
 import { eluMeter, type Corkable } from "./space/CrowdMode.ts";
 import { gateFrame, refuseMessage, type GateDecision } from "./space/FrameGate.ts";
 import { LiveSpace, type LiveSpaceHost, type SpaceRoomDeps } from "./space/LiveSpace.ts";
+import { PersonKeys } from "./space/PersonKeys.ts";
 import type { Seat } from "./space/Seats.ts";
 import { debugRoom, logger } from "../log.ts";
 import * as metrics from "../metrics.ts";
@@ -38,6 +40,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private spaceId = "";
   /** The space and its features; undefined until onCreate has loaded it. */
   private live: LiveSpace | undefined;
+  /** IM10: each connection's person key. */
+  private readonly keys = new PersonKeys();
   private patches = 0;
   private proximityEvery = 4;
   /** Node timers and subscriptions, ended with the room. */
@@ -91,7 +95,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override async onJoin(client: SpaceClient) {
-    const seat = await this.live!.join(client.sessionId, client.auth as JoinAuth, client);
+    const seat = await this.live!.join(this.keys.assign(client.sessionId), client.auth as JoinAuth, client);
     // ws refuses frames over maxPayload by closing the socket (the sender sees 1009, the room an
     // abnormal 1006): count it, and don't keep a seat for a client that will not come back (BI3).
     (client.ref as { on?: (ev: string, fn: (err: { code?: string }) => void) => void }).on?.("error", (err) => {
@@ -99,12 +103,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       seat.oversize = true;
       metrics.countDrop(DropReason.OVERSIZE);
     });
-    debugRoom("%s joined %s as %s", client.sessionId, this.spaceId, seat.name);
+    debugRoom("%s joined %s as %s (key %s)", client.sessionId, this.spaceId, seat.name, seat.session);
   }
 
   /** A dropped connection keeps its seat for RECONNECT_GRACE_S while the SDK reconnects (RC1). */
   override async onDrop(client: SpaceClient, code?: number) {
-    const seat = this.live?.seats.get(client.sessionId); // none: kicked on purpose
+    const seat = this.seatOf(client); // none: kicked on purpose
     if (!seat || seat.oversize || code === undefined || !RECONNECTABLE.has(code)) return;
     try {
       const reconnection = this.allowReconnection(client, RECONNECT_GRACE_S);
@@ -117,12 +121,16 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onReconnect(client: SpaceClient) {
-    this.live?.reconnected(client.sessionId, client);
+    const key = this.keys.keyOf(client.sessionId);
+    if (key) this.live?.reconnected(key, client);
     debugRoom("%s reconnected to %s", client.sessionId, this.spaceId);
   }
 
   override onLeave(client: SpaceClient, code?: number) {
-    this.live?.leave(client.sessionId, code);
+    const key = this.keys.keyOf(client.sessionId);
+    if (key === undefined) return;
+    this.live?.leave(key, code);
+    this.keys.release(client.sessionId);
   }
 
   /** CL4: SIGTERM drain. Colyseus locked the room; queued edits are answered and positions stored, then everyone moves. */
@@ -187,7 +195,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     for (const type of Object.keys(clientMessageSchemas) as ClientMessageType[]) {
       const handle = live.handlers[type] as (seat: Seat, msg: unknown) => void;
       this.onMessage(type, (client: SpaceClient, raw: unknown) => {
-        const seat = live.seats.get(client.sessionId);
+        const seat = this.seatOf(client);
         if (!seat) return;
         const parsed = parseClientMessage(type, raw);
         if (parsed.ok) handle(seat, parsed.value);
@@ -200,7 +208,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const colyseusOnMessage = self._onMessage;
     self._onMessage = (client, frame) => {
       try {
-        const decision = gateFrame(frame, live.seats.get(client.sessionId)?.guard, this.clock.currentTime);
+        const decision = gateFrame(frame, this.seatOf(client)?.guard, this.clock.currentTime);
         if (this.obey(client, decision)) colyseusOnMessage.call(this, client, frame);
       } catch (err) {
         this.caught("onMessage", err, client.sessionId);
@@ -212,8 +220,21 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private obey(client: SpaceClient, d: GateDecision): boolean {
     if (d.drop) metrics.countDrop(d.drop);
     if (d.notice) client.send("notice", { code: NoticeCode.THROTTLED, message: "You are sending too fast; some input was ignored." });
-    if (d.close) this.live?.kick(client.sessionId, d.close.code, d.close.reason);
+    const key = d.close && this.keys.keyOf(client.sessionId);
+    if (d.close && key) this.live?.kick(key, d.close.code, d.close.reason);
     return d.pass;
+  }
+
+  /** The seat of a connection (by its person key), if seated. */
+  private seatOf(client: SpaceClient): Seat | undefined {
+    const key = this.keys.keyOf(client.sessionId);
+    return key === undefined ? undefined : this.live?.seats.get(key);
+  }
+
+  /** The connection of a person key. */
+  private clientOf(key: string): SpaceClient | undefined {
+    const session = this.keys.sessionOf(key);
+    return session === undefined ? undefined : this.clients.getById(session);
   }
 
   /** What LiveSpace needs of Colyseus. */
@@ -221,15 +242,17 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     const afterPatch = { afterNextPatch: true } as const;
     return {
       roomId: this.roomId,
+      visit: (key) => this.keys.sessionOf(key) ?? key,
+      keyOf: (visit) => this.keys.keyOf(visit),
       outbox: {
-        send: (to, type, msg, later) => this.clients.getById(to)?.send(type, msg, later ? afterPatch : undefined),
+        send: (to, type, msg, later) => this.clientOf(to)?.send(type, msg, later ? afterPatch : undefined),
         broadcast: (type, msg) => this.broadcast(type, msg),
       },
       now: () => this.clock.currentTime,
       later: (fn, ms) => this.clock.setTimeout(fn, ms),
       every: (ms, fn) => { this.clock.setInterval(fn, ms); },
-      present: (session) => this.clients.getById(session) !== undefined,
-      close: (session, code, reason) => this.clients.getById(session)?.leave(code, reason),
+      present: (key) => this.clientOf(key) !== undefined,
+      close: (key, code, reason) => this.clientOf(key)?.leave(code, reason),
       closeAll: () => this.closeForDeletion(),
       pace: (p) => { this.pace(p.patchMs); this.live?.visibility.setFine(p.fine); },
       guarded: (where, fn) => this.guarded(where, fn),

@@ -53,6 +53,7 @@ function setup(opts: { maxClients?: number; seatsPerAddress?: number; roles?: Re
   const caught: string[] = [];
   const host: LiveSpaceHost = {
     roomId: "r1",
+    visit: (key) => key, keyOf: (visit) => visit, // here a person key is its session id
     outbox: { send: (to, type, msg) => sent.push([to, type, msg]), broadcast: (type, msg) => sent.push(["*", type, msg]) },
     now: () => 0, later: () => ({ clear() {} }), every: () => {},
     present: (s) => present.has(s),

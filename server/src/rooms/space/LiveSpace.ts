@@ -60,9 +60,17 @@ export interface SpaceRoomDeps {
   av?: AvSettings;
 }
 
-/** What a live space needs of its room. */
+/**
+ * What a live space needs of its room. A live space names people by their short person keys
+ * (IM10): `session` below is always one. The room knows which connection (Colyseus session id,
+ * the "visit") each key is.
+ */
 export interface LiveSpaceHost {
   readonly roomId: string;
+  /** The session id of a person key (what resume tokens and extensions use); the key if unknown. */
+  visit(key: string): string;
+  /** The person key of a session id seated in this room now, if any. */
+  keyOf(visit: string): string | undefined;
   readonly outbox: Outbox;
   /** The room's clock (ms), and its timers (stopped with the room). */
   now(): number;
@@ -136,7 +144,7 @@ export class LiveSpace {
     if (deps.av?.turn) host.every(deps.av.turn.ttlS * 500, () => { for (const seat of this.seats.values()) this.meetings!.sendCredentials(seat.session); });
     this.knocks = new Knocks({ state, map: () => this.world.map, outbox: host.outbox, present: host.present });
     host.every(1000, () => this.knocks.tick(host.now())); // NV1, NV4
-    this.ext = new Extensions(deps.extensions.map((make) => make(this.context())), host.guarded);
+    this.ext = new Extensions(deps.extensions.map((make) => make(this.context())), host.guarded, host.visit);
     this.handlers = messageHandlers({
       people: this.people, profiles: this.profiles, links: this.links, chat: this.chat, edits: this.edits, knocks: this.knocks, ext: this.ext, outbox: host.outbox,
       now: host.now, present: host.present, welcome: (seat) => this.welcome(seat),
@@ -149,13 +157,15 @@ export class LiveSpace {
    * Seats a joiner whose access onAuth checked (AZ1), or refuses them (SE2, SP2, SE7). SE6: a
    * `resume` token signed for this space continues its session: a seat held for it (SE9) is
    * replaced, its avatar continuing where it stands, else a stored position is used (CL3).
+   * `session` is the joiner's person key (IM10); tokens name session ids.
    */
   async join(session: string, opts: JoinAuth, holder: ViewHolder): Promise<Seat> {
     if (opts.spaceId !== this.id) throw refuse.wrongSpace(); // joinById and friends name a room, not a space
     if (this.people.count >= this.deps.maxClients) throw refuse.full(this.deps.maxClients);
     const previous = opts.resume ? this.deps.resumeTokens.verify(this.id, opts.resume) : undefined;
-    const heldAt = previous && this.seats.isHeld(previous) ? this.people.standingAt(previous) : undefined;
-    this.seats.releaseHeld(previous, opts.userId);
+    const previousKey = previous === undefined ? undefined : this.host.keyOf(previous);
+    const heldAt = previousKey && this.seats.isHeld(previousKey) ? this.people.standingAt(previousKey) : undefined;
+    this.seats.releaseHeld(previousKey, opts.userId);
     const joiner = { session, userId: opts.userId, role: opts.role, name: opts.name, address: opts.address };
     // SE7: counted after a held seat of this person is freed, before anything awaits.
     if (!this.seats.countAddress(joiner)) throw refuse.address(this.deps.seatsPerAddress);
@@ -227,7 +237,7 @@ export class LiveSpace {
   }
 
   private welcome(seat: Seat) {
-    this.host.outbox.send(seat.session, "welcome", welcomeOf(seat, this.space.visibility, this.deps.resumeTokens.sign(this.id, seat.session)));
+    this.host.outbox.send(seat.session, "welcome", welcomeOf(seat, this.space.visibility, this.deps.resumeTokens.sign(this.id, this.host.visit(seat.session))));
   }
 
   /** SE4: told why and closed; a held seat is freed. */
@@ -244,7 +254,7 @@ export class LiveSpace {
     return {
       spaceId: this.id, roomId: host.roomId, space: this.space,
       get draining() { return live.draining; },
-      avatars: () => state.avatars.entries(),
+      *avatars() { for (const [key, a] of state.avatars.entries()) yield [host.visit(key), a]; },
       walkable: (x, y) => this.world.walkable(x, y),
       broadcast: (type, msg) => host.outbox.broadcast(type, msg),
       every: host.every,

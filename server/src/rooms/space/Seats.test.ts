@@ -53,7 +53,7 @@ describe("Seats (SE7, SE9, RC1)", () => {
   it("AZ1 SE6 welcome says who you are here, what you may do, and your resume token", () => {
     const seats = new Seats(20);
     const seat = seats.sit({ ...visitor("s"), userId: "u", role: "builder" }, 0);
-    expect(welcomeOf(seat, "private", "s.mac")).toEqual({ userId: "u", role: "builder", canBuild: true, canClaim: true, resume: "s.mac" });
+    expect(welcomeOf(seat, "private", "s.mac")).toEqual({ you: "s", userId: "u", role: "builder", canBuild: true, canClaim: true, resume: "s.mac" });
     seat.role = null;
     expect(welcomeOf(seat, "public", "s.mac")).toMatchObject({ role: null, canBuild: false, canClaim: false });
     expect([...seats.values()].map((s) => s.session)).toEqual(["s"]);

@@ -112,6 +112,6 @@ export class Seats {
 /** What `welcome` tells a seat about itself (AZ1, SE6); sent at join and whenever its role changes. */
 export function welcomeOf(seat: Seat, visibility: Visibility, resume: string): ServerMessages["welcome"] {
   return {
-    userId: seat.userId, role: seat.role, canBuild: can(seat.role, "space.build", visibility), canClaim: can(seat.role, "space.claimDesk", visibility), resume,
+    you: seat.session, userId: seat.userId, role: seat.role, canBuild: can(seat.role, "space.build", visibility), canClaim: can(seat.role, "space.claimDesk", visibility), resume,
   };
 }

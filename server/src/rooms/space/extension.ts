@@ -5,7 +5,11 @@
  * instance of each once it has loaded its space (the factory is the extension's "onCreate").
  *
  * Hooks are synchronous and never make the room wait (AN1, TP6) — except `onResume` and `onDrain`,
- * which the room awaits. An exception in a hook is caught, counted and logged (SE1): the room and
+ * which the room awaits.
+ *
+ * Extensions name people by session id (the "visit"), never by the room's short person keys
+ * (IM10): what they keep outlives the room (stored positions, analytics, team presence) and keys of
+ * different rooms repeat. `Extensions` translates at this boundary. An exception in a hook is caught, counted and logged (SE1): the room and
  * the other extensions go on.
  */
 import type { Tile } from "../../../../shared/map.ts";
@@ -22,7 +26,7 @@ export interface SpaceRoomContext {
   readonly space: SpaceRecord;
   /** The process drains: people leaving now are moving to another process, not gone (CL4). */
   readonly draining: boolean;
-  /** Everyone's tile now, by session. */
+  /** Everyone's tile now, by session id. */
   avatars(): Iterable<[string, Tile]>;
   /** Could someone stand on this tile now (walls, paint, objects)? */
   walkable(x: number, y: number): boolean;
@@ -85,18 +89,48 @@ export type SpaceRoomExtensionFactory = (room: SpaceRoomContext) => SpaceRoomExt
 type Notification = Exclude<keyof SpaceRoomExtension, "onResume" | "onDrain">;
 type Args<K extends keyof SpaceRoomExtension> = Parameters<NonNullable<SpaceRoomExtension[K]>>;
 
-/** One room's extensions, called in order; each call guarded (SE1). */
+/**
+ * One room's extensions, called in order; each call guarded (SE1). The room calls them with person
+ * keys; they are called with session ids (`visit` translates).
+ */
 export class Extensions {
   constructor(
     private readonly list: readonly SpaceRoomExtension[],
     private readonly guarded: (where: string, fn: () => void) => void,
+    private readonly visit: (key: string) => string = (key) => key,
   ) {}
 
-  /** Calls `hook` on every extension that has it. */
-  notify<K extends Notification>(hook: K, ...args: Args<K>) {
+  /** Calls `hook` on every extension that has it; person keys in `args` become session ids. */
+  notify<K extends Notification>(hook: K, ...keyed: Args<K>) {
+    if (this.list.length === 0) return;
+    const args = this.toVisits(hook, keyed);
     for (const e of this.list) {
       const fn = e[hook] as ((...a: Args<K>) => void) | undefined;
       if (fn) this.guarded(`extension ${hook}`, () => fn.apply(e, args));
+    }
+  }
+
+  /** The same arguments with session ids where the room passed person keys. */
+  private toVisits<K extends Notification>(hook: K, args: Args<K>): Args<K> {
+    const v = this.visit;
+    const a = args as unknown[];
+    switch (hook) {
+      case "onJoin": case "onLeave": {
+        const who = a[0] as Arrival | Departure;
+        return [{ ...who, session: v(who.session) }] as Args<K>;
+      }
+      case "onConversations": {
+        const peers = a[0] as ReadonlyMap<string, readonly string[]>;
+        return [new Map([...peers].map(([id, ps]) => [v(id), ps.map(v)]))] as unknown as Args<K>;
+      }
+      case "onChat": {
+        const m = a[0] as ChatMessage;
+        return [{ ...m, from: v(m.from), ...(m.to === undefined ? {} : { to: v(m.to) }) }] as Args<K>;
+      }
+      case "onEmote": case "onStatus": case "onKick":
+        return [v(a[0] as string), ...a.slice(1)] as Args<K>;
+      default:
+        return args;
     }
   }
 
