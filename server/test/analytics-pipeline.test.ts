@@ -14,6 +14,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { joinAs, sleep, startTestServer, until, walkTo } from "./harness.ts";
 import { TemplateMapCatalog } from "../src/maps/MapCatalog.ts";
 import { isWalkable } from "../../shared/map.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 const haveClickHouse = clickHouseBinary() !== null;
 if (!haveClickHouse) console.warn("clickhouse-server not installed: analytics pipeline tests skipped");
@@ -103,7 +104,7 @@ describe.skipIf(!haveClickHouse)("AnalyticsPipeline with ClickHouse", () => {
     try {
       const a = await joinAs(server, "e2e", "Ada");
       const b = await joinAs(server, "e2e", "Bob");
-      const me = a.state.avatars.get(a.sessionId)!;
+      const me = a.state.avatars.get(selfOf(a))!;
       const step = [[1, 0], [-1, 0], [0, 1], [0, -1]].map(([dx, dy]) => ({ x: me.x + dx, y: me.y + dy })).find((t) => isWalkable(map, t.x, t.y))!;
       await walkTo(a, map, step.x, step.y).catch(() => undefined); // walking is incidental here
       const ids = [a.sessionId, b.sessionId];

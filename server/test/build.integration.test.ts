@@ -10,6 +10,7 @@ import { addMember, createSpace, freeSpots, joinWithToken, signUp, sleep, startT
 import type { ServerMessages } from "../../shared/protocol.ts";
 import { Dir } from "../../shared/protocol.ts";
 import { worldFromRows } from "../../shared/world.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 let server: PlazaProcess;
 let store: Store;
@@ -129,7 +130,7 @@ describe("build mode", () => {
 
   it("BM7 a painted wall blocks walking for everyone at once (same compiled map on server and client)", async () => {
     const a = await joinWithToken(server, "studio", ann);
-    const me = a.state.avatars.get(a.sessionId)!;
+    const me = a.state.avatars.get(selfOf(a))!;
     const [x, y] = [me.x + 1, me.y];
     const r = await build(a, { op: "paint", paint: "wall", tiles: [[x, y]] });
     expect(r.ok).toBe(true);
@@ -189,7 +190,7 @@ describe("build mode", () => {
     await until(() => a.state.things.get(id)?.claimName === "Mia", "everyone sees the claim");
     await m.leave();
     const back = await joinWithToken(server, "studio", mia);
-    const me = back.state.avatars.get(back.sessionId)!;
+    const me = back.state.avatars.get(selfOf(back))!;
     expect({ x: me.x, y: me.y }).toEqual({ x: spot.x, y: spot.y + 1 });
     // A builder may release someone's desk.
     const b = await joinWithToken(server, "studio", bob);

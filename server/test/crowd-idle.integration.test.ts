@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { THREE_LANES, catalogOf, joinAs, metricValue, startTestServer, until, walkRightWatchingAcks } from "./harness.ts";
 import { Dir } from "../../shared/protocol.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 
 let server: PlazaProcess;
@@ -19,7 +20,7 @@ it("IM8 on an idle server a busy space is not a crowd: acks go out at once, befo
   expect(await metricValue(server, "plaza_crowded_rooms")).toBe(0);
   // IM9: not a crowd, so everyone is sent every step (no coarse tiles).
   await until(() => rooms.every((r) => r.state.avatars.size === 3), "everyone sees everyone");
-  for (const r of rooms) for (const o of rooms) expect(r.state.avatars.get(o.sessionId)?.x, `${r.sessionId} holds ${o.sessionId} fine`).toBeDefined();
+  for (const r of rooms) for (const o of rooms) expect(r.state.avatars.get(selfOf(o))?.x, `${r.sessionId} holds ${o.sessionId} fine`).toBeDefined();
   const { start: [x0, y0], acks: acked } = await walkRightWatchingAcks(rooms[0]);
   expect(rooms[0].ack).toEqual([6, x0 + 6, y0, Dir.RIGHT]);
   expect(rooms[0].corrections).toEqual([]);

@@ -6,6 +6,7 @@ import { PlazaCloseCode } from "../../shared/codes.ts";
 import type { Tile } from "../../shared/grid.ts";
 import type { PositionStore } from "../src/cluster/PositionStore.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 // Spawn at (1,1); (5,1) walkable; (4,2) a wall inside the map.
 const TMJ = asciiTiledMap(["##########", "#S.......#", "#...#....#", "##########"]);
@@ -36,20 +37,20 @@ it("CL3 SE6 resume places a re-joining client at the position stored for its old
 
   // SE6: session ids are public; a bare one (or another space's token) neither moves you there nor uses the entry up.
   const thief = await joinAs(server, "resume", "Eve", { resume: "old1" });
-  expect(thief.state.avatars.get(thief.sessionId)).toMatchObject({ x: 1, y: 1 });
+  expect(thief.state.avatars.get(selfOf(thief))).toMatchObject({ x: 1, y: 1 });
   const thief2 = await joinAs(server, "resume", "Eve", { resume: server.resumeTokens.sign("other", "old1") });
-  expect(thief2.state.avatars.get(thief2.sessionId)).toMatchObject({ x: 1, y: 1 });
+  expect(thief2.state.avatars.get(selfOf(thief2))).toMatchObject({ x: 1, y: 1 });
   expect(positions.data.has("resume/old1")).toBe(true);
   await thief.leave();
   await thief2.leave();
 
   const a = await joinAs(server, "resume", "Ada", { resume: token("old1") });
-  expect(a.state.avatars.get(a.sessionId)).toMatchObject({ x: 5, y: 1 });
+  expect(a.state.avatars.get(selfOf(a))).toMatchObject({ x: 5, y: 1 });
   expect(positions.data.has("resume/old1")).toBe(false); // used once
   const b = await joinAs(server, "resume", "Bob", { resume: token("wall") });
-  expect(b.state.avatars.get(b.sessionId)).toMatchObject({ x: 1, y: 1 }); // blocked: spawn
+  expect(b.state.avatars.get(selfOf(b))).toMatchObject({ x: 1, y: 1 }); // blocked: spawn
   const c = await joinAs(server, "resume", "Cy", { resume: token("old2") });
-  expect(c.state.avatars.get(c.sessionId)).toMatchObject({ x: 1, y: 1 }); // another space's entry: ignored
+  expect(c.state.avatars.get(selfOf(c))).toMatchObject({ x: 1, y: 1 }); // another space's entry: ignored
   // A client-sent position is not an option at all; a malformed resume is refused (PR*).
   await expect(joinAs(server, "resume", "Eve", { resume: "../../x" })).rejects.toMatchObject({ code: 400 });
   // Leaving on purpose forgets the stored position.

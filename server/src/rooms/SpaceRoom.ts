@@ -8,7 +8,7 @@
  * ever sees keys). Everyone asking for one spaceId shares this room (filterBy(["spaceId"]) in app.ts).
  */
 import { performance } from "node:perf_hooks";
-import { CloseCode, matchMaker, Room, ServerError, type AuthContext, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
+import { ClientState, CloseCode, matchMaker, Protocol, Room, ServerError, type AuthContext, type Client, type RoomException, type RoomMethodName } from "@colyseus/core";
 import { SpaceClaim } from "../cluster/SpaceClaim.ts";
 import { SpaceState } from "../../../shared/state.ts";
 import { clientMessageSchemas, parseClientMessage, spaceIdSchema, type ClientMessageType, type ServerMessages } from "../../../shared/protocol.ts";
@@ -42,6 +42,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private live: LiveSpace | undefined;
   /** IM10: each connection's person key. */
   private readonly keys = new PersonKeys();
+  /** IM11: joiners whose "ready for my state" (JOIN_ROOM) waits for the next patch, with that frame. */
+  private admitting: [SpaceClient, Uint8Array][] = [];
   private patches = 0;
   private proximityEvery = 4;
   /** Node timers and subscriptions, ended with the room. */
@@ -167,6 +169,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       const start = performance.now();
       const corked = this.live?.crowd.beginPatch(() => this.sockets());
       const sent = super.broadcastPatch(); // then Colyseus sends what waited for this patch (`built`, BM1)
+      this.admit();
       this.live?.crowd.patchSent(corked);
       this.live?.visibility.patched();
       metrics.patchSeconds.observe((performance.now() - start) / 1000);
@@ -206,14 +209,41 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
     // frame; no catch-all handler is registered, and undeclared types never reach its dispatch.
     const self = this as unknown as { _onMessage(client: SpaceClient, frame: Uint8Array): void };
     const colyseusOnMessage = self._onMessage;
+    this.admitJoiners = (client, frame) => colyseusOnMessage.call(this, client, frame);
     self._onMessage = (client, frame) => {
       try {
         const decision = gateFrame(frame, this.seatOf(client)?.guard, this.clock.currentTime);
-        if (this.obey(client, decision)) colyseusOnMessage.call(this, client, frame);
+        if (!this.obey(client, decision)) return;
+        // IM11: a joiner's full state goes out right after the next patch, with the other joiners'.
+        if (frame[0] === Protocol.JOIN_ROOM && client.state === ClientState.JOINING) this.admitting.push([client, frame]);
+        else colyseusOnMessage.call(this, client, frame);
       } catch (err) {
         this.caught("onMessage", err, client.sessionId);
       }
     };
+  }
+
+  /** Hands a waiting joiner's JOIN_ROOM on to Colyseus (which then sends its full state); set by `listen`. */
+  private admitJoiners: (client: SpaceClient, frame: Uint8Array) => void = () => {};
+
+  /**
+   * IM11: full states right after a patch. Colyseus re-encodes the whole shared state (the roster:
+   * ~34 kB, a few ms at 1,000 people) for every full state while any change is pending, which in a
+   * moving crowd is always; right after a patch nothing is, so every joiner of the interval shares
+   * one encode. A joiner is kept out of patches until then (still JOINING).
+   */
+  private admit() {
+    if (this.admitting.length === 0) return;
+    const waiting = this.admitting;
+    this.admitting = [];
+    for (const [client, frame] of waiting) {
+      if (client.state !== ClientState.JOINING || this.clients.getById(client.sessionId) !== client) continue; // left meanwhile
+      try {
+        this.admitJoiners(client, frame);
+      } catch (err) {
+        this.caught("admit", err, client.sessionId);
+      }
+    }
   }
 
   /** Carries out a gate decision: count, tell, close. True: hand the frame on. */
