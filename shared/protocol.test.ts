@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { parseClientMessage, parseJoinOptions, seqAtOrAfter, PROTOCOL_VERSION, isClientMessageType, clientMessageSchemas } from "./protocol.ts";
+import { parseClientMessage, parseJoinOptions, seqAtOrAfter, PROTOCOL_VERSION, isClientMessageType, clientMessageSchemas, peersFromWire, peersToWire, type PeersUpdate } from "./protocol.ts";
 import { NAME_MAX } from "./constants.ts";
 
 const join = { protocol: PROTOCOL_VERSION, spaceId: "acme-hq", name: "Ada", look: 2 };
@@ -77,5 +77,25 @@ describe("sequence numbers wrap at 2^16", () => {
     expect(seqAtOrAfter(3, 5)).toBe(false);
     expect(seqAtOrAfter(2, 65530)).toBe(true);
     expect(seqAtOrAfter(65530, 2)).toBe(false);
+  });
+});
+
+describe("PR5 peers on the wire leave out defaults", () => {
+  const none: PeersUpdate = { peers: ["1", "a"], area: null, spotlight: null, speaking: [], listening: null };
+  it("a plain conversation update carries only its peers", () => {
+    expect(peersToWire(none)).toEqual({ peers: ["1", "a"] });
+  });
+  it("every update comes back as it was sent (property)", () => {
+    const id = fc.stringMatching(/^[A-Za-z0-9]{1,3}$/);
+    fc.assert(fc.property(
+      fc.record({
+        peers: fc.array(id, { maxLength: 8 }),
+        area: fc.option(fc.string({ minLength: 1, maxLength: 10 })),
+        spotlight: fc.option(fc.record({ speaker: id, listeners: fc.nat(500), audioOnly: fc.boolean() })),
+        speaking: fc.array(id, { maxLength: 5 }),
+        listening: fc.option(id),
+      }),
+      (u: PeersUpdate) => { expect(peersFromWire(peersToWire(u))).toEqual(u); },
+    ), { seed: 5 });
   });
 });

@@ -144,7 +144,7 @@ export interface ServerMessages {
    * in it: `speaking` the listeners you send to (you are the speaker), `listening` the speaker you
    * receive from (one-way media, PX7–PX8).
    */
-  peers: { peers: string[]; area: string | null; spotlight: SpotlightInfo | null; speaking: string[]; listening: string | null };
+  peers: PeersWire;
   /** A signaling message from a conversation peer or spotlight link; `from` is stamped by the server. */
   signal: { from: string; kind: "offer" | "answer" | "ice"; data: string };
   /** A chat message (text is plain text). */
@@ -191,6 +191,33 @@ export interface ServerMessages {
   knockOutcome: { id: number; outcome: KnockOutcome; by: string | null; area: string | null; person: string | null };
   /** The person you asked about (`whenFree`) is available now (NV5); sent once. */
   free: { person: string; name: string };
+}
+
+/**
+ * Your links as a client handles them (PX*): conversation `peers` (mutual media), the private
+ * `area` you stand in, the space's `spotlight` and your part in it (`speaking`: the listeners you
+ * send to; `listening`: the speaker you hear).
+ */
+export interface PeersUpdate { peers: string[]; area: string | null; spotlight: SpotlightInfo | null; speaking: string[]; listening: string | null }
+
+/**
+ * `peers` on the wire (PR5): fields at their default — no area, no spotlight, nobody you speak to
+ * or listen to — are left out (most updates are a walker passing by, and their names cost more
+ * than the update). `peersFromWire` gives them back.
+ */
+export interface PeersWire { peers: string[]; area?: string; spotlight?: SpotlightInfo; speaking?: string[]; listening?: string }
+
+export function peersToWire(u: PeersUpdate): PeersWire {
+  const w: PeersWire = { peers: u.peers };
+  if (u.area !== null) w.area = u.area;
+  if (u.spotlight !== null) w.spotlight = u.spotlight;
+  if (u.speaking.length > 0) w.speaking = u.speaking;
+  if (u.listening !== null) w.listening = u.listening;
+  return w;
+}
+
+export function peersFromWire(w: PeersWire): PeersUpdate {
+  return { peers: w.peers ?? [], area: w.area ?? null, spotlight: w.spotlight ?? null, speaking: w.speaking ?? [], listening: w.listening ?? null };
 }
 
 /** One time-limited TURN server credential (TURN REST scheme, SF8). */

@@ -34,7 +34,7 @@ const serverSettings = {
     .describe("one port for HTTP, the built client and WebSockets"),
   HOST: z.string().default("0.0.0.0")
     .describe("bind address: `0.0.0.0` lets colleagues on your network join, `127.0.0.1` keeps it local"),
-  SPACE_MAX_CLIENTS: z.coerce.number().int().min(1).max(5000).default(1000)
+  SPACE_MAX_CLIENTS: z.coerce.number().int().min(1).max(5000).default(2000)
     .describe("most people in one space; the next join gets \"this space is full\" (SP2)"),
   PLAZA_INTEREST: z.enum(["grid", "off"]).default("grid")
     .describe("`grid`: each client receives the avatars near it; `off`: everyone receives everyone (for comparison only)"),

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { THREE_LANES, catalogOf, joinAs, metricValue, sleep, startTestServer, until, walkRightWatchingAcks, type TestRoom } from "./harness.ts";
-import { Dir, type ServerMessages } from "../../shared/protocol.ts";
+import { Dir, ServerMessages, peersFromWire, type PeersUpdate } from "../../shared/protocol.ts";
 import { STEP_MS } from "../../shared/constants.ts";
 import { chebyshev } from "../../shared/grid.ts";
 import type { PlazaProcess } from "../src/app.ts";
@@ -24,8 +24,8 @@ it("IM8 a crowd's patches go out in slices: every move is acked at once and in o
   expect(await metricValue(server, "plaza_crowded_rooms")).toBe(0);
   const c = await joinAs(server, "crowd", "Cy"); // the third person makes it a crowd
   expect(await metricValue(server, "plaza_crowded_rooms")).toBe(1);
-  const peers: ServerMessages["peers"][] = [];
-  a.onMessage("peers", (m: ServerMessages["peers"]) => peers.push(m));
+  const peers: PeersUpdate[] = [];
+  a.onMessage("peers", (w: ServerMessages["peers"]) => peers.push(peersFromWire(w)));
   const { start: [x0, y0], acks: acked } = await walkRightWatchingAcks(a);
   expect(a.ack).toEqual([6, x0 + 6, y0, Dir.RIGHT]);
   expect(a.corrections).toEqual([]);

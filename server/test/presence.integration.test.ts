@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
 import { parseTiledMap } from "../../shared/map.ts";
 import { catalogOf, joinAs, sleep, startTestServer, until, untyped, walkTo, type TestRoom } from "./harness.ts";
-import type { ServerMessages } from "../../shared/protocol.ts";
+import { type ServerMessages, peersFromWire, type PeersUpdate } from "../../shared/protocol.ts";
 import type { PlazaProcess } from "../src/app.ts";
 import { selfOf } from "../../shared/net/typedRoom.ts";
 
@@ -26,7 +26,7 @@ let server: PlazaProcess;
 beforeAll(async () => { server = await startTestServer({ maps: catalogOf(TMJ) }); });
 afterAll(async () => { await server?.close(); });
 
-type Tracked = TestRoom & { peerLists: ServerMessages["peers"][]; signals: ServerMessages["signal"][]; chats: ServerMessages["chat"][]; history?: ServerMessages["chatHistory"]; located: ServerMessages["located"][] };
+type Tracked = TestRoom & { peerLists: PeersUpdate[]; signals: ServerMessages["signal"][]; chats: ServerMessages["chat"][]; history?: ServerMessages["chatHistory"]; located: ServerMessages["located"][] };
 
 async function join(space: string, name: string): Promise<Tracked> {
   const r = (await joinAs(server, space, name)) as Tracked;
@@ -34,7 +34,7 @@ async function join(space: string, name: string): Promise<Tracked> {
   r.signals = [];
   r.chats = [];
   r.located = [];
-  r.onMessage("peers", (m: ServerMessages["peers"]) => r.peerLists.push(m));
+  r.onMessage("peers", (w: ServerMessages["peers"]) => r.peerLists.push(peersFromWire(w)));
   r.onMessage("signal", (m: ServerMessages["signal"]) => r.signals.push(m));
   r.onMessage("chat", (m: ServerMessages["chat"]) => r.chats.push(m));
   r.onMessage("chatHistory", (m: ServerMessages["chatHistory"]) => { r.history = m; });

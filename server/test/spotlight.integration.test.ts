@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asciiTiledMap } from "../../shared/testing/asciiMap.ts";
 import { parseTiledMap } from "../../shared/map.ts";
 import { catalogOf, joinAs, sleep, startTestServer, until, walkTo, type TestRoom } from "./harness.ts";
-import type { ServerMessages } from "../../shared/protocol.ts";
+import { type ServerMessages, peersFromWire, type PeersUpdate } from "../../shared/protocol.ts";
 import type { PlazaProcess } from "../src/app.ts";
 import { selfOf } from "../../shared/net/typedRoom.ts";
 
@@ -26,13 +26,13 @@ let server: PlazaProcess;
 beforeAll(async () => { server = await startTestServer({ maps: catalogOf(TMJ) }); });
 afterAll(async () => { await server?.close(); });
 
-type Tracked = TestRoom & { peerLists: ServerMessages["peers"][]; signals: ServerMessages["signal"][] };
+type Tracked = TestRoom & { peerLists: PeersUpdate[]; signals: ServerMessages["signal"][] };
 
 async function join(space: string, name: string): Promise<Tracked> {
   const r = (await joinAs(server, space, name)) as Tracked;
   r.peerLists = [];
   r.signals = [];
-  r.onMessage("peers", (m: ServerMessages["peers"]) => r.peerLists.push(m));
+  r.onMessage("peers", (w: ServerMessages["peers"]) => r.peerLists.push(peersFromWire(w)));
   r.onMessage("signal", (m: ServerMessages["signal"]) => r.signals.push(m));
   return r;
 }

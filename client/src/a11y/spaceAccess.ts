@@ -7,7 +7,7 @@
  */
 import type { Area } from "../../../shared/map.ts";
 import { isWalkable, type Tile, type Walkable } from "../../../shared/grid.ts";
-import type { ChatMessage, ServerMessages } from "../../../shared/protocol.ts";
+import type { ChatMessage, PeersUpdate, ServerMessages } from "../../../shared/protocol.ts";
 import type { Person } from "../../../shared/state.ts";
 import type { WalkController } from "../space/walk.ts";
 import { button, el } from "../ui/dom.ts";
@@ -168,7 +168,7 @@ export class SpaceAccess {
   }
 
   /** The room's `peers`: who joined or left my conversation, and the room I am in (PX*, MP4). */
-  peers(m: ServerMessages["peers"]): void {
+  peers(m: PeersUpdate): void {
     const { nameOf } = this.d;
     const joined = m.peers.filter((p) => !this.lastPeers.includes(p));
     const left = this.lastPeers.filter((p) => !m.peers.includes(p));

@@ -3,7 +3,7 @@
  * messages and the synced media flags into what av/conversation.ts connects, tells the person
  * who they are now talking with or hearing, and keeps the call volumes following distance.
  */
-import { MediaFlag, type ServerMessages } from "../../../shared/protocol.ts";
+import { MediaFlag, type PeersUpdate, type ServerMessages } from "../../../shared/protocol.ts";
 import type { Pose } from "../../../shared/movement.ts";
 import { chebyshev, type Tile } from "../../../shared/grid.ts";
 import type { Person } from "../../../shared/state.ts";
@@ -34,7 +34,7 @@ export class ConversationLinks {
   }
 
   /** The room's `peers`: connect and hang up, and say who joined and who is on the spotlight (PX7). */
-  receive(m: ServerMessages["peers"]): void {
+  receive(m: PeersUpdate): void {
     const { conversation, selfId, nameOf, toast } = this.d;
     const joined = m.peers.filter((p) => !this.peers.includes(p));
     this.peers = m.peers;

@@ -7,7 +7,7 @@
  * sent through the typed `send`. Panels read state and send intents; none touches the socket.
  */
 import { Callbacks } from "@colyseus/sdk";
-import type { ServerMessageHandlers, ServerMessages } from "../../../shared/protocol.ts";
+import { peersFromWire, type ServerMessageHandlers, type ServerMessages } from "../../../shared/protocol.ts";
 import { avatarTile, type Avatar } from "../../../shared/state.ts";
 import type { Editor } from "../../../shared/world.ts";
 import { listen, selfOf, send, type SpaceRoom } from "../../../shared/net/typedRoom.ts";
@@ -242,7 +242,7 @@ class Space {
       chatHistory: (m) => { panels.chat.history(m.messages); this.access.start(); },
       announcement: (a) => panels.team.announce(a),
       av: (m) => panels.conversation.setAv(m),
-      peers: (m) => { panels.links.receive(m); this.access.peers(m); },
+      peers: (w) => { const m = peersFromWire(w); panels.links.receive(m); this.access.peers(m); },
       signal: (m) => panels.conversation.onSignal(m.from, m.kind, m.data),
       located: (m) => this.located(m),
       ...this.ways.handlers(), // NV3–NV5

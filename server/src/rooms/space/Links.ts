@@ -7,10 +7,11 @@
  */
 import { areaAt, silentAt, spotlightAt, type SpaceMap } from "../../../../shared/map.ts";
 import { spaceLinks, type Presence } from "../../../../shared/proximity.ts";
-import type { ServerMessages, SpotlightInfo, Status } from "../../../../shared/protocol.ts";
+import type { PeersUpdate, SpotlightInfo, Status } from "../../../../shared/protocol.ts";
 import { CONVERSATION_CAP, SPOTLIGHT_MAX, SPOTLIGHT_VIDEO_MAX, TALK_RADIUS } from "../../../../shared/constants.ts";
 
-export type PeersMessage = ServerMessages["peers"];
+/** A person's links as the room computes them; `peersToWire` before sending (PR5). */
+export type PeersMessage = PeersUpdate;
 
 /** Someone who may talk: seated, connected (a held seat talks to nobody, SE9), standing there. */
 export interface Talker { id: string; x: number; y: number; status: Status }

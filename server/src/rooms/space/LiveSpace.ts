@@ -7,6 +7,7 @@
  */
 import type { SpaceState } from "../../../../shared/state.ts";
 import { NoticeCode, PlazaCloseCode } from "../../../../shared/codes.ts";
+import { peersToWire } from "../../../../shared/protocol.ts";
 import type { Tile } from "../../../../shared/map.ts";
 import { createVisibility, type InterestMode, type ViewHolder, type Visibility } from "../../interest/AvatarVisibility.ts";
 import type { InterestOptions } from "../../interest/InterestGrid.ts";
@@ -122,7 +123,7 @@ export class LiveSpace {
     this.seats = new Seats(deps.seatsPerAddress);
     this.edits = new EditQueue(this.world, deps.directory, () => this.space);
     const normal = { patchMs, fine: interestOptions.max };
-    this.crowd = new CrowdMode(this.id, deps.crowd, normal, { pace: host.pace, deliver: (to, msg) => host.outbox.send(to, "peers", msg) });
+    this.crowd = new CrowdMode(this.id, deps.crowd, normal, { pace: host.pace, deliver: (to, msg) => host.outbox.send(to, "peers", peersToWire(msg)) });
     this.access = new AccessCheck(deps.directory, this.id, {
       seats: () => this.seats.values(),
       seated: (seat) => this.seats.get(seat.session) === seat,
