@@ -15,6 +15,8 @@ import { until } from "../../shared/testing/wait.ts";
 export interface LocalJanus {
   url: string;
   port: number;
+  /** The janus process (its CPU time is a benchmark figure). */
+  pid: number;
   /** Gone as in a crash: SIGKILL, no goodbye to anyone (SF6 failover tests). */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -82,7 +84,7 @@ cors: { }
     throw err;
   }
   return {
-    url, port,
+    url, port, pid: child.pid!,
     kill: () => ended(child, 0),
     stop: async () => {
       await ended(child, 3000);
