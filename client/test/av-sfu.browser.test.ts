@@ -1,15 +1,16 @@
 /**
- * SFU meetings through a real Janus and TURN through a real coturn, both started here on loopback
- * (SPEC SF1–SF8): four people who meet (threshold 2 here, to spare this 2-core machine) go through
- * Janus and each receives the others' media; the meeting stays on Janus when two leave; nobody gets into its Janus room without the token the
- * server handed out, even knowing the room number; an enlarged screen share fills the window; the
- * room hands out TURN credentials that connect relay-only through coturn while fresh and not once
- * expired. Screenshots: test-output/sfu-*.png.
+ * SFU meetings through a real Janus and TURN through a real coturn, all started here on loopback
+ * (SPEC SF1–SF8): five people who meet (threshold 2 here) go through Janus and each receives every
+ * other's media; nobody gets into its Janus room without the token the server handed out, even
+ * knowing the room number; an enlarged screen share fills the view; when two leave the three left
+ * stay in the same Janus room (SF3); when that Janus is killed the three are moved to the second
+ * instance and hear each other again (SF6). The room hands out TURN credentials that connect
+ * relay-only through coturn while fresh and not once expired. Screenshots: test-output/sfu-*.png.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { FAKE_MEDIA_ARGS, OUT, useBrowserWorld } from "./browserHarness.ts";
-import { janusOrSkip, startJanus, type LocalJanus } from "../../server/test/janus.ts";
+import { janusOrSkip, startJanus, videoroomRequest, type LocalJanus } from "../../server/test/janus.ts";
 import { coturnOrSkip, startCoturn, type LocalTurn } from "../../server/test/coturn.ts";
 import { turnCredential } from "../../server/src/av/turn.ts";
 import { sleep } from "../../shared/testing/wait.ts";
@@ -27,14 +28,17 @@ interface Hooks {
 type W = { __plaza: Hooks };
 
 const server: Record<string, unknown> = {};
-let janus: LocalJanus | undefined;
+/** Two instances: the meeting goes to the first (both empty), and moves to the second when it dies. */
+let janus: LocalJanus[] = [];
 let turn: LocalTurn | undefined;
 beforeAll(async () => {
   if (!ready) return;
-  [janus, turn] = await Promise.all([startJanus(), startCoturn()]);
-  Object.assign(server, { JANUS_URLS: janus.url, JANUS_THRESHOLD: 2, TURN_URLS: turn.url, TURN_SECRET: turn.secret, TURN_TTL_S: 600 });
+  let first: LocalJanus;
+  [first, turn] = await Promise.all([startJanus(), startCoturn()]);
+  janus = [first, await startJanus()];
+  Object.assign(server, { JANUS_URLS: janus.map((j) => j.url).join(","), JANUS_THRESHOLD: 2, TURN_URLS: turn.url, TURN_SECRET: turn.secret, TURN_TTL_S: 600 });
 }, 30_000);
-afterAll(async () => { await janus?.stop(); await turn?.stop(); });
+afterAll(async () => { await Promise.all([...janus.map((j) => j.stop()), turn?.stop()]); });
 const world = useBrowserWorld(FAKE_MEDIA_ARGS, server);
 
 const contexts: BrowserContext[] = [];
@@ -63,6 +67,11 @@ async function enter(name: string): Promise<Page> {
   contexts.push(ctx);
   const page = await ctx.newPage();
   page.on("pageerror", (e) => console.error(`${name}: page error:`, e.message));
+  // The page's plaza:av debug lines (the last 60), printed if the test fails.
+  const lines: string[] = [];
+  page.on("console", (m) => { if (m.text().startsWith("plaza:av") && lines.push(`${new Date().toISOString().slice(11, 23)} ${m.text()}`) > 60) lines.shift(); });
+  onTestFailed(() => console.log(`--- ${name}'s A/V log\n${lines.join("\n")}`));
+  await page.addInitScript(() => localStorage.setItem("debug", "plaza:av"));
   await page.addInitScript(fakeScreen);
   await page.goto(`${world.server.url}/s/${SPACE}`);
   await page.fill("#name", name);
@@ -99,12 +108,12 @@ async function everyoneHearsEveryone(pages: Page[], ids: string[]) {
 }
 
 describe.skipIf(!ready)("SFU meetings and TURN (real Janus and coturn, headless Chromium)", () => {
-  it("SF1–SF5: four people meet through Janus; two leave and the two stay on it; no token, no entry; an enlarged screen share fills the view", { timeout: 300_000 }, async () => {
-    const names = ["Ada", "Bob", "Cy", "Dee"];
+  it("SF1–SF7: five people meet through Janus; no token, no entry; an enlarged screen share fills the view; two leave and three stay on it; their Janus dies and they move", { timeout: 300_000 }, async () => {
+    const names = ["Ada", "Bob", "Cy", "Dee", "Eve"];
     const pages: Page[] = [];
     for (const n of names) pages.push(await enter(n));
     const ids = await Promise.all(pages.map(idOf));
-    // They arrive at the entrance together: one conversation group of four, above the threshold (2 here).
+    // They arrive at the entrance together: one conversation group of five, above the threshold (2 here).
     const t0 = Date.now();
     const rooms = await Promise.all(pages.map((p) => poll(() => roomOf(p), (r) => r !== null, "an SFU meeting")));
     expect(new Set(rooms).size).toBe(1);
@@ -114,28 +123,16 @@ describe.skipIf(!ready)("SFU meetings and TURN (real Janus and coturn, headless 
     for (const p of pages) await poll(() => meshStats(p), (s) => s.length === 0, "mesh links hung up");
 
     // SF7: someone not admitted cannot join the room, even knowing its number: Janus refuses without a token.
-    const url = janus!.url;
+    // Both instances were empty: the meeting went to the first listed (SF6).
+    const [host, other] = janus;
+    expect(await videoroomRequest(host.url, { request: "exists", room: rooms[0] })).toMatchObject({ exists: true });
     const adaFeed = (await pages[1].evaluate(() => (window as unknown as W).__plaza.av.sfuFeeds()))[ids[0]];
     expect(adaFeed).toBeGreaterThan(0);
-    const post = async (path: string, body: object) => (await fetch(`${url}${path}`, { method: "POST", body: JSON.stringify({ ...body, transaction: "x" }) })).json();
-    const session = await post("", { janus: "create" });
-    const handle = await post(`/${session.data.id}`, { janus: "attach", plugin: "janus.plugin.videoroom" });
-    const at = `/${session.data.id}/${handle.data.id}`;
-    const listed = await post(at, { janus: "message", body: { request: "list" } });
-    expect(listed.plugindata.data.list.map((r: { room: number }) => r.room)).not.toContain(rooms[0]);
-    /** A join as asked by someone not admitted; the answer comes as an event on the long poll. */
-    const refusal = async (body: object) => {
-      const transaction = Math.random().toString(36).slice(2);
-      await fetch(`${url}${at}`, { method: "POST", body: JSON.stringify({ janus: "message", body, transaction }) });
-      for (let i = 0; i < 20; i++) {
-        const got = await (await fetch(`${url}/${session.data.id}?maxev=1`)).json();
-        for (const e of Array.isArray(got) ? got : [got]) if (e.transaction === transaction) return e.plugindata?.data;
-      }
-      return undefined;
-    };
+    const listed = await videoroomRequest(host.url, { request: "list" });
+    expect((listed?.list as { room: number }[]).map((r) => r.room)).not.toContain(rooms[0]);
     for (const token of [undefined, "guessed-token"]) {
-      const asSubscriber = await refusal({ request: "join", ptype: "subscriber", room: rooms[0], token, streams: [{ feed: adaFeed }] });
-      const asPublisher = await refusal({ request: "join", ptype: "publisher", room: rooms[0], token, display: "mallory" });
+      const asSubscriber = await videoroomRequest(host.url, { request: "join", ptype: "subscriber", room: rooms[0], token, streams: [{ feed: adaFeed }] });
+      const asPublisher = await videoroomRequest(host.url, { request: "join", ptype: "publisher", room: rooms[0], token, display: "mallory" });
       // Publishing: JANUS_VIDEOROOM_ERROR_UNAUTHORIZED (not in the allowed list); subscribing: no
       // publisher's private id, which only admitted publishers learn.
       expect(asSubscriber?.videoroom).not.toBe("attached");
@@ -160,12 +157,23 @@ describe.skipIf(!ready)("SFU meetings and TURN (real Janus and coturn, headless 
     await screenTile.locator(".mv-enlarge").click();
     await bob.screenshot({ path: `${OUT}sfu-meeting-grid.png` });
 
-    // SF3: two leave; the other two (at or below the threshold) stay in the same Janus room and keep hearing each other.
-    await Promise.all(contexts.splice(2, 2).map((c) => c.close()));
-    const three = pages.slice(0, 2);
-    await Promise.all(three.map((p, i) => poll(() => sfuStats(p), (s) => s.filter((x) => x.peer !== ids[i]).length === 1, "one feed left")));
+    // SF3: two leave; the three left (at or below the threshold) stay in the same Janus room, with no
+    // mesh links coming back, and keep hearing each other.
+    await Promise.all(contexts.splice(3, 2).map((c) => c.close()));
+    const three = pages.slice(0, 3);
+    const threeIds = ids.slice(0, 3);
+    await Promise.all(three.map((p, i) => poll(() => sfuStats(p), (s) => s.filter((x) => x.peer !== ids[i]).length === 2, "two feeds left")));
     expect(new Set(await Promise.all(three.map(roomOf)))).toEqual(new Set([rooms[0]]));
-    await everyoneHearsEveryone(three, ids.slice(0, 2));
+    await everyoneHearsEveryone(three, threeIds);
+    for (const p of three) expect(await meshStats(p)).toEqual([]);
+
+    // SF6: their Janus dies (SIGKILL); the room makes the meeting again on the other instance and
+    // their pages join it there and hear each other again.
+    await host.kill();
+    const moved = await Promise.all(three.map((p) => poll(() => roomOf(p), (r) => r !== null && r !== rooms[0], "moved to a new Janus room")));
+    expect(new Set(moved).size).toBe(1);
+    expect(await videoroomRequest(other.url, { request: "exists", room: moved[0] })).toMatchObject({ exists: true });
+    await everyoneHearsEveryone(three, threeIds);
   });
 
   it("SF8: the room hands out TURN credentials; relay-only connects through coturn with them and fails once expired", { timeout: 120_000 }, async () => {

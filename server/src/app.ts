@@ -220,7 +220,7 @@ function spaceRoomFor(
 /** SF1, SF6, SF8: the Janus pool (JANUS_URLS) and TURN credentials (TURN_URLS + TURN_SECRET). */
 function avSettings(cfg: PlazaConfig): AvSettings {
   const [janusUrls, turnUrls] = [listOf(cfg.JANUS_URLS), listOf(cfg.TURN_URLS)];
-  const janus = janusUrls.length ? new JanusPool({ urls: janusUrls, apiSecret: cfg.JANUS_API_SECRET }) : undefined;
+  const janus = janusUrls.length ? new JanusPool({ urls: janusUrls, publicUrls: listOf(cfg.JANUS_PUBLIC_URLS), apiSecret: cfg.JANUS_API_SECRET }) : undefined;
   if (turnUrls.length && !cfg.TURN_SECRET) logger.warn("TURN_URLS without TURN_SECRET: no TURN credentials are handed out");
   const turn = turnUrls.length && cfg.TURN_SECRET ? { urls: turnUrls, secret: cfg.TURN_SECRET, ttlS: cfg.TURN_TTL_S } : undefined;
   return { janus, threshold: cfg.JANUS_THRESHOLD, turn };

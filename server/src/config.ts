@@ -194,7 +194,7 @@ export const listOf = (s: string) => s.split(",").map((u) => u.trim()).filter(Bo
 
 const avSettings = {
   JANUS_URLS: z.string().default("").refine((s) => listOf(s).every((u) => /^https?:\/\/\S+$/.test(u)), "http(s)://host:port/janus, comma-separated")
-    .describe("Janus HTTP API base URLs (comma-separated, e.g. `https://sfu1.example.org/janus`), reached by this server and by browsers; unset: every conversation is a peer-to-peer mesh capped at 8 (SF1, SF6)"),
+    .describe("Janus HTTP API base URLs (comma-separated, e.g. `https://sfu1.example.org/janus`), reached by this server, and by browsers unless `JANUS_PUBLIC_URLS` says otherwise; unset: every conversation is a peer-to-peer mesh capped at 8 (SF1, SF6)"),
   JANUS_API_SECRET: z.preprocess(unsetIfEmpty, z.string().optional())
     .describe("Janus's `api_secret`, sent by this server with its own requests (room management); leave Janus's api_secret unset if browsers reach the same API (they get no secret, only room tokens)"),
   JANUS_THRESHOLD: z.coerce.number().int().min(1).max(100).default(4)
@@ -205,6 +205,8 @@ const avSettings = {
     .describe("coturn's `static-auth-secret` (`use-auth-secret`): signs the time-limited TURN credentials given to people admitted to a space (SF8)"),
   TURN_TTL_S: z.coerce.number().int().min(60).max(7 * 86_400).default(3600)
     .describe("lifetime of one TURN credential, s; renewed in the room at half of it (SF8)"),
+  JANUS_PUBLIC_URLS: z.string().default("").refine((s) => listOf(s).every((u) => /^https?:\/\/\S+$/.test(u)), "http(s)://host/janus, comma-separated")
+    .describe("where browsers reach each Janus instance when that differs from `JANUS_URLS` (e.g. `https://plaza.example.org/janus/1` behind the HTTPS proxy), one per instance in the same order; unset: browsers use `JANUS_URLS` (SF21)"),
 };
 
 /** The settings by group, in documentation order. */

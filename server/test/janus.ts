@@ -2,7 +2,8 @@
  * A real Janus (Debian's `janus`) for A/V tests, on free loopback ports with a generated config
  * directory: HTTP API only (no WebSockets, no admin API), VideoRoom only, media on loopback.
  * Missing janus: the caller skips with a warning, except under CI=true where that is an error
- * (.ci/run installs it).
+ * (.ci/run installs it). Several can run side by side (SF6 tests): each has its own config
+ * directory, HTTP port and RTP port range; `kill()` ends one as a crash would (SIGKILL).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +12,15 @@ import { join } from "node:path";
 import { freePort } from "../src/net/freePort.ts";
 import { until } from "../../shared/testing/wait.ts";
 
-export interface LocalJanus { url: string; port: number; stop(): Promise<void> }
+export interface LocalJanus {
+  url: string;
+  port: number;
+  /** The janus process (its CPU time is a benchmark figure). */
+  pid: number;
+  /** Gone as in a crash: SIGKILL, no goodbye to anyone (SF6 failover tests). */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
 
 export function janusInstalled(): boolean {
   return spawnSync("janus", ["--version"], { stdio: "ignore" }).error === undefined;
@@ -28,10 +37,23 @@ export function janusOrSkip(what = "the SFU tests"): boolean {
 const PLUGINS = ["audiobridge", "duktape", "echotest", "lua", "nosip", "recordplay", "sip", "streaming", "textroom", "videocall", "voicemail"];
 const TRANSPORTS = ["websockets", "mqtt", "nanomsg", "pfunix", "rabbitmq"];
 
+/** RTP ranges of 100 ports from 20000: instances started by one process never share one. */
+let rangeSeq = Math.floor(Math.random() * 400);
+
+/** Ends the child and waits for it (SIGKILL after `graceMs`, or at once with 0). */
+async function ended(child: ChildProcess, graceMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill(graceMs ? "SIGTERM" : "SIGKILL");
+  const t = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(t);
+}
+
 export async function startJanus(): Promise<LocalJanus> {
   const dir = mkdtempSync(join(tmpdir(), "plaza-janus-"));
   const port = await freePort();
-  const rtp = 20000 + Math.floor(Math.random() * 400) * 100;
+  const rtp = 20000 + (rangeSeq++ % 400) * 100;
   writeFileSync(join(dir, "janus.jcfg"), `
 general: { configs_folder = "${dir}", log_to_stdout = true, debug_level = 3, session_timeout = 60, admin_secret = "${Math.random().toString(36).slice(2)}" }
 media: { rtp_port_range = "${rtp}-${rtp + 99}" }
@@ -62,16 +84,34 @@ cors: { }
     throw err;
   }
   return {
-    url, port,
+    url, port, pid: child.pid!,
+    kill: () => ended(child, 0),
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        const t = setTimeout(() => child.kill("SIGKILL"), 3000);
-        await exited;
-        clearTimeout(t);
-      }
+      await ended(child, 3000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One VideoRoom request sent the way any Janus client could (its own session and handle, no
+ * secret): the plugin's answer, synchronous or as the event that follows the ack on the long poll.
+ * For tests of who gets in (SF7) and where (SF6).
+ */
+export async function videoroomRequest(url: string, body: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  const post = async (path: string, msg: object) => (await fetch(`${url}${path}`, { method: "POST", body: JSON.stringify({ transaction: Math.random().toString(36).slice(2), ...msg }) })).json();
+  const session = await post("", { janus: "create" });
+  try {
+    const handle = await post(`/${session.data.id}`, { janus: "attach", plugin: "janus.plugin.videoroom" });
+    const transaction = Math.random().toString(36).slice(2);
+    const sent = await post(`/${session.data.id}/${handle.data.id}`, { janus: "message", body, transaction });
+    if (sent.janus === "success") return sent.plugindata?.data;
+    for (let i = 0; i < 20; i++) {
+      const got = await (await fetch(`${url}/${session.data.id}?maxev=1`)).json();
+      for (const e of Array.isArray(got) ? got : [got]) if (e.transaction === transaction) return e.plugindata?.data;
+    }
+    return undefined;
+  } finally {
+    await post(`/${session.data.id}`, { janus: "destroy" }).catch(() => {});
+  }
 }

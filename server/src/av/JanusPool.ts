@@ -3,16 +3,25 @@
  * also keeps this server's Janus session alive); a meeting is placed on the healthy instance with
  * the fewest meetings of this process; an instance that misses a ping is unhealthy, and whoever
  * placed meetings on it is told (`onDown`) so they can move them. Per process: each Plaza process
- * balances its own meetings (a space's room lives on one process, SE3).
+ * balances its own meetings (a space's room lives on one process, SE3). Browsers may reach an
+ * instance at another address than this server does (JANUS_PUBLIC_URLS, SF21).
  */
 import { JanusInstance } from "./janusApi.ts";
 import { logger } from "../log.ts";
 
 export const HEALTH_MS = 2000;
 
-export interface JanusPoolOptions { urls: string[]; apiSecret?: string; healthMs?: number }
+export interface JanusPoolOptions {
+  urls: string[];
+  /** Where browsers reach each instance (same order); default: `urls`. */
+  publicUrls?: string[];
+  apiSecret?: string;
+  healthMs?: number;
+}
 
-interface Member { instance: JanusInstance; healthy: boolean; meetings: number }
+interface Member { instance: JanusInstance; publicUrl: string; healthy: boolean; meetings: number }
+
+const trimmed = (url: string) => url.replace(/\/+$/, "");
 
 export class JanusPool {
   private readonly members: Member[];
@@ -20,8 +29,12 @@ export class JanusPool {
   private timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(opts: JanusPoolOptions) {
+    const publicUrls = opts.publicUrls?.length ? opts.publicUrls : opts.urls;
+    if (publicUrls.length !== opts.urls.length) {
+      throw new Error(`JANUS_PUBLIC_URLS names ${publicUrls.length} URLs and JANUS_URLS ${opts.urls.length}: give one public URL per instance, in the same order`);
+    }
     // Healthy until a ping says otherwise: the first meeting need not wait for a ping.
-    this.members = opts.urls.map((url) => ({ instance: new JanusInstance(url.replace(/\/+$/, ""), opts.apiSecret), healthy: true, meetings: 0 }));
+    this.members = opts.urls.map((url, i) => ({ instance: new JanusInstance(trimmed(url), opts.apiSecret), publicUrl: trimmed(publicUrls[i]), healthy: true, meetings: 0 }));
     this.timer = setInterval(() => void this.check(), opts.healthMs ?? HEALTH_MS);
     this.timer.unref();
     void this.check();
@@ -39,6 +52,11 @@ export class JanusPool {
   release(instance: JanusInstance) {
     const m = this.members.find((x) => x.instance === instance);
     if (m && m.meetings > 0) m.meetings--;
+  }
+
+  /** The instance's address for browsers (SF21). */
+  publicUrl(instance: JanusInstance): string {
+    return this.members.find((x) => x.instance === instance)?.publicUrl ?? instance.url;
   }
 
   healthy(instance: JanusInstance): boolean {

@@ -27,6 +27,9 @@ export class JanusRequestError extends Error {
   constructor(message: string, readonly code?: number) { super(message); }
 }
 
+/** A request whose answer (or event) has not come by then is given up: the caller tries again. */
+const REQUEST_TIMEOUT_MS = 20_000;
+
 let txCounter = 0;
 const tx = () => `t${Date.now().toString(36)}${(++txCounter).toString(36)}`;
 
@@ -71,15 +74,23 @@ export class JanusSession {
   /** Sends a handle request; resolves with the synchronous answer or the event that follows the ack. */
   async request(handle: number, body: Record<string, unknown>, jsep?: RTCSessionDescriptionInit): Promise<JanusEvent> {
     const transaction = tx();
-    const waiting = new Promise<JanusEvent>((resolve, reject) => this.pending.set(transaction, { resolve, reject }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waiting = new Promise<JanusEvent>((resolve, reject) => {
+      this.pending.set(transaction, { resolve, reject });
+      timer = setTimeout(() => {
+        if (this.pending.delete(transaction)) reject(new JanusRequestError(`no answer to ${String(body.request)} in ${REQUEST_TIMEOUT_MS} ms`));
+      }, REQUEST_TIMEOUT_MS);
+    }).finally(() => clearTimeout(timer));
     try {
       const env = await post(`${this.url}/${this.id}/${handle}`, { janus: "message", body, transaction, ...(jsep ? { jsep } : {}) });
       if (env.janus === "success") {
         this.pending.delete(transaction);
+        clearTimeout(timer);
         return { data: pluginData(env), jsep: env.jsep };
       }
     } catch (err) {
       this.pending.delete(transaction);
+      clearTimeout(timer);
       throw err;
     }
     return waiting;

@@ -16,6 +16,24 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string): 
   return e;
 }
 
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * A line icon drawn in SVG (the app's font has no glyph for "full screen", U+26F6): `d` is one
+ * path in a 24-unit box, stroked in the button's text colour.
+ */
+function icon(d: string): SVGSVGElement {
+  const svg = document.createElementNS(SVG_NS, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("aria-hidden", "true");
+  const path = document.createElementNS(SVG_NS, "path");
+  path.setAttribute("d", d);
+  svg.append(path);
+  return svg;
+}
+/** Four corners pointing out: full screen. */
+const FULL_SCREEN = "M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5";
+
 export class MeetingTile {
   readonly root = el("figure", "mv-tile");
   readonly video = el("video");
@@ -29,10 +47,10 @@ export class MeetingTile {
     if (screen) this.root.classList.add("mv-screen");
     this.root.dataset.key = key;
     const tools = el("div", "mv-tools");
-    const button = (text: string, title: string, act: () => void) => {
+    const button = (face: string | SVGSVGElement, title: string, act: () => void) => {
       const b = el("button", "mv-tool");
       b.type = "button";
-      b.textContent = text;
+      b.append(face);
       b.title = title;
       b.setAttribute("aria-label", title);
       b.onclick = (e) => { e.stopPropagation(); act(); };
@@ -41,7 +59,7 @@ export class MeetingTile {
     };
     button("📌", "Pin", () => view.pin(this.view.pinned === key ? null : key)).classList.add("mv-pin");
     button("⤢", "Enlarge", () => view.enlarge(this.view.enlarged === key ? null : key)).classList.add("mv-enlarge");
-    button("⛶", "Full screen", () => void this.root.requestFullscreen?.().catch(() => view.enlarge(key))).classList.add("mv-full");
+    button(icon(FULL_SCREEN), "Full screen", () => void this.root.requestFullscreen?.().catch(() => view.enlarge(key))).classList.add("mv-full");
     this.root.ondblclick = () => view.enlarge(this.view.enlarged === key ? null : key);
     this.root.append(this.video, this.label, tools);
     this.setName(name);

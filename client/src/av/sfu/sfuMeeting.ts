@@ -4,6 +4,12 @@
  * each other member's feed on its own handle and connection. Who is who comes from the server's
  * `feeds` (publisher id by session), not from what people call themselves. Offers and answers go
  * with all their ICE candidates (no trickle: Janus puts its own in its SDP).
+ *
+ * Nothing here is done once and trusted (SF20): on a busy machine a join can fail, a long poll can
+ * give up, Janus can hang a connection up (ICE or DTLS timing out) and a subscription can sit in
+ * "connecting". The join is retried until it holds; a lost session or a hung-up publisher starts
+ * us over; every 2 s, a subscription that is hung up, failed, or not connected after STALL_MS is
+ * dropped and made again. Each such event is logged on the plaza:av channel.
  */
 import { log } from "../avLog.ts";
 import type { LocalMedia } from "../media.ts";
@@ -25,9 +31,16 @@ export interface SfuDeps {
   lost(): void;
 }
 
+/** A subscription or our publisher not connected for this long is made again (SF20). */
+const STALL_MS = 12_000;
+/** Between join attempts, and before starting over after the session was lost. */
+const RETRY_MS = 2_000;
+
 interface Feed {
   session: string;
   id: number;
+  /** When it was made or last left "connected" (performance.now()). */
+  since: number;
   handle: JanusHandle;
   pc: RTCPeerConnection;
   stream: MediaStream;
@@ -68,29 +81,85 @@ export class SfuMeeting {
   /** Our publisher's private id: subscriptions must show it (rooms require it, SF7). */
   private privateId: number | undefined;
   private levelsTimer: ReturnType<typeof setInterval> | undefined;
+  private ticks = 0;
+  private restarting = false;
+  /** Counts resets: work begun on an earlier session does not touch the current one. */
+  private epoch = 0;
+  /** When our publisher connection last left "connected" (or was made). */
+  private pubSince = 0;
 
   constructor(public assignment: SfuAssignment, private readonly d: SfuDeps) {}
 
   get room(): number { return this.assignment.room; }
 
+  /** Joins the room and publishes; retried every RETRY_MS until it holds or we are closed. */
   async start(): Promise<void> {
+    this.levelsTimer ??= setInterval(() => {
+      this.showLevels();
+      // Every 2 s: anyone named but not (or no longer) properly subscribed is subscribed again.
+      if (++this.ticks % 8 === 0) this.reconcile();
+    }, 250);
+    for (let attempt = 1; !this.closed; attempt++) {
+      try {
+        await this.join();
+        return;
+      } catch (err) {
+        log("sfu join attempt", attempt, "failed:", err);
+        this.reset();
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+  }
+
+  private async join() {
     const a = this.assignment;
-    this.session = await JanusSession.create(a.url);
-    this.session.onLost = () => { if (!this.closed) this.d.lost(); };
-    this.publisher = await this.session.attach();
+    const session = await JanusSession.create(a.url);
+    this.session = session;
+    if (this.closed) return session.destroy();
+    session.onLost = () => this.startOver("janus session lost");
+    this.publisher = await session.attach();
     this.publisher.onEvent = (e) => this.onPublisherEvent(e.data);
+    this.publisher.onHangup = () => this.startOver("janus hung up our publisher");
     const joined = await this.publisher.request({ request: "join", ptype: "publisher", room: a.room, id: a.id, token: a.token, display: this.d.selfId });
     this.privateId = joined.data.private_id as number | undefined;
     this.joined = true;
+    log("sfu joined room", a.room, "as", a.id, "with", ((joined.data.publishers as unknown[]) ?? []).length, "publishers");
     this.onPublisherEvent(joined.data);
     this.mediaChanged();
     await this.publishing;
-    let ticks = 0;
-    this.levelsTimer = setInterval(() => {
-      this.showLevels();
-      // Every 2 s: anyone named but not (or no longer) subscribed is subscribed again.
-      if (++ticks % 8 === 0) this.reconcile();
-    }, 250);
+  }
+
+  /** Forgets the Janus session and everything on it (subscriptions, our publisher). */
+  private reset() {
+    this.epoch++;
+    for (const id of [...this.feeds.keys()]) this.unsubscribe(id);
+    this.known.clear();
+    this.subscribing.clear();
+    this.pub?.close();
+    this.pub = undefined;
+    this.published = false;
+    this.joined = false;
+    this.privateId = undefined;
+    this.publisher = undefined;
+    this.publishing = Promise.resolve();
+    this.session?.destroy();
+    this.session = undefined;
+  }
+
+  /**
+   * Our session or publisher is gone while the room still wants us in this meeting: join again.
+   * If the instance died, the room moves the meeting (SF6) and this one is closed instead.
+   */
+  private startOver(why: string) {
+    if (this.closed || this.restarting) return;
+    log("sfu starting over:", why);
+    this.restarting = true;
+    this.d.lost();
+    this.reset();
+    setTimeout(() => {
+      this.restarting = false;
+      if (!this.closed) void this.start();
+    }, RETRY_MS);
   }
 
   /** The server's word changed (members came or went): subscriptions follow the feeds list. */
@@ -126,9 +195,7 @@ export class SfuMeeting {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.levelsTimer);
-    for (const id of [...this.feeds.keys()]) this.unsubscribe(id);
-    this.pub?.close();
-    this.session?.destroy();
+    this.reset();
   }
 
   private sessionOf(id: number): string | undefined {
@@ -150,7 +217,17 @@ export class SfuMeeting {
   }
 
   private reconcile() {
-    for (const f of [...this.feeds.values()]) if (f.pc.connectionState === "failed" || f.pc.connectionState === "closed") this.unsubscribe(f.id);
+    const now = performance.now();
+    if (this.published && this.pub && this.pub.connectionState !== "connected" && now - this.pubSince > STALL_MS) {
+      return this.startOver(`our publisher is ${this.pub.connectionState}`);
+    }
+    for (const f of [...this.feeds.values()]) {
+      const state = f.pc.connectionState;
+      if (state === "failed" || state === "closed" || (state !== "connected" && now - f.since > STALL_MS)) {
+        log("sfu subscription to", f.session, "is", state, "- made again");
+        this.unsubscribe(f.id);
+      }
+    }
     for (const p of this.known.values()) this.follow(p);
   }
 
@@ -159,19 +236,28 @@ export class SfuMeeting {
     const key = `${p.id}/${streamsOf(p)}`;
     if (this.subscribing.has(key) || this.feeds.get(p.id)?.streams === streamsOf(p)) return;
     this.subscribing.add(key);
+    const epoch = this.epoch;
     void this.subscribe(p).catch((err) => {
       log("sfu subscribe", p.id, "failed:", err);
-      this.unsubscribe(p.id); // tried again by the next reconcile
-    }).finally(() => this.subscribing.delete(key));
+      if (epoch === this.epoch) this.unsubscribe(p.id); // tried again by the next reconcile
+    }).finally(() => { if (epoch === this.epoch) this.subscribing.delete(key); });
   }
 
   private async republish() {
     const m = this.d.media;
+    const publisher = this.publisher;
+    if (!publisher) return;
     if (!this.pub) {
       this.pub = new RTCPeerConnection({ iceServers: this.d.iceServers(), iceTransportPolicy: this.d.iceTransportPolicy ?? "all" });
       this.pub.addTransceiver("audio", { direction: "sendonly" });
       // Simulcast: a full layer and a quarter-size one for small tiles (SF5).
       this.pub.addTransceiver("video", { direction: "sendonly", sendEncodings: [{ rid: "h", maxBitrate: 900_000 }, { rid: "l", scaleResolutionDownBy: 2, maxBitrate: 200_000 }] });
+      const pub = this.pub;
+      this.pubSince = performance.now();
+      pub.onconnectionstatechange = () => {
+        log("sfu publisher", pub.connectionState);
+        if (pub.connectionState !== "connected") this.pubSince = performance.now();
+      };
     }
     const pc = this.pub;
     const [mic, cam, screen] = [0, 1, 2].map((i) => pc.getTransceivers()[i]);
@@ -184,7 +270,8 @@ export class SfuMeeting {
     }
     await pc.setLocalDescription(await pc.createOffer());
     // The first offer publishes; later ones renegotiate what we send.
-    const reply = await this.publisher!.request({ request: this.published ? "configure" : "publish", audio: true, video: true }, await gathered(pc));
+    const reply = await publisher.request({ request: this.published ? "configure" : "publish", audio: true, video: true }, await gathered(pc));
+    if (publisher !== this.publisher) return; // started over meanwhile
     this.published = true;
     if (reply.jsep) await pc.setRemoteDescription(reply.jsep);
   }
@@ -196,9 +283,16 @@ export class SfuMeeting {
     const had = this.feeds.get(p.id);
     if (had && had.streams === streams) return;
     if (had) this.unsubscribe(p.id); // a screen share came or went: subscribe afresh
-    const handle = await this.session!.attach();
+    const janus = this.session;
+    if (!janus) throw new Error("not joined");
+    const handle = await janus.attach();
+    if (janus !== this.session || this.closed) return handle.detach();
     const pc = new RTCPeerConnection({ iceServers: this.d.iceServers(), iceTransportPolicy: this.d.iceTransportPolicy ?? "all" });
-    const feed: Feed = { session, id: p.id, handle, pc, stream: new MediaStream(), screen: null, streams };
+    const feed: Feed = { session, id: p.id, since: performance.now(), handle, pc, stream: new MediaStream(), screen: null, streams };
+    handle.onHangup = () => {
+      log("sfu subscription to", session, "hung up by janus");
+      if (this.feeds.get(p.id) === feed) this.unsubscribe(p.id); // made again at the next reconcile
+    };
     this.feeds.set(p.id, feed);
     const camera = this.d.view.tile(session, this.d.nameOf(session));
     pc.ontrack = (e) => {
@@ -213,6 +307,8 @@ export class SfuMeeting {
     };
     pc.onconnectionstatechange = () => {
       if (this.feeds.get(p.id) !== feed) return;
+      log("sfu subscription to", session, pc.connectionState);
+      if (pc.connectionState !== "connected") feed.since = performance.now();
       if (pc.connectionState === "connected") this.d.flowing(session, true);
       if (pc.connectionState === "failed") this.d.flowing(session, false);
     };

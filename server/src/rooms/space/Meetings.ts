@@ -170,8 +170,9 @@ export class Meetings {
   /** Every member's assignment (the feeds list changed for all of them), or only `only`'s. */
   private tell(m: Meeting, only?: string) {
     const feeds = Object.fromEntries([...m.members].map(([id, a]) => [id, a.id]));
+    const url = this.s.janus!.publicUrl(m.instance!); // where browsers reach it (SF21)
     for (const [id, a] of m.members) {
-      if (!only || only === id) this.host.send(id, { sfu: { url: m.instance!.url, room: m.room, token: a.token, id: a.id, feeds } });
+      if (!only || only === id) this.host.send(id, { sfu: { url, room: m.room, token: a.token, id: a.id, feeds } });
     }
   }
 
