@@ -205,6 +205,8 @@ const avSettings = {
     .describe("coturn's `static-auth-secret` (`use-auth-secret`): signs the time-limited TURN credentials given to people admitted to a space (SF8)"),
   TURN_TTL_S: z.coerce.number().int().min(60).max(7 * 86_400).default(3600)
     .describe("lifetime of one TURN credential, s; renewed in the room at half of it (SF8)"),
+  JANUS_STAGE_VIDEO_MAX: z.coerce.number().int().min(0).max(10_000).default(50)
+    .describe("with Janus, the spotlight reaches everyone in the space; this many listeners (the nearest) also get the speaker's camera and screen, on the low simulcast layer, the others audio only (SF11)"),
 };
 
 /** The settings by group, in documentation order. */

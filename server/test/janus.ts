@@ -75,3 +75,29 @@ cors: { }
     },
   };
 }
+
+/**
+ * Someone outside Plaza talking to Janus directly (crafted requests, SF7/SF10): their own session
+ * and VideoRoom handle; `list` the public rooms, `ask` one request and get the plugin's answer
+ * (from the long poll, as Janus sends asynchronous answers there).
+ */
+export async function janusOutsider(url: string) {
+  const post = async (path: string, body: object) => (await fetch(`${url}${path}`, { method: "POST", body: JSON.stringify({ transaction: "o", ...body }) })).json();
+  const session = (await post("", { janus: "create" })).data.id as number;
+  const handle = (await post(`/${session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data.id as number;
+  return {
+    async list(): Promise<number[]> {
+      const listed = await post(`/${session}/${handle}`, { janus: "message", body: { request: "list" } });
+      return listed.plugindata.data.list.map((r: { room: number }) => r.room);
+    },
+    async ask(body: object): Promise<Record<string, unknown> | undefined> {
+      const transaction = Math.random().toString(36).slice(2);
+      await post(`/${session}/${handle}`, { janus: "message", body, transaction });
+      for (let i = 0; i < 20; i++) {
+        const got = await (await fetch(`${url}/${session}?maxev=1`)).json();
+        for (const e of Array.isArray(got) ? got : [got]) if (e.transaction === transaction) return e.plugindata?.data;
+      }
+      return undefined;
+    },
+  };
+}
