@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { freePort } from "../src/net/freePort.ts";
 import { until } from "../../shared/testing/wait.ts";
 
-export interface LocalJanus { url: string; port: number; stop(): Promise<void> }
+export interface LocalJanus { url: string; port: number; /** The janus process (benchmarks read its CPU time). */ pid?: number; stop(): Promise<void> }
 
 export function janusInstalled(): boolean {
   return spawnSync("janus", ["--version"], { stdio: "ignore" }).error === undefined;
@@ -62,7 +62,7 @@ cors: { }
     throw err;
   }
   return {
-    url, port,
+    url, port, pid: child.pid,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
@@ -78,17 +78,19 @@ cors: { }
 
 /**
  * Someone outside Plaza talking to Janus directly (crafted requests, SF7/SF10): their own session
- * and VideoRoom handle; `list` the public rooms, `ask` one request and get the plugin's answer
- * (from the long poll, as Janus sends asynchronous answers there).
+ * and VideoRoom handle; `list` the public rooms, `now` a request answered at once, `ask` one
+ * answered later (a join: from the long poll, where Janus sends asynchronous answers).
  */
 export async function janusOutsider(url: string) {
   const post = async (path: string, body: object) => (await fetch(`${url}${path}`, { method: "POST", body: JSON.stringify({ transaction: "o", ...body }) })).json();
   const session = (await post("", { janus: "create" })).data.id as number;
   const handle = (await post(`/${session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data.id as number;
+  /** A request VideoRoom answers at once (list, exists, listparticipants…): its answer. */
+  const now = async (body: object): Promise<Record<string, unknown>> => (await post(`/${session}/${handle}`, { janus: "message", body })).plugindata.data;
   return {
+    now,
     async list(): Promise<number[]> {
-      const listed = await post(`/${session}/${handle}`, { janus: "message", body: { request: "list" } });
-      return listed.plugindata.data.list.map((r: { room: number }) => r.room);
+      return ((await now({ request: "list" })).list as { room: number }[]).map((r) => r.room);
     },
     async ask(body: object): Promise<Record<string, unknown> | undefined> {
       const transaction = Math.random().toString(36).slice(2);
