@@ -72,7 +72,7 @@ async function person(browser: Browser, base: string, name: string): Promise<{ c
   await ctx.addInitScript((n) => sessionStorage.setItem("plaza.profile", JSON.stringify({ name: n, look: 2 })), name);
   const page = await ctx.newPage();
   await page.goto(`${base}/s/${SPACE}`);
-  await page.waitForFunction(() => (window as unknown as W).__plaza?.pose() !== undefined, null, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as W).__plaza?.pose() !== undefined, null, { timeout: 120_000 });
   return { ctx, page };
 }
 
@@ -113,6 +113,10 @@ async function main() {
   const server = await startServerChild({ env: { JANUS_URLS: janus.url, JANUS_STAGE_VIDEO_MAX: args["video-max"] } });
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const rows: Record<string, number>[] = [];
+  // Ctrl-C or a kill: the Janus and server children go too.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void Promise.allSettled([browser.close(), server.stop(), janus.stop()]).then(() => process.exit(130)));
+  }
   try {
     const map = parseTiledMap(await (await fetch(`${server.url}/api/spaces/${SPACE}/map`)).json());
     const stage = map.spotlights[0];
@@ -126,15 +130,16 @@ async function main() {
     const listeners: Page[] = [];
     for (const n of STEPS) {
       // More listeners, each walked to a place of their own.
-      const fresh: Page[] = [];
-      for (let i = listeners.length; i < n; i++) fresh.push((await person(browser, server.url, `Listener ${i + 1}`)).page);
-      await Promise.all(fresh.map((p, i) => walkTo(p, spots[listeners.length + i])));
-      listeners.push(...fresh);
       const received = async (p: Page) => (await stageStats(p)).find((s) => s.peer === speakerId && s.state === "connected")?.bytesReceived ?? 0;
       try {
+        const fresh: Page[] = [];
+        for (let i = listeners.length; i < n; i++) fresh.push((await person(browser, server.url, `Listener ${i + 1}`)).page);
+        await Promise.all(fresh.map((p, i) => walkTo(p, spots[listeners.length + i])));
+        listeners.push(...fresh);
         await until(async () => (await Promise.all(listeners.map(received))).every((b) => b > 0), `${n} listeners receiving`, 90_000, 500);
-      } catch {
-        console.log(`${n} listeners: not all received the stage within 90 s; stopping here`);
+      } catch (err) {
+        // The machine does not hold this many pages (one did not load, walk or connect in time).
+        console.log(`${n} listeners: ${(err as Error).message.split("\n")[0]}; stopping here`);
         break;
       }
       await sleep(3000); // keyframes, layers and bitrates settle
