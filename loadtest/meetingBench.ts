@@ -36,7 +36,7 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux (getconf CLK_TCK)
 
 interface Stat { peer: string; state: string; bytesReceived: number; bytesSent: number }
 interface Hooks {
-  sessionId: string;
+  self: string;
   pose(): Tile | undefined;
   walkable(x: number, y: number): boolean;
   av: { sfuStats(): Promise<Stat[]>; stats(): Promise<Stat[]> };
@@ -158,7 +158,7 @@ async function run(browser: Browser, mode: string, people: number, seconds: numb
         }
         seats = tiles.sort((a, b) => a.d - b.d).slice(0, people).map((s) => s.t);
       }
-      ids.push(await page.evaluate(() => (window as unknown as W).__plaza.sessionId));
+      ids.push(await page.evaluate(() => (window as unknown as W).__plaza.self));
       pages.push(page);
       const goal = seats[i];
       const path = findPath(grid, await pose(page), goal);

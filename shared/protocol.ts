@@ -176,9 +176,11 @@ export interface ServerMessages {
    * Audio/video set-up from the room (SF1–SF8): `iceServers` are time-limited TURN credentials
    * (sent after joining and renewed before they expire); `sfu` is the SFU meeting you are admitted
    * to (a Janus VideoRoom room, your token and publisher id, and each member's publisher id), or
-   * null when you are in none any more. Absent keys: unchanged.
+   * null when you are in none any more. `stage` is the spotlight through the SFU (SF9–SF14): the
+   * stage's Janus room, as speaker (publish) or listener (subscribe to the speaker), or null when
+   * you are on no stage. Absent keys: unchanged.
    */
-  av: { iceServers?: TurnServerInfo[]; sfu?: SfuAssignment | null };
+  av: { iceServers?: TurnServerInfo[]; sfu?: SfuAssignment | null; stage?: StageAssignment | null };
   /**
    * Someone knocks (NV3): on the meeting room you are in (`area`), or at you while you are on
    * do-not-disturb (`area` null). Answer with `knockAnswer {id}`. The note is plain text.
@@ -233,6 +235,18 @@ export interface SfuAssignment {
   id: number;
   /** Every member's publisher id by person key (you included). */
   feeds: Record<string, number>;
+}
+
+/**
+ * Your place on the stage through the SFU (SF9–SF14): a Janus room of its own whose only
+ * publisher is the speaker. `feeds` names the speaker's publisher id (and yours); a listener joins
+ * with its token (no publishing) and subscribes to the speaker's feed only.
+ */
+export interface StageAssignment extends SfuAssignment {
+  /** The speaker's person key (IM10; you, when you are on the spotlight). */
+  speaker: string;
+  /** Listeners: also take the speaker's camera and screen (SF11); false: audio only. */
+  video: boolean;
 }
 
 /** How a knock ended (NV4). */

@@ -223,7 +223,7 @@ function avSettings(cfg: PlazaConfig): AvSettings {
   const janus = janusUrls.length ? new JanusPool({ urls: janusUrls, publicUrls: listOf(cfg.JANUS_PUBLIC_URLS), apiSecret: cfg.JANUS_API_SECRET }) : undefined;
   if (turnUrls.length && !cfg.TURN_SECRET) logger.warn("TURN_URLS without TURN_SECRET: no TURN credentials are handed out");
   const turn = turnUrls.length && cfg.TURN_SECRET ? { urls: turnUrls, secret: cfg.TURN_SECRET, ttlS: cfg.TURN_TTL_S } : undefined;
-  return { janus, threshold: cfg.JANUS_THRESHOLD, turn };
+  return { janus, threshold: cfg.JANUS_THRESHOLD, turn, stageVideoMax: cfg.JANUS_STAGE_VIDEO_MAX };
 }
 
 /** The express side of the process: per-process health, the insights API and the HTTP tier. */

@@ -207,6 +207,8 @@ const avSettings = {
     .describe("lifetime of one TURN credential, s; renewed in the room at half of it (SF8)"),
   JANUS_PUBLIC_URLS: z.string().default("").refine((s) => listOf(s).every((u) => /^https?:\/\/\S+$/.test(u)), "http(s)://host/janus, comma-separated")
     .describe("where browsers reach each Janus instance when that differs from `JANUS_URLS` (e.g. `https://plaza.example.org/janus/1` behind the HTTPS proxy), one per instance in the same order; unset: browsers use `JANUS_URLS` (SF21)"),
+  JANUS_STAGE_VIDEO_MAX: z.coerce.number().int().min(0).max(10_000).default(50)
+    .describe("with Janus, the spotlight reaches everyone in the space; this many listeners (the nearest) also get the speaker's camera and screen, on the low simulcast layer, the others audio only (SF11)"),
 };
 
 /** The settings by group, in documentation order. */

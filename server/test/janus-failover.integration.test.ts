@@ -12,6 +12,7 @@ import { catalogOf, joinAs, startTestServer, until, type TestRoom } from "./harn
 import { janusOrSkip, startJanus, videoroomRequest, type LocalJanus } from "./janus.ts";
 import { HEALTH_MS } from "../src/av/JanusPool.ts";
 import type { PlazaProcess } from "../src/app.ts";
+import { selfOf } from "../../shared/net/typedRoom.ts";
 
 // One spawn and a small floor: whoever enters is in one conversation with everyone else there.
 const TMJ = asciiTiledMap([
@@ -74,7 +75,7 @@ describe.skipIf(!ready)("SF6 several Janus instances (two real Janus processes)"
     expect(current(ben)).toMatchObject({ url: alive.url, room: moved.room });
     expect(moved.token).not.toBe(east.token);
     // Each member's publisher id is in everyone's feeds list (the browsers subscribe by it).
-    expect(Object.keys(moved.feeds).sort()).toEqual([ann.sessionId, ben.sessionId].sort());
+    expect(Object.keys(moved.feeds).sort()).toEqual([selfOf(ann), selfOf(ben)].sort());
     expect(current(ben)!.feeds).toEqual(moved.feeds);
     // The new token opens the new room; the old one does not (tokens are per room, SF7).
     expect(await joinAsPublisher(moved)).toMatchObject({ videoroom: "joined", room: moved.room });

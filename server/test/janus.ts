@@ -115,3 +115,31 @@ export async function videoroomRequest(url: string, body: Record<string, unknown
     await post(`/${session.data.id}`, { janus: "destroy" }).catch(() => {});
   }
 }
+
+/**
+ * Someone outside Plaza talking to Janus directly (crafted requests, SF7/SF10): their own session
+ * and VideoRoom handle; `list` the public rooms, `now` a request answered at once, `ask` one
+ * answered later (a join: from the long poll, where Janus sends asynchronous answers).
+ */
+export async function janusOutsider(url: string) {
+  const post = async (path: string, body: object) => (await fetch(`${url}${path}`, { method: "POST", body: JSON.stringify({ transaction: "o", ...body }) })).json();
+  const session = (await post("", { janus: "create" })).data.id as number;
+  const handle = (await post(`/${session}`, { janus: "attach", plugin: "janus.plugin.videoroom" })).data.id as number;
+  /** A request VideoRoom answers at once (list, exists, listparticipants…): its answer. */
+  const now = async (body: object): Promise<Record<string, unknown>> => (await post(`/${session}/${handle}`, { janus: "message", body })).plugindata.data;
+  return {
+    now,
+    async list(): Promise<number[]> {
+      return ((await now({ request: "list" })).list as { room: number }[]).map((r) => r.room);
+    },
+    async ask(body: object): Promise<Record<string, unknown> | undefined> {
+      const transaction = Math.random().toString(36).slice(2);
+      await post(`/${session}/${handle}`, { janus: "message", body, transaction });
+      for (let i = 0; i < 20; i++) {
+        const got = await (await fetch(`${url}/${session}?maxev=1`)).json();
+        for (const e of Array.isArray(got) ? got : [got]) if (e.transaction === transaction) return e.plugindata?.data;
+      }
+      return undefined;
+    },
+  };
+}

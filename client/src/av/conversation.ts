@@ -16,9 +16,10 @@ import { Dock } from "./dock.ts";
 import { LocalMedia, type DeviceChoice } from "./media.ts";
 import { closePeer, handleSignal, openPeer, type Peer } from "./peerConnection.ts";
 import { attachTracks } from "./peerMedia.ts";
-import type { SfuAssignment, SpotlightInfo, TurnServerInfo } from "../../../shared/protocol.ts";
+import type { SfuAssignment, SpotlightInfo, StageAssignment, TurnServerInfo } from "../../../shared/protocol.ts";
 import { MeetingView } from "./sfu/meetingView.ts";
 import { SfuMeeting } from "./sfu/sfuMeeting.ts";
+import { StageLink, STAGE_DUCKED_VOLUME, STAGE_FULL_VOLUME } from "./sfu/stage.ts";
 import { decodeSignal, diffLinks, sameMedia, volumeAt, wantedLinks, type LinkRole, type MediaState, type SignalKind } from "./rules.ts";
 
 export type { SignalKind } from "./rules.ts";
@@ -65,6 +66,8 @@ export class Conversation {
   private sfu: SfuMeeting | null = null;
   private readonly meetingView: MeetingView;
   private readonly viaSfu = new Set<string>();
+  /** SF9–SF14: the spotlight through the SFU, as its speaker or a listener. */
+  private stage: StageLink | null = null;
   private lastLinks: { peers: string[]; area: string | null; spot: SpotlightLinks } = { peers: [], area: null, spot: NO_SPOTLIGHT };
   /** SF8: time-limited TURN credentials from the room. */
   private turn: RTCIceServer[] = [];
@@ -86,9 +89,10 @@ export class Conversation {
   }
 
   /** The room's `av` message: TURN credentials and our SFU meeting (SF2, SF8). */
-  setAv(msg: { iceServers?: TurnServerInfo[]; sfu?: SfuAssignment | null }): void {
+  setAv(msg: { iceServers?: TurnServerInfo[]; sfu?: SfuAssignment | null; stage?: StageAssignment | null }): void {
     if (this.disposed) return;
     if (msg.iceServers) this.turn = msg.iceServers;
+    if (msg.stage !== undefined) this.setStage(msg.stage);
     if (msg.sfu === undefined) return;
     const a = msg.sfu;
     if (this.sfu && (!a || a.room !== this.sfu.room || a.url !== this.sfu.assignment.url)) this.leaveSfu();
@@ -131,6 +135,29 @@ export class Conversation {
     return this.sfu?.stats() ?? Promise.resolve([]);
   }
 
+  /** SF12: our place on the stage changed (a new room, token or video plan, or none). */
+  private setStage(a: StageAssignment | null) {
+    if (this.stage && a && this.stage.same(a)) return;
+    this.stage?.close();
+    this.stage = a && new StageLink(a, {
+      selfId: this.deps.selfId, media: this.media, dock: this.ui, meetingView: this.meetingView, nameOf: this.deps.nameOf,
+      iceServers: () => this.linkDeps.iceServers,
+      iceTransportPolicy: (globalThis as { __plazaIcePolicy?: RTCIceTransportPolicy }).__plazaIcePolicy,
+    });
+    this.relink(); // the dock shows; the speaker's camera and mic start
+    this.stage?.start().catch((err) => log("stage join failed:", err));
+  }
+
+  /** Our place on the stage, as the room gave it (tests). */
+  stagePlace(): StageAssignment | null {
+    return this.stage?.assignment ?? null;
+  }
+
+  /** The stage connections' state and bytes: the speaker's publisher, or our subscription to it (tests, benchmarks). */
+  stageStats() {
+    return this.stage?.stats() ?? Promise.resolve([]);
+  }
+
   private leaveSfu() {
     this.sfu?.close();
     this.sfu = null;
@@ -164,9 +191,13 @@ export class Conversation {
     }
     this.ui.setArea(area);
     this.ui.setOnAir(onAir && { listeners: onAir.listeners, audioOnly });
+    // SF13: the stage (mesh or SFU) is ducked while we are in a conversation of our own.
+    const talking = this.sfu !== null || [...this.peers.values()].some((p) => p.role === "mesh");
+    this.stage?.duck(talking);
+    for (const p of this.peers.values()) if (p.role === "listen") p.tiles?.setVolume(talking ? STAGE_DUCKED_VOLUME : STAGE_FULL_VOLUME);
     // We send to conversation peers and listeners; listening alone needs no camera or mic.
-    const sending = [...this.peers.values()].some((p) => p.role !== "listen") || this.sfu !== null;
-    this.ui.setVisible(this.peers.size > 0 || onAir !== null || this.sfu !== null);
+    const sending = [...this.peers.values()].some((p) => p.role !== "listen") || this.sfu !== null || this.stage?.speaking(this.deps.selfId) === true;
+    this.ui.setVisible(this.peers.size > 0 || onAir !== null || this.sfu !== null || this.stage !== null);
     clearTimeout(this.releaseTimer);
     if (sending) {
       // Lazily: the camera turns on when someone is there to see it, not on page load.
@@ -237,6 +268,7 @@ export class Conversation {
     clearTimeout(this.releaseTimer);
     for (const id of [...this.peers.keys()]) this.hangUp(id);
     this.sfu?.close();
+    this.stage?.close();
     this.media.stopAll();
     this.dock.replaceChildren();
     this.dock.hidden = true;
@@ -271,6 +303,7 @@ export class Conversation {
     if (this.disposed) return this.media.stopAll();
     for (const peer of this.peers.values()) this.attach(peer);
     this.sfu?.mediaChanged();
+    this.stage?.mediaChanged();
     const m = this.media;
     // A fresh MediaStream per camera track: a <video> does not reliably resume when tracks of its
     // current stream are swapped.

@@ -17,13 +17,22 @@ import type { SfuAssignment } from "../../../../shared/protocol.ts";
 import { JanusSession, type JanusHandle } from "./janusSession.ts";
 import type { MeetingView } from "./meetingView.ts";
 
+/** Where subscribed feeds are shown: the meeting grid (SF5), or the stage tile (SF12). */
+export type FeedView = Pick<MeetingView, "remove" | "levels"> & {
+  tile(key: string, name: string, screen?: boolean): { root: HTMLElement; setStream(stream: MediaStream | null): void } | undefined;
+};
+
 export interface SfuDeps {
   selfId: string;
   iceServers(): RTCIceServer[];
   /** Relay-only ICE, for tests (TURN) and for operators who want it. */
   iceTransportPolicy?: RTCIceTransportPolicy;
   media: LocalMedia;
-  view: MeetingView;
+  view: FeedView;
+  /** Join without publishing (a stage listener, SF12): we only subscribe. */
+  listenOnly?: boolean;
+  /** Subscribe to the audio streams only (a stage listener beyond the video plan, SF11). */
+  audioOnly?: boolean;
   nameOf(id: string): string;
   /** Media from this member flows through the SFU now (make-before-break, SF4), or stopped. */
   flowing(session: string, on: boolean): void;
@@ -51,7 +60,7 @@ interface Feed {
 
 interface Publisher { id: number; display?: string; streams?: { mid: string; type: string; disabled?: boolean }[] }
 
-const streamsOf = (p: Publisher) => (p.streams ?? []).filter((s) => !s.disabled).map((s) => `${s.mid}:${s.type}`).join(",");
+const liveStreams = (p: Publisher, audioOnly = false) => (p.streams ?? []).filter((s) => !s.disabled && (!audioOnly || s.type === "audio"));
 
 /** Waits until the connection has gathered its candidates (bounded: what it has then is sent). */
 async function gathered(pc: RTCPeerConnection, ms = 3000): Promise<RTCSessionDescriptionInit> {
@@ -89,6 +98,11 @@ export class SfuMeeting {
   private pubSince = 0;
 
   constructor(public assignment: SfuAssignment, private readonly d: SfuDeps) {}
+
+  /** The publisher's streams we take, as a key (mid:type, …): a change (screen share) means subscribing afresh. */
+  private streamsOf(p: Publisher): string {
+    return liveStreams(p, this.d.audioOnly).map((s) => `${s.mid}:${s.type}`).join(",");
+  }
 
   get room(): number { return this.assignment.room; }
 
@@ -172,7 +186,7 @@ export class SfuMeeting {
 
   /** Our tracks changed (mic, camera, screen): offered again to Janus. */
   mediaChanged() {
-    if (!this.closed && this.joined) this.publishing = this.publishing.then(() => this.republish()).catch((err) => log("sfu publish failed", err));
+    if (!this.closed && this.joined && !this.d.listenOnly) this.publishing = this.publishing.then(() => this.republish()).catch((err) => log("sfu publish failed", err));
   }
 
   /** Connection state and RTP bytes of each subscription (what tests and the benchmarks read). */
@@ -233,8 +247,8 @@ export class SfuMeeting {
 
   /** Subscribes to a publisher the server named, once per stream list (a screen share changes it). */
   private follow(p: Publisher) {
-    const key = `${p.id}/${streamsOf(p)}`;
-    if (this.subscribing.has(key) || this.feeds.get(p.id)?.streams === streamsOf(p)) return;
+    const key = `${p.id}/${this.streamsOf(p)}`;
+    if (this.subscribing.has(key) || this.feeds.get(p.id)?.streams === this.streamsOf(p)) return;
     this.subscribing.add(key);
     const epoch = this.epoch;
     void this.subscribe(p).catch((err) => {
@@ -279,7 +293,7 @@ export class SfuMeeting {
   private async subscribe(p: Publisher) {
     const session = this.sessionOf(p.id);
     if (!session || session === this.d.selfId || this.closed) return; // not a member the server named
-    const streams = streamsOf(p);
+    const streams = this.streamsOf(p);
     const had = this.feeds.get(p.id);
     if (had && had.streams === streams) return;
     if (had) this.unsubscribe(p.id); // a screen share came or went: subscribe afresh
@@ -312,7 +326,7 @@ export class SfuMeeting {
       if (pc.connectionState === "connected") this.d.flowing(session, true);
       if (pc.connectionState === "failed") this.d.flowing(session, false);
     };
-    const attached = await handle.request({ request: "join", ptype: "subscriber", room: this.assignment.room, token: this.assignment.token, private_id: this.privateId, streams: [{ feed: p.id }] });
+    const attached = await handle.request({ request: "join", ptype: "subscriber", room: this.assignment.room, token: this.assignment.token, private_id: this.privateId, streams: this.d.audioOnly ? liveStreams(p, true).map((s) => ({ feed: p.id, mid: s.mid })) : [{ feed: p.id }] });
     if (!attached.jsep || this.feeds.get(p.id) !== feed) return;
     await pc.setRemoteDescription(attached.jsep);
     await pc.setLocalDescription(await pc.createAnswer());

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { asciiTiledMap } from "../../../../shared/testing/asciiMap.ts";
 import { parseTiledMap } from "../../../../shared/map.ts";
 import { Links, sameSpotlight, type Talker } from "./Links.ts";
+import { SPOTLIGHT_MAX } from "../../../../shared/constants.ts";
 
 // A private room on the left (P), a stage on the right (*), open floor between.
 const MAP = parseTiledMap(asciiTiledMap([
@@ -54,6 +55,30 @@ describe("Links (PX, AV1, AV2)", () => {
     expect(links.linked("a", "z")).toBe(true);
     expect(links.linked("a", "far")).toBe(false);
     expect(links.linked("nobody", "a")).toBe(false);
+  });
+
+  it("SF9 through the SFU the stage reaches everyone, beyond SPOTLIGHT_MAX, with no mesh spotlight links", () => {
+    // A crowd on the floor (more than the mesh spotlight's 40, talking among themselves), "z" on the stage, "q" on do-not-disturb.
+    const crowd = Array.from({ length: SPOTLIGHT_MAX + 10 }, (_, i) => at(`p${String(i).padStart(2, "0")}`, 1 + (i % 16), 3, "busy"));
+    const people = [at("z", 14, 1), ...crowd, at("q", 9, 3, "dnd")];
+    const links = new Links();
+    const mesh = links.update(people, MAP);
+    expect(mesh.stage).toBeNull();
+    expect(mesh.changed.find(([id]) => id === "z")![1].speaking).toHaveLength(SPOTLIGHT_MAX);
+
+    const sfu = new Links().update(people, MAP, true);
+    const heard = new Set(sfu.stage!.listeners);
+    expect(sfu.stage!.speaker).toBe("z");
+    // Everyone not on do-not-disturb and not the speaker's own conversation peer (who hears them anyway).
+    const talkingWithZ = new Set(sfu.peers.get("z"));
+    expect(heard.size).toBe(crowd.filter((p) => !talkingWithZ.has(p.id)).length);
+    expect(heard.has("q")).toBe(false);
+    for (const [, m] of sfu.changed) {
+      expect(m.speaking).toEqual([]);
+      expect(m.listening).toBeNull();
+      expect(m.spotlight).toEqual({ speaker: "z", listeners: crowd.length, audioOnly: false });
+    }
+    expect(new Links().update(people, MAP, true).changed.length).toBe(people.length);
   });
 
   it("a reconnected connection hears its links again at the next update; one who left is forgotten", () => {

@@ -37,7 +37,12 @@ export interface LinksUpdate {
   changed: [string, PeersMessage][];
   /** Everyone's conversation peers now (analytics counts conversations from them, AN1). */
   peers: Map<string, readonly string[]>;
+  /** Through the SFU (SF9): the speaker and every listener, nearest first; null without a speaker or on the mesh. */
+  stage: StageLinks | null;
 }
+
+/** The spotlight's speaker and listeners when the stage goes through the SFU (SF9). */
+export interface StageLinks { speaker: string; listeners: readonly string[] }
 
 const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
@@ -50,8 +55,12 @@ export function sameSpotlight(a: SpotlightInfo | null, b: SpotlightInfo | null):
 export class Links {
   private readonly sent = new Map<string, Sent>();
 
-  /** Recomputes everyone's links from where they stand now (`talkers` in seating order). */
-  update(talkers: Iterable<Talker>, map: SpaceMap): LinksUpdate {
+  /**
+   * Recomputes everyone's links from where they stand now (`talkers` in seating order). With
+   * `stageViaSfu` the spotlight reaches everyone (no SPOTLIGHT_MAX) through the SFU (SF9): nobody
+   * gets mesh spotlight links, and the listeners come back as `stage`.
+   */
+  update(talkers: Iterable<Talker>, map: SpaceMap, stageViaSfu = false): LinksUpdate {
     const people: Presence[] = [];
     let incumbent: string | undefined;
     for (const t of talkers) {
@@ -63,11 +72,19 @@ export class Links {
       people.push({ id: t.id, x: t.x, y: t.y, status: t.status, area: s.area ?? undefined, spotlight: spotlightAt(map, t.x, t.y)?.name, silent: silentAt(map, t.x, t.y) !== undefined });
     }
     const { links, spotlight } = spaceLinks(people, {
-      radius: TALK_RADIUS, cap: CONVERSATION_CAP, spotlightMax: SPOTLIGHT_MAX, videoMax: SPOTLIGHT_VIDEO_MAX, incumbent,
+      radius: TALK_RADIUS, cap: CONVERSATION_CAP, incumbent,
+      ...(stageViaSfu ? { spotlightMax: Infinity, videoMax: Infinity } : { spotlightMax: SPOTLIGHT_MAX, videoMax: SPOTLIGHT_VIDEO_MAX }),
       previous: { get: (id) => this.sent.get(id)?.peers }, // PX9: the links last sent
     });
     const changed: [string, PeersMessage][] = [];
     const peers = new Map<string, readonly string[]>();
+    let stage: StageLinks | null = null;
+    if (stageViaSfu && spotlight) {
+      const speaker = links.get(spotlight.speaker)!;
+      stage = { speaker: spotlight.speaker, listeners: speaker.speaking };
+      speaker.speaking = [];
+      for (const id of stage.listeners) links.get(id)!.listening = null;
+    }
     for (const [id, l] of links) {
       peers.set(id, l.peers);
       const s = this.of(id);
@@ -77,7 +94,7 @@ export class Links {
       Object.assign(s, { peers: l.peers, sentArea: s.area, speaking: l.speaking, listening: l.listening, spotlight, resend: false });
       changed.push([id, { peers: l.peers, area: s.area, spotlight, speaking: l.speaking, listening: l.listening }]);
     }
-    return { changed, peers };
+    return { changed, peers, stage };
   }
 
   /** CH1: the conversation this person is in, as last sent to them. */

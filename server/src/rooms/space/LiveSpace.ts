@@ -209,9 +209,10 @@ export class LiveSpace {
   updateLinks() {
     // SE9: a seat held for a dropped connection talks to nobody (nobody would hear it).
     const sessions = [...this.seats.values()].filter((seat) => !seat.held).map((seat) => seat.session);
-    const { changed, peers } = this.links.update(this.people.talkers(sessions), this.world.map);
+    // SF9: with Janus answering, the spotlight reaches everyone through the SFU instead of mesh links.
+    const { changed, peers, stage } = this.links.update(this.people.talkers(sessions), this.world.map, this.meetings?.stageViaSfu());
     this.ext.notify("onConversations", peers);
-    this.meetings?.update(peers);
+    this.meetings?.update(peers, stage);
     for (const [id, msg] of changed) this.crowd.peers(id, msg);
   }
 

@@ -13,13 +13,15 @@
  * members are told follows what Janus has accepted. A failed call is logged and the meeting is
  * retried at the next update (SE1: never an exception into the room).
  */
-import { randomBytes, randomInt } from "node:crypto";
 import type { ServerMessages } from "../../../../shared/protocol.ts";
 import type { JanusInstance } from "../../av/janusApi.ts";
 import type { JanusPool } from "../../av/JanusPool.ts";
 import { turnCredential, type TurnSettings } from "../../av/turn.ts";
 import { conversationGroups } from "../../../../shared/proximity.ts";
 import { logger } from "../../log.ts";
+import { janusId as bigId, janusToken as token } from "../../av/janusIds.ts";
+import { Stage } from "./Stage.ts";
+import type { StageLinks } from "./Links.ts";
 
 export interface AvSettings {
   /** No pool: every group stays a mesh (AV, today's limits). */
@@ -27,7 +29,12 @@ export interface AvSettings {
   /** Groups bigger than this go through the SFU (JANUS_THRESHOLD). */
   threshold: number;
   turn?: TurnSettings;
+  /** Stage listeners who also get the speaker's video through the SFU (JANUS_STAGE_VIDEO_MAX, SF11). */
+  stageVideoMax?: number;
 }
+
+/** SF11's default: listeners who get the stage's video (low simulcast layer), the rest audio only. */
+export const STAGE_VIDEO_MAX = 50;
 
 export interface MeetingsHost {
   send(to: string, msg: ServerMessages["av"]): void;
@@ -51,18 +58,23 @@ interface Meeting {
   ended: boolean;
 }
 
-const token = () => randomBytes(18).toString("base64url");
-/** Janus room and publisher ids: positive integers below 2^53 (JSON-safe), not guessable. */
-const bigId = () => randomInt(1, 2 ** 47) * 64 + randomInt(0, 64);
 
 export class Meetings {
   private readonly meetings = new Map<string, Meeting>();
   private readonly byPerson = new Map<string, string>();
   private counter = 0;
   private readonly stopWatching: (() => void) | undefined;
+  /** The spotlight through the SFU (SF9–SF14), when Janus is configured. */
+  private readonly stage: Stage | undefined;
 
   constructor(private readonly spaceId: string, private readonly s: AvSettings, private readonly host: MeetingsHost) {
     this.stopWatching = s.janus?.onDown((url) => this.moveFrom(url));
+    this.stage = s.janus && new Stage(spaceId, { janus: s.janus, videoMax: s.stageVideoMax ?? STAGE_VIDEO_MAX }, host);
+  }
+
+  /** SF9: does the spotlight go through the SFU now (Janus configured and answering)? Else the mesh (PX8). */
+  stageViaSfu(): boolean {
+    return this.stage?.available() ?? false;
   }
 
   /** A TURN credential for this session, when TURN is configured (SF8). */
@@ -81,13 +93,15 @@ export class Meetings {
   /** A new connection for this session (reconnect): it has heard nothing yet. */
   reconnected(session: string) {
     this.sendCredentials(session);
+    this.stage?.reconnected(session);
     const m = this.meetings.get(this.byPerson.get(session) ?? "");
     if (m?.members.has(session)) this.tell(m, session);
   }
 
-  /** The room's conversation links changed (or not): meetings follow the groups. */
-  update(peers: ReadonlyMap<string, readonly string[]>) {
+  /** The room's conversation links changed (or not): meetings follow the groups, the stage its spotlight (SF9). */
+  update(peers: ReadonlyMap<string, readonly string[]>, stage: StageLinks | null = null) {
     if (!this.s.janus) return;
+    this.stage?.update(stage);
     const groups = conversationGroups(peers);
     groups.sort((a, b) => b.length - a.length || (a[0] < b[0] ? -1 : 1));
     const kept = new Set<string>();
@@ -106,6 +120,7 @@ export class Meetings {
 
   /** Someone left the room: out of their meeting at the next update (links drop them), and now. */
   leave(session: string) {
+    this.stage?.leave(session);
     const key = this.byPerson.get(session);
     const m = key ? this.meetings.get(key) : undefined;
     if (!m) return;
@@ -115,6 +130,7 @@ export class Meetings {
 
   dispose() {
     this.stopWatching?.();
+    this.stage?.dispose();
     for (const m of this.meetings.values()) this.close(m);
   }
 
