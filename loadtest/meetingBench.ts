@@ -128,7 +128,7 @@ async function run(browser: Browser, mode: string, people: number, seconds: numb
   const contexts: Awaited<ReturnType<Browser["newContext"]>>[] = [];
   try {
     if (mode === "janus") janus = await startJanus();
-    server = await startServerChild({ env: { JANUS_URLS: janus?.url, LOG_LEVEL: "warn" } });
+    server = await startServerChild({ env: { JANUS_URLS: janus?.url, LOG_LEVEL: "warn" }, startTimeoutMs: 180_000 });
     const map = parseTiledMap(JSON.parse(readFileSync(`${REPO_ROOT}shared/maps/office.tmj`, "utf8")));
     const room: Area = map.areas.find((a) => a.name === ROOM)!;
     const inRoom = (t: Tile) => t.x >= room.x && t.y >= room.y && t.x < room.x + room.width && t.y < room.y + room.height;
@@ -146,7 +146,8 @@ async function run(browser: Browser, mode: string, people: number, seconds: numb
       page.on("crash", () => console.error(`${mode}: person ${i + 1}'s page crashed`));
       page.on("close", () => console.error(`${mode}: person ${i + 1}'s page closed`));
       await page.goto(`${server.url}/s/${spaceId}`);
-      await page.waitForFunction(() => (window as unknown as W).__plaza?.pose() !== undefined, null, { timeout: 60_000 });
+      // Bounded, generously: on a loaded machine a page with five calls running next to it loads slowly.
+      await page.waitForFunction(() => (window as unknown as W).__plaza?.pose() !== undefined, null, { timeout: 180_000 });
       if (!grid) {
         grid = await walkableOf(page, map.width, map.height);
         // Seats: the room's walkable tiles nearest the way in, one per person.
