@@ -5,6 +5,7 @@
  *   npm run bench -- --scenario walkers --bots 200 --duration 30 --ramp 10
  *                    [--url http://127.0.0.1:2567] [--compare] [--json out.json]
  *                    [--seed 1] [--observers 25] [--decode-all] [--no-pin]
+ *                    [--map event-floor] [--walkers 200] [--processes N] [--no-history]
  *
  * Timeline of one run: start server → 2-client probe (bytes per position update) → joins ramped
  * over --ramp s → --duration s of measurement (the window every rate and latency comes from) →
@@ -16,10 +17,11 @@
  * benchProbe.ts), the report benchReport.ts.
  */
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseScenario, ScenarioUnavailableError } from "./behaviour.ts";
 import { formatReport } from "./benchReport.ts";
+import { appendHistory, formatComparison, historyEntry, HISTORY_FILE, previousRun, readHistory } from "./benchHistory.ts";
 import { runBench, stopLiveServers, type BenchOptions } from "./benchRun.ts";
 import { ServerStartError } from "./serverProcess.ts";
 
@@ -28,6 +30,9 @@ export {
   BYTES_PER_UPDATE_METHOD, formatReport,
   type BenchReport, type Interest, type LatencyFigures, type Quantiles, type RunFigures,
 } from "./benchReport.ts";
+
+/** All-hands: people walking in the space before the arrivals, unless --walkers says otherwise. */
+export const DEFAULT_ALLHANDS_WALKERS = 200;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -44,6 +49,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       observers: { type: "string", default: "25" },
       "decode-all": { type: "boolean", default: false },
       "no-pin": { type: "boolean", default: false },
+      map: { type: "string", default: "office" },
+      walkers: { type: "string" },
+      processes: { type: "string", default: "0" },
+      "no-history": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -62,6 +71,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     observers: Number(values.observers),
     decodeAll: values["decode-all"],
     log: (line) => console.error(`bench: ${line}`),
+    map: values.map,
+    walkers: values.walkers !== undefined ? Number(values.walkers) : scenario === "allhands" ? DEFAULT_ALLHANDS_WALKERS : 0,
+    processes: Number(values.processes),
+    historyPath: values["no-history"] ? undefined : HISTORY_FILE,
   };
 }
 
@@ -80,6 +93,12 @@ async function main() {
     const report = await runBench(opts);
     console.log(formatReport(report));
     if (opts.jsonPath) console.log(`\nwrote ${opts.jsonPath}`);
+    if (opts.historyPath) {
+      const entry = historyEntry(report);
+      console.log(`\n${formatComparison(previousRun(readHistory(opts.historyPath), entry), entry)}`);
+      appendHistory(entry, opts.historyPath);
+      console.log(`\nappended to ${relative(process.cwd(), opts.historyPath)}`);
+    }
     process.exit(0);
   } catch (err) {
     await stopLiveServers();

@@ -128,6 +128,8 @@ export class LatencyRecorder {
   }
 
   get samples(): number { return this.n; }
+  /** The samples kept (all of them up to `capacity`), to merge recorders across processes. */
+  keptSamples(): number[] { return Array.from(this.kept.subarray(0, Math.min(this.n, this.capacity))); }
   get max(): number | null { return this.n > 0 ? this.maxSeen : null; }
 
   quantile(q: number): number | null {
