@@ -108,7 +108,7 @@ export async function measureRun(base: string, opts: BenchOptions, ctx: RunConte
 
   const window = { start: windowStart, end: windowEnd, windowS: (windowEnd - windowStart) / 1000, settleS };
   const figures = computeFigures(samples, scrapes, probe.bytes, window, ctx.interest);
-  figures.memory = memoryFigures(idle, figures.server.rssMB, total, ctx.analyticsEmbedded);
+  figures.memory = memoryFigures(idle, figures.server.rssMB, figures.ccuReached, ctx.analyticsEmbedded);
   if (arrivals) figures.allHands = allHandsFigures(samples, scrapes, walkers, opts, arrivals);
   figures.map = map;
   figures.processes = samples.map((s) => ({ pid: s.process.pid, eluMean: mean(s.process.eluSamples), cpuPercent: s.process.cpuPercent }));

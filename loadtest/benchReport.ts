@@ -66,7 +66,7 @@ export interface RunFigures {
 export interface MemoryFigures {
   rssIdleMB: number | null;
   rssFullMB: number | null;
-  /** (rssFullMB − rssIdleMB) ÷ people connected (bots, plus an all-hands' base walkers). */
+  /** (rssFullMB − rssIdleMB) ÷ the most people connected at once (ccuReached: bots, plus an all-hands' walkers). */
   perWalkerMB: number | null;
   /** ANALYTICS_EMBEDDED as the server ran ("auto" when unset; "unknown" with --url). */
   analyticsEmbedded: string;
