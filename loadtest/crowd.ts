@@ -153,6 +153,7 @@ export class Crowd {
   private cpuMark = process.cpuUsage();
   private windowStartedAt = 0;
   private cpuPercent: number | null = null;
+  private sampler: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly plan: CrowdPlan, private readonly facts: MapFacts) {
     this.echo = new LatencyRecorder(200_000, mulberry32(plan.seed + 11));
@@ -217,10 +218,11 @@ export class Crowd {
     this.cpuMark = process.cpuUsage();
     this.windowStartedAt = now();
     this.measuring = true;
-    this.timers.push(setInterval(() => this.sampleBandwidth(true), 1000));
+    this.sampler = setInterval(() => this.sampleBandwidth(true), 1000);
   }
 
   closeWindow() {
+    clearInterval(this.sampler);
     this.sampleBandwidth(true);
     this.measuring = false;
     const cpu = process.cpuUsage(this.cpuMark);
@@ -380,6 +382,7 @@ export class Crowd {
   async leaveAll() {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    clearInterval(this.sampler);
     await Promise.race([Promise.allSettled([...this.pendingJoins]), sleep(JOIN_TIMEOUT_MS + 1000)]);
     await Promise.race([
       Promise.allSettled(this.slots.map(async (slot) => { const b = slot.bot; slot.bot = undefined; if (b) await b.leave(3000); })),
