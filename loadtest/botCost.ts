@@ -17,11 +17,12 @@ import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
 import { WebSocketServer, type WebSocket } from "ws";
 import { Packr, unpack } from "msgpackr";
-import { Client, Protocol } from "@colyseus/sdk";
+import { Protocol } from "@colyseus/sdk";
 import { LOOK_COUNT } from "../shared/looks.ts";
 import { mapFacts, mulberry32 } from "./behaviour.ts";
 import { joinBot, joinWireBot, spaceMapOf, type Bot, type JoinBotOptions } from "./bot.ts";
 import { sleep } from "./serverProcess.ts";
+import { MeteredClient } from "./meter.ts";
 
 const PATCH_MS = 100;
 
@@ -78,16 +79,20 @@ async function main() {
     const crowd: Bot[] = [];
     for (let i = 0; i < bots; i++) {
       const opts: JoinBotOptions = { spaceId: "cost", name: `bot-${i}`, look: i % LOOK_COUNT, facts, role: "walker", rng: mulberry32(i + 1), now, decodeState: false };
-      crowd.push(kind === "wire" ? await joinWireBot(base, opts) : await joinBot(new Client(base), opts));
+      crowd.push(kind === "wire" ? await joinWireBot(base, opts) : await joinBot(new MeteredClient(base), opts));
     }
     const ticker = setInterval(() => { const t = now(); for (const b of crowd) b.tick(t); }, 25);
     await sleep(3000);
-    const elu0 = performance.eventLoopUtilization(), cpu0 = process.cpuUsage(), t0 = now();
+    const frames = () => crowd.reduce((s, b) => s + (b.bytes ? b.bytes.framesIn + b.bytes.framesOut : 0), 0);
+    const elu0 = performance.eventLoopUtilization(), cpu0 = process.cpuUsage(), t0 = now(), f0 = frames();
     await sleep(durationS * 1000);
-    const cpu = process.cpuUsage(cpu0), elu = performance.eventLoopUtilization(elu0), ms = now() - t0;
+    const cpu = process.cpuUsage(cpu0), elu = performance.eventLoopUtilization(elu0), ms = now() - t0, handled = frames() - f0;
     clearInterval(ticker);
-    const moves = crowd.reduce((s, b) => s + (b.predictor ? 1 : 0), 0);
-    console.log(`${kind} bots: ${bots} (${moves} walking), patches of ${patchBytes} B every ${PATCH_MS} ms, ${durationS} s: CPU ${(((cpu.user + cpu.system) / 1000 / ms) * 100).toFixed(1)} % of a core, ELU ${elu.utilization.toFixed(2)}`);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    // CPU per frame handled holds better than the CPU % when the machine is too busy for the bots
+    // to keep up (then the CPU % is what they got, not what they would need).
+    console.log(`${kind} bots: ${bots}, patches of ${patchBytes} B every ${PATCH_MS} ms, ${durationS} s: CPU ${((cpuMs / ms) * 100).toFixed(1)} % of a core, ELU ${elu.utilization.toFixed(2)}; ` +
+      `${(handled / (ms / 1000)).toFixed(0)} frames/s in and out, ${((cpuMs * 1000) / Math.max(1, handled)).toFixed(1)} µs CPU per frame`);
   } finally {
     server.kill("SIGTERM");
   }
