@@ -1,14 +1,16 @@
 /**
  * The headless benchmark: starts a Plaza server as a child process (or uses --url), runs N bots
- * in this process with the SDK, and prints + writes latency, bandwidth and server-load figures.
+ * (in this process, or in --processes children; observers on the SDK, the rest on a bare socket:
+ * wire.ts), and prints + writes latency, bandwidth, memory and server-load figures, then compares
+ * them with the previous recorded run (benchHistory.ts).
  *
  *   npm run bench -- --scenario walkers --bots 200 --duration 30 --ramp 10
  *                    [--url http://127.0.0.1:2567] [--compare] [--json out.json]
  *                    [--seed 1] [--observers 25] [--decode-all] [--no-pin]
  *                    [--map event-floor] [--walkers 200] [--processes N] [--no-history]
  *
- * Timeline of one run: start server → 2-client probe (bytes per position update) → joins ramped
- * over --ramp s → --duration s of measurement (the window every rate and latency comes from) →
+ * Timeline of one run: start server → idle memory → the space (--map) → 2-client probe (bytes per
+ * position update) → joins ramped over --ramp s (allhands: --walkers first, then the arrivals) → --duration s of measurement (the window every rate and latency comes from) →
  * everyone leaves → server stopped. With --compare the same run is repeated against a server
  * started with PLAZA_INTEREST=off. With ≥ 2 CPUs and `taskset`, the server runs on CPU 0 and
  * this process (the bots) on CPU 1. What each figure means: loadtest/README.md.
@@ -30,9 +32,6 @@ export {
   BYTES_PER_UPDATE_METHOD, formatReport,
   type BenchReport, type Interest, type LatencyFigures, type Quantiles, type RunFigures,
 } from "./benchReport.ts";
-
-/** All-hands: people walking in the space before the arrivals, unless --walkers says otherwise. */
-export const DEFAULT_ALLHANDS_WALKERS = 200;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -72,7 +71,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     decodeAll: values["decode-all"],
     log: (line) => console.error(`bench: ${line}`),
     map: values.map,
-    walkers: values.walkers !== undefined ? Number(values.walkers) : scenario === "allhands" ? DEFAULT_ALLHANDS_WALKERS : 0,
+    walkers: values.walkers !== undefined ? Number(values.walkers) : undefined,
     processes: Number(values.processes),
     historyPath: values["no-history"] ? undefined : HISTORY_FILE,
   };

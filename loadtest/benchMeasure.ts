@@ -10,7 +10,7 @@ import { mapFacts } from "./behaviour.ts";
 import { fetchSpaceMap } from "./bot.ts";
 import { JOIN_TIMEOUT_MS, probeBytesPerUpdate } from "./benchProbe.ts";
 import { maxOf, serverFigures, type AllHandsFigures, type Interest, type LatencyFigures, type MemoryFigures, type RunFigures } from "./benchReport.ts";
-import type { BenchOptions } from "./benchRun.ts";
+import { walkersOf, type BenchOptions } from "./benchRun.ts";
 import { DEFAULT_MAP, prepareSpace } from "./benchSpace.ts";
 import { LocalCrowd, ProcessCrowds, type CrowdDriver } from "./botProcess.ts";
 import type { CrowdPlan, CrowdSamples, LatencySamples } from "./crowd.ts";
@@ -60,7 +60,7 @@ export async function measureRun(base: string, opts: BenchOptions, ctx: RunConte
   const probe = await probeBytesPerUpdate(base, mapFacts(await fetchSpaceMap(base, probeSpace)), probeSpace, ctx.seed);
   ctx.log(`probe: ${probe.bytes?.toFixed(1) ?? "n/a"} bytes per position update (${probe.updates} updates)`);
 
-  const walkers = opts.scenario === "allhands" ? (opts.walkers ?? 0) : 0;
+  const walkers = walkersOf(opts);
   const total = walkers + opts.bots;
   const plan: Omit<CrowdPlan, "share"> = {
     base, spaceId, scenario: opts.scenario, total, walkers, seed: ctx.seed, observers: ctx.observers, decodeAll: opts.decodeAll === true,

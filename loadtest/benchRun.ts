@@ -33,12 +33,20 @@ export interface BenchOptions {
   log?: (line: string) => void;
   /** "office" (default: the small office, auto-created) or a template id such as "event-floor" (benchSpace.ts). */
   map?: string;
-  /** All-hands: people already walking in the space before the --bots arrivals join (default 200). */
+  /** All-hands: people already walking in the space before the --bots arrivals join (default DEFAULT_ALLHANDS_WALKERS). */
   walkers?: number;
   /** Bots in this many child processes (0, the default: in this process). */
   processes?: number;
   /** Append the run to this history file and compare with its previous run (the CLI does; tests don't). */
   historyPath?: string;
+}
+
+/** All-hands: people walking in the space before the arrivals, unless `walkers` says otherwise. */
+export const DEFAULT_ALLHANDS_WALKERS = 200;
+
+/** The walkers already in the space when the arrivals start: all-hands only. */
+export function walkersOf(opts: Pick<BenchOptions, "scenario" | "walkers">): number {
+  return opts.scenario === "allhands" ? (opts.walkers ?? DEFAULT_ALLHANDS_WALKERS) : 0;
 }
 
 /** Child servers alive right now, so an interrupted CLI run still stops them. */
@@ -98,7 +106,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     startedAt,
     machine,
     botProcesses: opts.processes ?? 0,
-    walkers: opts.scenario === "allhands" ? (opts.walkers ?? 0) : 0,
+    walkers: walkersOf(opts),
     placement: { server: on.serverPlacement, bots: botsPlacement },
     ...onFigures,
     interest: on.figures.interest,

@@ -21,7 +21,7 @@ import type { Pose } from "../shared/movement.ts";
 import { MovementPredictor } from "../shared/net/predictor.ts";
 import { asSpaceRoom, ignore, listen, send, type SpaceRoom } from "../shared/net/typedRoom.ts";
 import { BotBehaviour, type MapFacts, type Role, type Rng } from "./behaviour.ts";
-import { bytesOf, type ByteCounter, type KindTally } from "./meter.ts";
+import { bytesOf, takeEarlyMessages, type ByteCounter, type KindTally } from "./meter.ts";
 import { WireRoom } from "./wire.ts";
 
 export type { SpaceRoom };
@@ -137,11 +137,18 @@ function sdkLink(room: SpaceRoom): BotLink {
   });
   // And whatever a newer server might add, without a warning per bot.
   room.onMessage("*", () => undefined);
+  const early = takeEarlyMessages(room);
   return {
     sessionId: room.sessionId,
     send: (type, msg) => send(room, type, msg),
-    onAck: (h) => { ack = h; },
-    onCorrection: (h) => { correction = h; },
+    onAck: (h) => {
+      ack = h;
+      for (const [type, msg] of early) if (type === "ack") h(msg as ServerMessages["ack"]);
+    },
+    onCorrection: (h) => {
+      correction = h;
+      for (const [type, msg] of early) if (type === "correction") h(msg as ServerMessages["correction"]);
+    },
     onLeave: (h) => { room.onLeave(h); },
     leave: () => room.leave(true),
     close: () => room.connection?.close(),

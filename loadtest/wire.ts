@@ -28,6 +28,28 @@ interface SeatReservation { roomId: string; processId: string; sessionId: string
 
 type Handler<K extends ServerMessageType> = (msg: ServerMessages[K]) => void;
 
+/** Messages kept for types nobody listens to yet (see `early`). */
+const EARLY_KEPT = 16;
+
+/**
+ * POSTs a matchmaking request; one retry when the connection itself failed (a kept-alive socket
+ * the server closed just as it was reused: "other side closed"), never after an HTTP answer.
+ */
+async function postJson(url: URL, body: unknown, timeoutMs: number): Promise<Response> {
+  const init = () => ({
+    method: "POST",
+    headers: { "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  try {
+    return await fetch(url, init());
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err; // a timeout (AbortError) is not retried
+    return fetch(url, init());
+  }
+}
+
 const typeCache = new Map<string, Uint8Array>();
 /** [ROOM_DATA][0xa0 | len][type]: the header of every message of `type` (fixstr: types are short ASCII). */
 function messageHeader(type: string): Uint8Array {
@@ -44,6 +66,12 @@ function messageHeader(type: string): Uint8Array {
 export class WireRoom {
   readonly counter: ByteCounter = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 };
   private readonly handlers = new Map<string, (msg: unknown) => void>();
+  /**
+   * Messages that arrived before anyone listened to their type: the server may send right after
+   * the join, in the same TCP read as JOIN_ROOM, before the caller had a chance to call `on`.
+   * The first few are kept and handed over by `on`.
+   */
+  private early: { type: string; frame: Buffer; end: number }[] = [];
   private readonly leaveHandlers: Array<(code: number) => void> = [];
   private readonly packr = new Packr({ useRecords: false });
   private joined = false;
@@ -67,12 +95,7 @@ export class WireRoom {
   /** Reserves a seat over HTTP and connects; resolves once the server accepted the join. */
   static async join(base: string, roomName: string, options: Record<string, unknown>, tally?: KindTally, timeoutMs = 15_000): Promise<WireRoom> {
     const http = new URL(base);
-    const res = await fetch(new URL(`/matchmake/joinOrCreate/${roomName}`, http), {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(options),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+    const res = await postJson(new URL(`/matchmake/joinOrCreate/${roomName}`, http), options, timeoutMs);
     const body = (await res.json().catch(() => ({}))) as Partial<SeatReservation> & { code?: number; error?: string };
     if (!res.ok || !body.roomId || !body.processId || !body.sessionId) {
       throw new WireJoinError(`matchmaking refused (HTTP ${res.status}${body.code !== undefined ? `, code ${body.code}` : ""}): ${body.error ?? "no seat"}`);
@@ -106,8 +129,10 @@ export class WireRoom {
         const b = data[1];
         if (b === undefined || (b & 0xe0) !== 0xa0) return; // numeric or long types: none of ours
         const end = 2 + (b & 0x1f);
-        const handler = this.handlers.get(data.toString("latin1", 2, end));
+        const type = data.toString("latin1", 2, end);
+        const handler = this.handlers.get(type);
         if (handler) handler(data.length > end ? unpack(data.subarray(end)) : undefined);
+        else if (this.early.length < EARLY_KEPT) this.early.push({ type, frame: data, end });
         return;
       }
       case Protocol.ERROR:
@@ -141,6 +166,10 @@ export class WireRoom {
   /** Unpacks and hands over messages of `type`; every other type stays undecoded. */
   on<K extends ServerMessageType>(type: K, handler: Handler<K>): void {
     this.handlers.set(type, handler as (msg: unknown) => void);
+    const now = this.early.filter((e) => e.type === type);
+    if (now.length === 0) return;
+    this.early = this.early.filter((e) => e.type !== type);
+    for (const e of now) handler((e.frame.length > e.end ? unpack(e.frame.subarray(e.end)) : undefined) as ServerMessages[K]);
   }
 
   onLeave(handler: (code: number) => void): void {
