@@ -22,7 +22,7 @@ export function botSeed(runSeed: number, slot: number, generation = 0): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export const SCENARIOS = ["walkers", "hotspot", "churn", "mixed", "chatty"] as const;
+export const SCENARIOS = ["walkers", "hotspot", "churn", "mixed", "chatty", "allhands"] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 export type RunnableScenario = ScenarioName;
 /** `chatter`: walks like a walker and talks: space chat every CHAT_EVERY_MS on average, nearby in between. */
@@ -47,7 +47,8 @@ export function parseScenario(raw: string | undefined): RunnableScenario {
  */
 export function roleFor(scenario: RunnableScenario, slot: number): Role {
   switch (scenario) {
-    case "walkers": return "walker";
+    // allhands: the base crowd and the people arriving for the meeting all walk (bench.ts times the arrivals).
+    case "walkers": case "allhands": return "walker";
     case "hotspot": return "hotspot";
     case "churn": return "churn";
     case "chatty": return "chatter";

@@ -3,7 +3,7 @@
  * the pure bot behaviour: paths walkable step by step, hotspot goals near the centre, seeded RNG.
  */
 import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { TemplateMapCatalog } from "../server/src/maps/MapCatalog.ts";
@@ -16,6 +16,9 @@ import {
   CHAT_MIN_MS, CHAT_MAX_MS,
 } from "./behaviour.ts";
 import { runBench } from "./bench.ts";
+import { spaceMapOf } from "./bot.ts";
+import { parseTiledMap } from "../shared/map.ts";
+import { appendHistory, formatComparison, previousRun, readHistory, type HistoryEntry } from "./benchHistory.ts";
 import { histogramQuantile, parseMetrics } from "./serverProcess.ts";
 import { frameHeaderBytes, frameKind, LatencyRecorder, quantile } from "./meter.ts";
 import { getMessageBytes, Protocol } from "@colyseus/core";
@@ -151,7 +154,8 @@ describe("runBench (20 bots, 5 s)", () => {
   it("writes a report with every field", { timeout: 90_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "plaza-bench-"));
     const jsonPath = join(dir, "walkers-20.json");
-    const report = await runBench({ scenario: "walkers", bots: 20, durationS: 5, rampS: 1, jsonPath, pin: false });
+    // 5 observers on the SDK, 15 wire bots (wire.ts): both kinds walk, get acks and count bytes.
+    const report = await runBench({ scenario: "walkers", bots: 20, durationS: 5, rampS: 1, jsonPath, pin: false, observers: 5 });
     const json = JSON.parse(readFileSync(jsonPath, "utf8"));
     expect(json.scenario).toBe("walkers");
     expect(json.bots).toBe(20);
@@ -188,6 +192,69 @@ describe("runBench (20 bots, 5 s)", () => {
     expect(json.viewChurn).toEqual({ enteredPerS: expect.any(Number), leftPerS: expect.any(Number) });
     expect(json.compare).toBeNull();
     expect(report.ccuReached).toBe(20);
+    expect(json.map).toBe("office");
+    expect(json.allHands).toBeNull();
+    // Memory: the idle server before anyone joined, the crowd's, and the difference per person.
+    expect(json.memory).toEqual({ rssIdleMB: expect.any(Number), rssFullMB: expect.any(Number), perWalkerMB: expect.any(Number), analyticsEmbedded: expect.any(String) });
+    expect(json.processes).toHaveLength(1);
+  });
+});
+
+describe("runBench all-hands on the event floor, bots in 2 processes (5 walkers + 10 arrivals)", () => {
+  it("reports the arrivals' joins and the walkers' echo while they arrive", { timeout: 150_000 }, async () => {
+    const report = await runBench({ scenario: "allhands", walkers: 5, bots: 10, durationS: 3, rampS: 1, pin: false, observers: 2, map: "event-floor", processes: 2 });
+    expect(report.map).toBe("event-floor");
+    expect(report.walkers).toBe(5);
+    expect(report.botProcesses).toBe(2);
+    expect(report.processes).toHaveLength(2);
+    expect(report.ccuReached).toBe(15);
+    expect(report.joinSuccessRate).toBe(1);
+    const a = report.allHands!;
+    expect(a).toMatchObject({ walkers: 5, arrivals: 10, arrivalsJoined: 10, joinsPerS: 10 });
+    expect(a.joinMs).toEqual({ p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) });
+    // Walkers step every 150 ms and more than a second passes while the arrivals join: each has echoes.
+    expect(a.walkersMeasured).toBe(5);
+    expect(a.worstWalkerEchoP99Ms).toBeGreaterThanOrEqual(a.medianWalkerEchoP99Ms!);
+    expect(report.echoMs.samples).toBeGreaterThan(0);
+  });
+});
+
+describe("the bots' map", () => {
+  it("blocks a template's furniture as the server does (tables block, chairs do not)", () => {
+    const tmj: unknown = JSON.parse(readFileSync(new URL("../shared/maps/event-floor.tmj", import.meta.url), "utf8"));
+    const map = spaceMapOf(tmj);
+    expect(isWalkable(parseTiledMap(tmj), 8, 40)).toBe(true); // a standing table's tile, on the bare floor…
+    expect(isWalkable(map, 8, 40)).toBe(false); // …is blocked once the furniture stands
+    expect(isWalkable(map, 12, 13)).toBe(true); // a seat facing the stage
+    expect(map.spawns.length).toBeGreaterThanOrEqual(36);
+  });
+});
+
+describe("bench history", () => {
+  const entry = (over: Partial<HistoryEntry>, figures: Record<string, number | null>): HistoryEntry => ({
+    startedAt: "2026-12-05T08:00:00.000Z", commit: "abc1234", scenario: "walkers", bots: 200, walkers: 0, map: "office", interest: "grid",
+    durationS: 30, rampS: 10, botProcesses: 0, machine: "2 × cpu", figures, ...over,
+  });
+
+  it("compares a run with the last one of the same scenario, crowd and map", () => {
+    const older = entry({ startedAt: "2026-12-01T08:00:00.000Z" }, { "echo ms p99": 50 });
+    const other = entry({ bots: 1000 }, { "echo ms p99": 10 });
+    const last = entry({ startedAt: "2026-12-02T08:00:00.000Z" }, { "echo ms p99": 40, "joins ok %": 100 });
+    const now = entry({}, { "echo ms p99": 20, "joins ok %": 90 });
+    expect(previousRun([older, last, other], now)).toBe(last);
+    expect(previousRun([other], now)).toBeUndefined();
+    const table = formatComparison(last, now);
+    expect(table).toMatch(/echo ms p99\s+40\.0\s+20\.0\s+-50\.0 % better/);
+    expect(table).toMatch(/joins ok %\s+100\s+90\.0\s+-10\.0 % worse/);
+    expect(formatComparison(undefined, now)).toMatch(/none recorded yet/);
+  });
+
+  it("appends one JSON line per run and reads them back, skipping broken lines", () => {
+    const path = join(mkdtempSync(join(tmpdir(), "plaza-history-")), "history.jsonl");
+    appendHistory(entry({}, { "echo ms p99": 1 }), path);
+    appendFileSync(path, "{not json\n");
+    appendHistory(entry({ bots: 5 }, { "echo ms p99": 2 }), path);
+    expect(readHistory(path).map((e) => e.bots)).toEqual([200, 5]);
   });
 });
 

@@ -1,13 +1,16 @@
 /**
  * The headless benchmark: starts a Plaza server as a child process (or uses --url), runs N bots
- * in this process with the SDK, and prints + writes latency, bandwidth and server-load figures.
+ * (in this process, or in --processes children; observers on the SDK, the rest on a bare socket:
+ * wire.ts), and prints + writes latency, bandwidth, memory and server-load figures, then compares
+ * them with the previous recorded run (benchHistory.ts).
  *
  *   npm run bench -- --scenario walkers --bots 200 --duration 30 --ramp 10
  *                    [--url http://127.0.0.1:2567] [--compare] [--json out.json]
  *                    [--seed 1] [--observers 25] [--decode-all] [--no-pin]
+ *                    [--map event-floor] [--walkers 200] [--processes N] [--no-history]
  *
- * Timeline of one run: start server → 2-client probe (bytes per position update) → joins ramped
- * over --ramp s → --duration s of measurement (the window every rate and latency comes from) →
+ * Timeline of one run: start server → idle memory → the space (--map) → 2-client probe (bytes per
+ * position update) → joins ramped over --ramp s (allhands: --walkers first, then the arrivals) → --duration s of measurement (the window every rate and latency comes from) →
  * everyone leaves → server stopped. With --compare the same run is repeated against a server
  * started with PLAZA_INTEREST=off. With ≥ 2 CPUs and `taskset`, the server runs on CPU 0 and
  * this process (the bots) on CPU 1. What each figure means: loadtest/README.md.
@@ -16,10 +19,11 @@
  * benchProbe.ts), the report benchReport.ts.
  */
 import { parseArgs } from "node:util";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseScenario, ScenarioUnavailableError } from "./behaviour.ts";
 import { formatReport } from "./benchReport.ts";
+import { appendHistory, formatComparison, historyEntry, HISTORY_FILE, previousRun, readHistory } from "./benchHistory.ts";
 import { runBench, stopLiveServers, type BenchOptions } from "./benchRun.ts";
 import { ServerStartError } from "./serverProcess.ts";
 
@@ -44,6 +48,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       observers: { type: "string", default: "25" },
       "decode-all": { type: "boolean", default: false },
       "no-pin": { type: "boolean", default: false },
+      map: { type: "string", default: "office" },
+      walkers: { type: "string" },
+      processes: { type: "string", default: "0" },
+      "no-history": { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -62,6 +70,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     observers: Number(values.observers),
     decodeAll: values["decode-all"],
     log: (line) => console.error(`bench: ${line}`),
+    map: values.map,
+    walkers: values.walkers !== undefined ? Number(values.walkers) : undefined,
+    processes: Number(values.processes),
+    historyPath: values["no-history"] ? undefined : HISTORY_FILE,
   };
 }
 
@@ -80,6 +92,12 @@ async function main() {
     const report = await runBench(opts);
     console.log(formatReport(report));
     if (opts.jsonPath) console.log(`\nwrote ${opts.jsonPath}`);
+    if (opts.historyPath) {
+      const entry = historyEntry(report);
+      console.log(`\n${formatComparison(previousRun(readHistory(opts.historyPath), entry), entry)}`);
+      appendHistory(entry, opts.historyPath);
+      console.log(`\nappended to ${relative(process.cwd(), opts.historyPath)}`);
+    }
     process.exit(0);
   } catch (err) {
     await stopLiveServers();

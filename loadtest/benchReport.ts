@@ -53,6 +53,44 @@ export interface RunFigures {
   viewChurn: { enteredPerS: number | null; leftPerS: number | null };
   /** Seconds between the ramp's end and the window's start: waiting for every first join's answer. */
   settleS: number;
+  /** `--map`: "office" (the small office) or the template the space was made from. */
+  map: string;
+  memory: MemoryFigures;
+  /** The all-hands arrivals (scenario allhands), else null. */
+  allHands: AllHandsFigures | null;
+  /** Each bot process (this one, or every --processes child): its ELU over the window and CPU % (100 = a core). */
+  processes: { pid: number; eluMean: number | null; cpuPercent: number | null }[];
+}
+
+/** The server's memory: RSS before anyone joined, the most in the window, and the difference per person. */
+export interface MemoryFigures {
+  rssIdleMB: number | null;
+  rssFullMB: number | null;
+  /** (rssFullMB − rssIdleMB) ÷ the most people connected at once (ccuReached: bots, plus an all-hands' walkers). */
+  perWalkerMB: number | null;
+  /** ANALYTICS_EMBEDDED as the server ran ("auto" when unset; "unknown" with --url). */
+  analyticsEmbedded: string;
+}
+
+/** `--scenario allhands`: walkers already in the space while `arrivals` join within `rampS`. */
+export interface AllHandsFigures {
+  walkers: number;
+  arrivals: number;
+  rampS: number;
+  joinsPerS: number | null;
+  /** Joins of the arrivals only: joinOrCreate called → start tile. */
+  joinMs: Quantiles & { max: number | null };
+  arrivalsJoined: number;
+  /** After the ramp's end, until every arrival's join was answered. */
+  settleS: number;
+  /** The base walkers' echo from the first arrival until every arrival was answered: all samples together… */
+  walkerEchoMs: LatencyFigures;
+  /** …and per walker: the worst walker's p99, and the median walker's. */
+  worstWalkerEchoP99Ms: number | null;
+  medianWalkerEchoP99Ms: number | null;
+  walkersMeasured: number;
+  /** The server over the arrivals. */
+  server: RunFigures["server"];
 }
 
 export interface BenchReport extends Omit<RunFigures, "interest"> {
@@ -66,6 +104,10 @@ export interface BenchReport extends Omit<RunFigures, "interest"> {
   decodeAll: boolean;
   startedAt: string;
   machine: { cpus: number; model: string; node: string };
+  /** Bot processes: 0 = the bots ran in the bench process itself; N = --processes N children. */
+  botProcesses: number;
+  /** All-hands: the walkers in the space before the arrivals (0 in other scenarios). */
+  walkers: number;
   placement: { server: string; bots: string };
   interest: Interest;
   bytesPerPositionUpdateMethod: string;
@@ -140,6 +182,19 @@ function rows(r: RunFigures): [string, string][] {
     ["corrections per client per min (total in run)", `${f(r.correctionsPerClientPerMin, 2)} (${r.correctionsTotal})`],
     ["unexpected disconnects", `${r.unexpectedDisconnects}`],
     ["bots process ELU mean / max, CPU %", `${f(r.botsProcess.eluMean, 2)} / ${f(r.botsProcess.eluMax, 2)}, ${f(r.botsProcess.cpuPercent)}`],
+    ["server RSS MB idle / full, MB per walker", `${f(r.memory.rssIdleMB)} / ${f(r.memory.rssFullMB)}, ${f(r.memory.perWalkerMB, 3)} (ANALYTICS_EMBEDDED=${r.memory.analyticsEmbedded})`],
+    ...allHandsRows(r.allHands),
+  ];
+}
+
+function allHandsRows(a: AllHandsFigures | null): [string, string][] {
+  if (!a) return [];
+  return [
+    ["all-hands: walkers + arrivals (joins/s)", `${a.walkers} + ${a.arrivals} over ${f(a.rampS)} s (${f(a.joinsPerS)}/s), ${a.arrivalsJoined} joined, settled ${f(a.settleS)} s after`],
+    ["all-hands: arrivals' join ms p50 / p99 / max", `${f(a.joinMs.p50)} / ${f(a.joinMs.p99)} / ${f(a.joinMs.max)}`],
+    ["all-hands: walkers' echo p99 worst / median walker", `${f(a.worstWalkerEchoP99Ms)} / ${f(a.medianWalkerEchoP99Ms)} (${a.walkersMeasured} walkers)`],
+    ["all-hands: walkers' echo ms p50 / p99 / max (n)", `${f(a.walkerEchoMs.p50)} / ${f(a.walkerEchoMs.p99)} / ${f(a.walkerEchoMs.max)} (${a.walkerEchoMs.samples})`],
+    ["all-hands: server ELU mean / max, CPU %", `${f(a.server.eluMean, 2)} / ${f(a.server.eluMax, 2)}, ${f(a.server.cpuPercent)}`],
   ];
 }
 
@@ -149,10 +204,10 @@ export function formatReport(report: BenchReport): string {
   const w0 = Math.max(...on.map(([k]) => k.length));
   const w1 = Math.max(14, ...on.map(([, v]) => v.length));
   const lines = [
-    `Plaza bench: ${report.scenario}, ${report.bots} bots, ${report.durationS} s measured after a ${report.rampS} s ramp (window ${f(report.windowS)} s), seed ${report.seed}, ${report.observers} observers, ${report.decodeAll ? "every bot decodes state" : "only observers decode state"}`,
+    `Plaza bench: ${report.scenario}, ${report.walkers > 0 ? `${report.walkers} walkers + ` : ""}${report.bots} bots on the ${report.map} map, ${report.durationS} s measured after a ${report.rampS} s ramp (window ${f(report.windowS)} s), seed ${report.seed}, ${report.observers} observers, ${report.decodeAll ? "every bot decodes state" : "only observers decode state"}`,
     `machine: ${report.machine.cpus} × ${report.machine.model}, node ${report.machine.node}`,
     `server: ${report.placement.server}`,
-    `bots:   ${report.placement.bots}`,
+    `bots:   ${report.placement.bots}${report.botProcesses > 0 ? `, in ${report.botProcesses} child processes (pids ${report.processes.map((p) => p.pid).join(", ")})` : ""}`,
     "",
   ];
   if (off) lines.push(`${"".padEnd(w0)}  ${`interest ${report.interest}`.padEnd(w1)}  interest off`);

@@ -31,6 +31,22 @@ export interface BenchOptions {
   decodeAll?: boolean;
   /** Progress lines; silent when undefined. */
   log?: (line: string) => void;
+  /** "office" (default: the small office, auto-created) or a template id such as "event-floor" (benchSpace.ts). */
+  map?: string;
+  /** All-hands: people already walking in the space before the --bots arrivals join (default DEFAULT_ALLHANDS_WALKERS). */
+  walkers?: number;
+  /** Bots in this many child processes (0, the default: in this process). */
+  processes?: number;
+  /** Append the run to this history file and compare with its previous run (the CLI does; tests don't). */
+  historyPath?: string;
+}
+
+/** All-hands: people walking in the space before the arrivals, unless `walkers` says otherwise. */
+export const DEFAULT_ALLHANDS_WALKERS = 200;
+
+/** The walkers already in the space when the arrivals start: all-hands only. */
+export function walkersOf(opts: Pick<BenchOptions, "scenario" | "walkers">): number {
+  return opts.scenario === "allhands" ? (opts.walkers ?? DEFAULT_ALLHANDS_WALKERS) : 0;
 }
 
 /** Child servers alive right now, so an interrupted CLI run still stops them. */
@@ -40,16 +56,20 @@ export async function stopLiveServers(): Promise<void> {
   await Promise.all([...liveServers].map((s) => s.stop()));
 }
 
-function assertLocal(url: string) {
-  const host = new URL(url).hostname;
-  if (host !== "127.0.0.1" && host !== "localhost") throw new Error(`--url must point at 127.0.0.1 (got ${host})`);
+function assertHttp(url: string) {
+  let u: URL;
+  try { u = new URL(url); } catch { throw new Error(`--url is not a URL: ${url}`); }
+  if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error(`--url must be http(s)://host:port (got ${u.protocol})`);
 }
 
 function checkOptions(opts: BenchOptions) {
   if (!Number.isInteger(opts.bots) || opts.bots < 1 || opts.bots > 5000) throw new Error("--bots must be 1..5000");
   if (!(opts.durationS > 0 && opts.durationS <= 3600)) throw new Error("--duration must be 0..3600 s");
   if (!(opts.rampS >= 0 && opts.rampS <= 600)) throw new Error("--ramp must be 0..600 s");
-  if (opts.url) assertLocal(opts.url);
+  if (opts.url) assertHttp(opts.url);
+  if (opts.processes !== undefined && !(Number.isInteger(opts.processes) && opts.processes >= 0 && opts.processes <= 64)) throw new Error("--processes must be 0..64");
+  if (opts.walkers !== undefined && !(Number.isInteger(opts.walkers) && opts.walkers >= 0 && opts.walkers <= 5000)) throw new Error("--walkers must be 0..5000");
+  if (opts.map !== undefined && !/^[a-z0-9-]{1,40}$/.test(opts.map)) throw new Error(`--map must be "office" or a template id (got "${opts.map}")`);
   if (opts.compare && opts.url) throw new Error("--compare starts its own servers (one with PLAZA_INTEREST=off): drop --url");
 }
 
@@ -69,7 +89,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     ? `cpu 1 (taskset -a -cp 1), pid ${process.pid}`
     : `unpinned (${availableParallelism()} cpus shared${opts.pin && !pinning ? ": taskset or a 2nd cpu missing" : ""}), pid ${process.pid}`;
 
-  const runOne = (interest: Interest, index: number) => runOnce(opts, serverCpu, { interest, index, seed, observers, log });
+  const analyticsEmbedded = opts.url ? "unknown" : (process.env.ANALYTICS_EMBEDDED || "auto");
+  const runOne = (interest: Interest, index: number) => runOnce(opts, serverCpu, { interest, index, seed, observers, log, analyticsEmbedded });
   const on = await runOne(opts.url ? "external" : "grid", 0);
   const off = opts.compare ? await runOne("off", 1) : undefined;
   const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
@@ -84,6 +105,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     decodeAll: opts.decodeAll === true,
     startedAt,
     machine,
+    botProcesses: opts.processes ?? 0,
+    walkers: walkersOf(opts),
     placement: { server: on.serverPlacement, bots: botsPlacement },
     ...onFigures,
     interest: on.figures.interest,

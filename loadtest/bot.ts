@@ -8,16 +8,21 @@
  *
  * A bot with `decodeState: false` receives every state patch (its bytes are counted like anyone's)
  * but does not decode it: walking needs only the acks, and decoding 1,000 clients' patches in one
- * process would saturate the bots' CPU long before the server's. Observers decode.
+ * process would saturate the bots' CPU long before the server's. Observers decode. A wire bot
+ * (joinWireBot) goes further: no SDK at all, a bare `ws` socket speaking the Colyseus wire protocol
+ * (wire.ts), so 2,000 of them fit on one core.
  */
 import { Client } from "@colyseus/sdk";
 import { SpaceState } from "../shared/state.ts";
-import { PROTOCOL_VERSION, SPACE_ROOM, seqAtOrAfter, type Dir, type ServerMessages } from "../shared/protocol.ts";
+import { PROTOCOL_VERSION, SPACE_ROOM, seqAtOrAfter, type ClientMessageType, type ClientMessages, type Dir, type ServerMessages } from "../shared/protocol.ts";
 import { parseTiledMap, type SpaceMap } from "../shared/map.ts";
+import { compileWorld, templateEntities, worldFromRows } from "../shared/world.ts";
 import type { Pose } from "../shared/movement.ts";
 import { MovementPredictor } from "../shared/net/predictor.ts";
 import { asSpaceRoom, ignore, listen, send, type SpaceRoom } from "../shared/net/typedRoom.ts";
 import { BotBehaviour, type MapFacts, type Role, type Rng } from "./behaviour.ts";
+import { bytesOf, takeEarlyMessages, type ByteCounter, type KindTally } from "./meter.ts";
+import { WireRoom } from "./wire.ts";
 
 export type { SpaceRoom };
 
@@ -62,13 +67,12 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string, onLate?:
   ]).finally(() => clearTimeout(timer));
 }
 
-/** Joins a space and waits until the own avatar is in the synced state. */
-export async function joinBot(client: Client, opts: JoinBotOptions): Promise<Bot> {
-  const timeoutMs = opts.joinTimeoutMs ?? 15_000;
-  const deadline = opts.now() + timeoutMs;
-  const joining = client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId: opts.spaceId, name: opts.name, look: opts.look, client: "bot" }, SpaceState).then(asSpaceRoom);
-  const room = await withTimeout(joining, timeoutMs, `${opts.name} joining ${opts.spaceId}`, (late) => void late.leave().catch(() => undefined));
-  const bot = new Bot(room, opts);
+function joinOptions(opts: JoinBotOptions) {
+  return { protocol: PROTOCOL_VERSION, spaceId: opts.spaceId, name: opts.name, look: opts.look, client: "bot" };
+}
+
+/** Waits (within what is left of the join timeout) for the start tile; leaves if it never comes. */
+async function awaitStart<B extends Bot>(bot: B, opts: JoinBotOptions, deadline: number): Promise<B> {
   try {
     await withTimeout(bot.ready, Math.max(1, deadline - opts.now()), `${opts.name} gets its start tile`);
   } catch (err) {
@@ -78,8 +82,92 @@ export async function joinBot(client: Client, opts: JoinBotOptions): Promise<Bot
   return bot;
 }
 
+/** Joins a space with the SDK and waits until the own avatar is in the synced state. */
+export async function joinBot(client: Client, opts: JoinBotOptions): Promise<SdkBot> {
+  const timeoutMs = opts.joinTimeoutMs ?? 15_000;
+  const deadline = opts.now() + timeoutMs;
+  const joining = client.joinOrCreate(SPACE_ROOM, joinOptions(opts), SpaceState).then(asSpaceRoom);
+  const room = await withTimeout(joining, timeoutMs, `${opts.name} joining ${opts.spaceId}`, (late) => void late.leave().catch(() => undefined));
+  return awaitStart(new SdkBot(room, opts), opts, deadline);
+}
+
+/** Joins a space over a bare socket (wire.ts): acks and corrections only, no state decoded. */
+export async function joinWireBot(base: string, opts: JoinBotOptions, tally?: KindTally): Promise<Bot> {
+  const timeoutMs = opts.joinTimeoutMs ?? 15_000;
+  const deadline = opts.now() + timeoutMs;
+  const joining = WireRoom.join(base, SPACE_ROOM, joinOptions(opts), tally, timeoutMs);
+  const room = await withTimeout(joining, timeoutMs, `${opts.name} joining ${opts.spaceId}`, (late) => void late.leave());
+  return awaitStart(new Bot(wireLink(room), opts), opts, deadline);
+}
+
+/** What a bot needs of its connection, whether the SDK's room or a bare wire. */
+export interface BotLink {
+  readonly sessionId: string;
+  send<K extends ClientMessageType>(type: K, msg: ClientMessages[K]): void;
+  onAck(handler: (ack: ServerMessages["ack"]) => void): void;
+  /** `welcome`: it names the bot's person key (IM10), before the first ack. */
+  onWelcome(handler: (w: ServerMessages["welcome"]) => void): void;
+  onCorrection(handler: (c: ServerMessages["correction"]) => void): void;
+  onLeave(handler: (code: number) => void): void;
+  leave(): Promise<unknown>;
+  close(): void;
+  /** Frames and bytes in and out, when counted (a MeteredClient's room, or any wire). */
+  readonly bytes: ByteCounter | undefined;
+}
+
+function wireLink(room: WireRoom): BotLink {
+  return {
+    sessionId: room.sessionId,
+    send: (type, msg) => room.send(type, msg),
+    onAck: (h) => room.on("ack", h),
+    onWelcome: (h) => room.on("welcome", h),
+    onCorrection: (h) => room.on("correction", h),
+    onLeave: (h) => room.onLeave(h),
+    leave: () => room.leave(),
+    close: () => room.close(),
+    bytes: room.counter,
+  };
+}
+
+function sdkLink(room: SpaceRoom): BotLink {
+  let ack: (a: ServerMessages["ack"]) => void = () => undefined;
+  let welcome: (w: ServerMessages["welcome"]) => void = () => undefined;
+  let correction: (c: ServerMessages["correction"]) => void = () => undefined;
+  listen(room, {
+    ack: (a) => ack(a),
+    welcome: (w) => welcome(w),
+    correction: (c) => correction(c),
+    // Bots ignore everything else the room says (notices, and messages of features they don't use).
+    ...ignore("notice", "peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av", "knock", "knockOutcome", "free"),
+  });
+  // And whatever a newer server might add, without a warning per bot.
+  room.onMessage("*", () => undefined);
+  const early = takeEarlyMessages(room);
+  return {
+    sessionId: room.sessionId,
+    send: (type, msg) => send(room, type, msg),
+    onAck: (h) => {
+      ack = h;
+      for (const [type, msg] of early) if (type === "ack") h(msg as ServerMessages["ack"]);
+    },
+    onWelcome: (h) => {
+      welcome = h;
+      for (const [type, msg] of early) if (type === "welcome") h(msg as ServerMessages["welcome"]);
+    },
+    onCorrection: (h) => {
+      correction = h;
+      for (const [type, msg] of early) if (type === "correction") h(msg as ServerMessages["correction"]);
+    },
+    onLeave: (h) => { room.onLeave(h); },
+    leave: () => room.leave(true),
+    close: () => room.connection?.close(),
+    get bytes() { return bytesOf(room); },
+  };
+}
+
 export class Bot {
-  /** Its person key in the room (IM10), from `welcome` (which comes before the first ack). */
+  readonly sessionId: string;
+  /** Its person key in the room (IM10): what keys its avatar in others' state. From `welcome`, before the first ack. */
   key = "";
   readonly behaviour: BotBehaviour;
   /** Resolves once the start tile arrived (the first ack) and the predictor exists. */
@@ -92,32 +180,26 @@ export class Bot {
   private unacked: { seq: number; at: number }[] = [];
   private markReady!: () => void;
 
-  constructor(readonly room: SpaceRoom, private readonly opts: JoinBotOptions) {
+  constructor(readonly link: BotLink, protected readonly opts: JoinBotOptions) {
+    this.sessionId = link.sessionId;
     this.behaviour = new BotBehaviour(opts.facts, opts.role, opts.rng, opts.now());
     this.ready = new Promise((resolve) => { this.markReady = resolve; });
-    if (opts.decodeState === false) {
-      const serializer = (room as unknown as { serializer?: { setState(...a: unknown[]): void; patch(...a: unknown[]): void } }).serializer;
-      if (serializer) { serializer.setState = () => undefined; serializer.patch = () => undefined; }
-    }
-    listen(room, {
-      ack: ([seq, x, y, dir]) => this.onAck(seq, { x, y, dir }),
-      welcome: (w) => { this.key = w.you; },
-      correction: (c) => {
-        this.corrections++;
-        this.predictor?.acknowledge(c.seq, { x: c.x, y: c.y, dir: c.dir });
-        this.behaviour.replan();
-        this.opts.hooks?.corrected?.(this, c);
-      },
-      // Bots ignore everything else the room says (notices, and messages of features they don't use).
-      ...ignore("notice", "peers", "signal", "chat", "chatHistory", "located", "built", "announcement", "av", "knock", "knockOutcome", "free"),
+    link.onWelcome((w) => { this.key = w.you; });
+    link.onAck(([seq, x, y, dir]) => this.onAck(seq, { x, y, dir }));
+    link.onCorrection((c) => {
+      this.corrections++;
+      this.predictor?.acknowledge(c.seq, { x: c.x, y: c.y, dir: c.dir });
+      this.behaviour.replan();
+      this.opts.hooks?.corrected?.(this, c);
     });
-    // And whatever a newer server might add, without a warning per bot.
-    room.onMessage("*", () => undefined);
-    room.onLeave((code: number) => {
+    link.onLeave((code: number) => {
       this.closed = true;
       this.opts.hooks?.closed?.(this, code);
     });
   }
+
+  /** Bytes and frames of this bot's connection, when counted. */
+  get bytes(): ByteCounter | undefined { return this.link.bytes; }
 
   get pose(): Pose | undefined { return this.predictor?.pose; }
 
@@ -146,7 +228,7 @@ export class Bot {
     if (d.kind === "leave") return "leave";
     const line = this.behaviour.chat(now);
     if (line) {
-      send(this.room, "chat", line);
+      this.link.send("chat", line);
       this.chatsSent++;
     }
     if (d.kind === "step" && !this.sendMove(d.to, now)) this.behaviour.replan();
@@ -157,7 +239,7 @@ export class Bot {
   sendMove(to: Pose, now: number): boolean {
     const msg = this.closed ? undefined : this.predictor?.move(to);
     if (!msg) return false;
-    send(this.room, "move", msg);
+    this.link.send("move", msg);
     if (this.unacked.length >= 256) this.unacked.shift(); // never grows without bound
     this.unacked.push({ seq: msg.seq, at: now });
     this.opts.hooks?.sent?.(this, msg, now);
@@ -169,9 +251,20 @@ export class Bot {
     if (this.closed) return;
     this.closed = true;
     try {
-      await withTimeout(this.room.leave(true), timeoutMs, `${this.opts.name} leaving`);
+      await withTimeout(this.link.leave(), timeoutMs, `${this.opts.name} leaving`);
     } catch {
-      try { this.room.connection?.close(); } catch { /* already closed */ }
+      try { this.link.close(); } catch { /* already closed */ }
+    }
+  }
+}
+
+/** A bot on the SDK: its room holds the synced state (unless `decodeState: false`). */
+export class SdkBot extends Bot {
+  constructor(readonly room: SpaceRoom, opts: JoinBotOptions) {
+    super(sdkLink(room), opts);
+    if (opts.decodeState === false) {
+      const serializer = (room as unknown as { serializer?: { setState(...a: unknown[]): void; patch(...a: unknown[]): void } }).serializer;
+      if (serializer) { serializer.setState = () => undefined; serializer.patch = () => undefined; }
     }
   }
 }
@@ -183,9 +276,19 @@ export function httpBase(endpoint: string): string {
   return `${scheme}//${u.host}${u.pathname.replace(/\/+$/, "")}`;
 }
 
-/** The space's map as the server serves it to browsers (so bots walk the same walls). */
+/**
+ * The space's map as the server serves it to browsers, with the furniture its template starts with
+ * (BM8: a template's furniture is content, not tiles), so bots walk around the same walls and
+ * tables as the server checks. Bench spaces are never edited, so the template's content is theirs.
+ */
 export async function fetchSpaceMap(endpoint: string, spaceId: string, timeoutMs = 10_000): Promise<SpaceMap> {
   const res = await fetch(`${httpBase(endpoint)}/api/spaces/${encodeURIComponent(spaceId)}/map`, { signal: AbortSignal.timeout(timeoutMs) });
   if (!res.ok) throw new Error(`map of space "${spaceId}" not available: HTTP ${res.status}`);
-  return parseTiledMap(await res.json());
+  return spaceMapOf(await res.json());
+}
+
+/** What people walk on in a new space made from this Tiled map: its tiles and its template furniture. Pure. */
+export function spaceMapOf(tmj: unknown): SpaceMap {
+  const base = parseTiledMap(tmj);
+  return compileWorld(base, worldFromRows(0, templateEntities(tmj, base)));
 }

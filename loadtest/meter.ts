@@ -60,6 +60,22 @@ export class KindTally {
 }
 
 const counters = new WeakMap<Room<any, any>, ByteCounter>();
+/** Messages a MeteredClient's room received before anyone listened to their type (see takeEarlyMessages). */
+const earlyMessages = new WeakMap<Room<any, any>, { messages: [string, unknown][]; stop: () => void }>();
+const EARLY_KEPT = 16;
+
+/**
+ * The messages a MeteredClient's room received before its first specific handlers existed (the
+ * server may send in the same TCP read as the join's answer, before `joinOrCreate` resolved to
+ * the caller), and stops keeping them. Empty for other rooms.
+ */
+export function takeEarlyMessages(room: Room<any, any>): [string, unknown][] {
+  const early = earlyMessages.get(room);
+  if (!early) return [];
+  early.stop();
+  earlyMessages.delete(room);
+  return early.messages;
+}
 
 /** The byte counter of a room created by a MeteredClient. */
 export function bytesOf(room: Room<any, any>): ByteCounter | undefined {
@@ -80,6 +96,9 @@ export class MeteredClient extends Client {
     const room = super.createRoom<T>(roomName, rootSchema);
     const counter: ByteCounter = { bytesIn: 0, bytesOut: 0, framesIn: 0, framesOut: 0 };
     counters.set(room, counter);
+    const messages: [string, unknown][] = [];
+    const stop = room.onMessage("*", (type: string | number, msg: unknown) => { if (messages.length < EARLY_KEPT) messages.push([String(type), msg]); });
+    earlyMessages.set(room, { messages, stop });
     const connect = room.connect.bind(room);
     room.connect = (endpoint: string, options?: unknown, headers?: unknown) => {
       connect(endpoint, options, headers);
@@ -128,6 +147,8 @@ export class LatencyRecorder {
   }
 
   get samples(): number { return this.n; }
+  /** The samples kept (all of them up to `capacity`), to merge recorders across processes. */
+  keptSamples(): number[] { return Array.from(this.kept.subarray(0, Math.min(this.n, this.capacity))); }
   get max(): number | null { return this.n > 0 ? this.maxSeen : null; }
 
   quantile(q: number): number | null {

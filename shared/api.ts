@@ -56,7 +56,7 @@ export const loginBody = z.object({ email: emailSchema, password: z.string().min
 
 export const spaceNameSchema = z.string().transform((s) => s.trim().replace(/\s+/g, " ")).pipe(z.string().min(1, "name is empty").max(60, "name: at most 60 characters"));
 export const visibilitySchema = z.enum(["public", "private"]);
-export const TEMPLATE_IDS = ["small-office", "open-plan", "conference-hall"] as const;
+export const TEMPLATE_IDS = ["small-office", "open-plan", "conference-hall", "event-floor"] as const;
 
 export const createSpaceBody = z.object({
   /** The slug (/s/<id>); the server derives one from the name when absent. */

@@ -1,7 +1,8 @@
 /**
- * Lays out the two larger space templates and writes them next to the office:
- * `shared/maps/open-plan.tmj` (large open-plan office) and `shared/maps/conference.tmj`
- * (conference hall). Same tileset and gids as office.tmj.
+ * Lays out the larger space templates and writes them next to the office:
+ * `shared/maps/open-plan.tmj` (large open-plan office), `shared/maps/conference.tmj`
+ * (conference hall) and `shared/maps/event-floor.tmj` (100×100 event floor, draw-event-floor.ts).
+ * Same tileset and gids as office.tmj.
  *
  *   node --import tsx tools/maps/draw-templates.ts
  *
@@ -18,6 +19,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { OBJECT_KINDS, footprint, type ObjectKind, type Rot } from "../../shared/world.ts";
 import { TILE } from "./draw-tileset.ts";
+import { EVENT_FLOOR_TEMPLATE } from "./draw-event-floor.ts";
 import {
   FLOOR_CHARS,
   MapError,
@@ -60,7 +62,7 @@ export interface Piece {
 }
 
 /** Collects pieces; the helpers place the recurring groups (desk pods, tables with chairs). */
-class Furnishing {
+export class Furnishing {
   readonly pieces: Piece[] = [];
 
   put(kind: ObjectKind, x: number, y: number, rot: Rot = 0): this {
@@ -119,7 +121,7 @@ class Furnishing {
   }
 }
 
-interface Template {
+export interface Template {
   /** File name in shared/maps/. */
   file: string;
   rows: readonly string[];
@@ -330,7 +332,7 @@ const CONFERENCE_TEMPLATE: Template = {
   },
 };
 
-export const TEMPLATES: readonly Template[] = [OPEN_PLAN_TEMPLATE, CONFERENCE_TEMPLATE];
+export const TEMPLATES: readonly Template[] = [OPEN_PLAN_TEMPLATE, CONFERENCE_TEMPLATE, EVENT_FLOOR_TEMPLATE];
 
 // ---------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ interface Piece { kind: ObjectKind; x: number; y: number; rot: Rot; w: number; h
 
 const read = (file: string): string => readFileSync(new URL(`../../shared/maps/${file}`, import.meta.url), "utf8");
 const catalogue = JSON.parse(read("templates.json")) as TemplateEntry[];
-const FURNISHED = ["open-plan.tmj", "conference.tmj"];
+const FURNISHED = ["open-plan.tmj", "conference.tmj", "event-floor.tmj"];
 
 function furnitureOf(tmj: { layers: Array<{ type: string; name: string; objects?: TiledObject[] }> }, tile: number): Piece[] {
   const layer = tmj.layers.find((l) => l.type === "objectgroup" && l.name === "furniture");
@@ -61,8 +61,8 @@ function reachable(map: SpaceMap, blocked: Uint8Array): Uint8Array {
 }
 
 describe("space templates", () => {
-  it("templates.json lists the small office and the two larger templates, each a valid map", () => {
-    expect(catalogue.map((t) => t.id)).toEqual(["small-office", "open-plan", "conference-hall"]);
+  it("templates.json lists the small office and the larger templates, each a valid map", () => {
+    expect(catalogue.map((t) => t.id)).toEqual(["small-office", "open-plan", "conference-hall", "event-floor"]);
     for (const t of catalogue) {
       expect(t.name.length).toBeGreaterThan(0);
       expect(t.description.length).toBeGreaterThan(0);
