@@ -40,7 +40,7 @@ beforeAll(async () => {
   janus = await startJanus();
   // One video place, so that three listeners show both halves of the plan (SF11).
   Object.assign(server, { JANUS_URLS: janus.url, JANUS_STAGE_VIDEO_MAX: 1 });
-}, 30_000);
+}, 90_000);
 afterAll(async () => { await janus?.stop(); });
 const world = useBrowserWorld(FAKE_MEDIA_ARGS, server);
 
@@ -137,6 +137,8 @@ describe.skipIf(!ready)("the stage through the SFU (real Janus, headless Chromiu
     expect((await meshStats(ada)).length).toBe(0);
     expect((await stageStats(ada)).filter((s) => s.peer === adaId && s.bytesSent > 0)).toHaveLength(1);
     await expect(ada.locator(".av-onair").textContent()).resolves.toBe("You are on the spotlight — 3 people hear you");
+    // Bob, alone and not talking to anyone since, was told who is on the spotlight.
+    await expect(bob.locator(".toast").textContent()).resolves.toBe("Ada is on the spotlight");
 
     // SF11: one video place; the others hear her voice alone.
     const withVideo = listeners.filter((_, i) => places[i]!.video);

@@ -30,7 +30,7 @@ beforeAll(async () => {
   if (!ready) return;
   janus = await startJanus();
   server = await startTestServer({ maps: catalogOf(TMJ), JANUS_URLS: janus.url });
-}, 30_000);
+}, 90_000); // a bound: both start in seconds, but the whole suite shares two cores
 afterAll(async () => { await server?.close(); await janus?.stop(); });
 
 type Tracked = TestRoom & { links: PeersUpdate[]; stage: (StageAssignment | null)[] };

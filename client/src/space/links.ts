@@ -3,7 +3,7 @@
  * messages and the synced media flags into what av/conversation.ts connects, tells the person
  * who they are now talking with or hearing, and keeps the call volumes following distance.
  */
-import { MediaFlag, type PeersUpdate, type ServerMessages } from "../../../shared/protocol.ts";
+import { MediaFlag, STATUSES, type PeersUpdate, type ServerMessages } from "../../../shared/protocol.ts";
 import type { Pose } from "../../../shared/movement.ts";
 import { chebyshev, type Tile } from "../../../shared/grid.ts";
 import type { Person } from "../../../shared/state.ts";
@@ -40,7 +40,11 @@ export class ConversationLinks {
     this.peers = m.peers;
     const before = conversation.spotlight;
     conversation.setPeers(m.peers, m.area, m);
-    const heard = m.listening !== null && m.listening !== before.listening ? [m.listening] : [];
+    // SF9: through the SFU nobody is told `listening`: a listener learns of a new speaker from the spotlight.
+    const speaker = m.spotlight?.speaker;
+    const staged = speaker !== undefined && m.listening === null && speaker !== selfId && speaker !== before.spotlight?.speaker
+      && !m.peers.includes(speaker) && STATUSES[this.d.person(selfId)?.status ?? 0] !== "dnd";
+    const heard = m.listening !== null && m.listening !== before.listening ? [m.listening] : staged ? [speaker] : [];
     for (const id of [...joined, ...heard]) { const p = this.d.person(id); if (p) this.pushMedia(id, p.media); }
     if (joined.length) toast(`Talking with ${joined.map(nameOf).join(", ")}`);
     // PX7: say once when we step onto the spotlight, and when someone starts speaking to us from it.
