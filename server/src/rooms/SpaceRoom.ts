@@ -17,6 +17,7 @@ import { authorizeJoin, type JoinAuth } from "./space/admission.ts";
 import { eluMeter, type Corkable } from "./space/CrowdMode.ts";
 import { gateFrame, refuseMessage, type GateDecision } from "./space/FrameGate.ts";
 import { LiveSpace, type LiveSpaceHost, type SpaceRoomDeps } from "./space/LiveSpace.ts";
+import { SharedFrames } from "./space/SharedFrames.ts";
 import type { Seat } from "./space/Seats.ts";
 import { debugRoom, logger } from "../log.ts";
 import * as metrics from "../metrics.ts";
@@ -42,6 +43,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private proximityEvery = 4;
   /** Node timers and subscriptions, ended with the room. */
   private readonly stops: (() => void)[] = [];
+  /** Frames written straight to the sockets, a patch's once per view (IM10). */
+  private readonly frames = new SharedFrames();
   /** SE3: gives up this room's lease on its space (at dispose, or first thing when draining). */
   private endLease: (() => Promise<void>) | undefined;
 
@@ -157,8 +160,15 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   override broadcastPatch() {
     try { // on a Node interval, which onUncaughtException does not cover (SE1)
       const start = performance.now();
+      for (const c of this.clients) this.frames.adopt(c);
       const corked = this.live?.crowd.beginPatch(() => this.sockets());
-      const sent = super.broadcastPatch(); // then Colyseus sends what waited for this patch (`built`, BM1)
+      this.frames.begin();
+      let sent: boolean;
+      try {
+        sent = super.broadcastPatch(); // then Colyseus sends what waited for this patch (`built`, BM1)
+      } finally {
+        this.frames.end();
+      }
       this.live?.crowd.patchSent(corked);
       this.live?.visibility.patched();
       metrics.patchSeconds.observe((performance.now() - start) / 1000);
