@@ -43,6 +43,12 @@ export const CROWD_PATCH_MS = 100;
 export const CROWD_UNCORK = 50;
 export const CROWD_ELU = 0.6;
 export const CROWD_ELU_LEAVE = 0.3;
+/**
+ * From CROWD_SIZE_ANY_LOAD people a space is crowded whatever the load (left below 80 % of it):
+ * at 1,000 walkers a patch every 50 ms is 20,000 socket writes a second, each ~7 µs of kernel
+ * time on loopback, for movement that steps every 150 ms (BENCHMARKS "Server CPU per walker").
+ */
+export const CROWD_SIZE_ANY_LOAD = 600;
 export const CROWD_CHECK_MS = 2000;
 /** A crowded space recomputes conversations this many times less often (every 400 ms). */
 export const CROWD_PROXIMITY_FACTOR = 2;

@@ -37,11 +37,51 @@ const DEFAULTS: ProximityOptions = { radius: TALK_RADIUS, cap: CONVERSATION_CAP 
 
 const byId = (a: Presence, b: Presence) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const byDistanceThenId = (me: Presence) => (a: Presence, b: Presence) => chebyshev(me, a) - chebyshev(me, b) || byId(a, b);
-/** PX9: someone already linked ranks one tile nearer and before a newcomer at the same rank. */
-const byRankThenId = (me: Presence, linked: readonly string[]) => {
-  const rank = (o: Presence) => holdRank(chebyshev(me, o), linked.includes(o.id));
-  return (a: Presence, b: Presence) => rank(a) - rank(b) || byId(a, b);
-};
+
+/**
+ * People bucketed by tile for the conversation search, which looks at a few tiles around each
+ * person: a flat grid over the people's bounding box, each tile the head of a chain through `next`.
+ */
+class TileIndex {
+  private readonly x0: number;
+  private readonly y0: number;
+  private readonly w: number;
+  private readonly h: number;
+  private readonly head: Int32Array;
+  private readonly next: Int32Array;
+
+  constructor(readonly people: readonly Presence[]) {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const p of people) { x0 = Math.min(x0, p.x); y0 = Math.min(y0, p.y); x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y); }
+    this.x0 = people.length ? x0 : 0;
+    this.y0 = people.length ? y0 : 0;
+    this.w = people.length ? x1 - x0 + 1 : 0;
+    this.h = people.length ? y1 - y0 + 1 : 0;
+    this.head = new Int32Array(this.w * this.h).fill(-1);
+    this.next = new Int32Array(people.length);
+    people.forEach((p, i) => {
+      const t = (p.y - this.y0) * this.w + (p.x - this.x0);
+      this.next[i] = this.head[t];
+      this.head[t] = i;
+    });
+  }
+
+  /** Adds who stands on tile (x, y) to `near` (not `me`; only the `linked`, when given). */
+  take(me: Presence, x: number, y: number, near: Presence[], linked: readonly string[] | undefined) {
+    const tx = x - this.x0, ty = y - this.y0;
+    if (tx < 0 || ty < 0 || tx >= this.w || ty >= this.h) return;
+    for (let i = this.head[ty * this.w + tx]; i >= 0; i = this.next[i]) {
+      const o = this.people[i];
+      if (o !== me && (!linked || linked.includes(o.id))) near.push(o);
+    }
+  }
+
+  /** Adds who stands on the square ring at Chebyshev distance r around `me`. */
+  ring(me: Presence, r: number, near: Presence[], linked: readonly string[] | undefined) {
+    for (let dx = -r; dx <= r; dx++) { this.take(me, me.x + dx, me.y - r, near, linked); this.take(me, me.x + dx, me.y + r, near, linked); }
+    for (let dy = -r + 1; dy <= r - 1; dy++) { this.take(me, me.x - r, me.y + dy, near, linked); this.take(me, me.x + r, me.y + dy, near, linked); }
+  }
+}
 
 /**
  * Each person's peers, sorted by id. Links are symmetric: a appears in b's peers iff b appears in
@@ -49,54 +89,64 @@ const byRankThenId = (me: Presence, linked: readonly string[]) => {
  */
 export function conversationPeers(people: readonly Presence[], opts: ProximityOptions = DEFAULTS): Map<string, string[]> {
   const keep = Math.max(0, opts.cap - 1);
-  const candidates = new Map<string, Presence[]>();
+  const candidates = new Map<string, string[]>();
   const open = people.filter((p) => p.status !== "dnd"); // PX1
 
   // PX2: everyone in the same private area, whatever the distance.
   const byArea = new Map<string, Presence[]>();
   for (const p of open) if (p.area !== undefined) (byArea.get(p.area) ?? byArea.set(p.area, []).get(p.area)!).push(p);
   for (const members of byArea.values()) {
-    for (const me of members) candidates.set(me.id, members.filter((o) => o !== me).sort(byDistanceThenId(me)).slice(0, keep));
+    for (const me of members) candidates.set(me.id, nearest(me, members, keep, undefined));
   }
 
   // PX3/PX4: outside private areas, people within the radius (bucketed by tile for speed).
   // PX10: nobody in a silent zone talks by proximity, nor is found by someone outside it.
-  const outside = open.filter((p) => p.area === undefined && !p.silent);
-  const cells = new Map<number, Presence[]>();
-  const key = (x: number, y: number) => y * 65536 + x;
-  for (const p of outside) (cells.get(key(p.x, p.y)) ?? cells.set(key(p.x, p.y), []).get(key(p.x, p.y))!).push(p);
-  for (const me of outside) {
+  const tiles = new TileIndex(open.filter((p) => p.area === undefined && !p.silent));
+  const near: Presence[] = [];
+  for (const me of tiles.people) {
     // Square rings outward, stopping after the ring in which `keep` were found: the nearest
     // `keep` (by distance, then id) all lie within it, so a dense crowd costs its first rings,
     // not everyone within the radius (a 1,000-person hotspot made this quadratic).
     const linked = opts.previous?.get(me.id);
-    const near: Presence[] = [];
-    let onlyLinked = false;
-    const take = (x: number, y: number) => {
-      const c = cells.get(key(x, y));
-      if (c) for (const o of c) if (o !== me && (!onlyLinked || linked!.includes(o.id))) near.push(o);
-    };
-    const ring = (r: number) => {
-      for (let dx = -r; dx <= r; dx++) { take(me.x + dx, me.y - r); take(me.x + dx, me.y + r); }
-      for (let dy = -r + 1; dy <= r - 1; dy++) { take(me.x - r, me.y + dy); take(me.x + r, me.y + dy); }
-    };
-    take(me.x, me.y);
+    near.length = 0;
+    tiles.take(me, me.x, me.y, near, undefined);
     let r = 1;
-    for (; r <= opts.radius && near.length < keep; r++) ring(r);
+    for (; r <= opts.radius && near.length < keep; r++) tiles.ring(me, r, near, undefined);
     // PX9: a linked person one ring further ranks with this ring (and wins its ties), so scan it.
-    if (linked?.length && r <= opts.radius + 1) { onlyLinked = true; ring(r); }
-    candidates.set(me.id, linked?.length ? near.sort(byRankThenId(me, linked)).slice(0, keep) : near.sort(byDistanceThenId(me)).slice(0, keep));
+    if (linked?.length && r <= opts.radius + 1) tiles.ring(me, r, near, linked);
+    candidates.set(me.id, nearest(me, near, keep, linked?.length ? linked : undefined));
   }
 
   // PX5: keep a link only when both sides chose each other, so links are symmetric and capped.
-  const chosen = new Map<string, Set<string>>();
-  for (const [id, list] of candidates) chosen.set(id, new Set(list.map((p) => p.id)));
   const result = new Map<string, string[]>();
   for (const p of people) {
-    const mine = chosen.get(p.id);
-    result.set(p.id, mine ? [...mine].filter((o) => chosen.get(o)?.has(p.id)).sort() : []);
+    const mine = candidates.get(p.id);
+    const mutual = mine ? mine.filter((o) => candidates.get(o)!.includes(p.id)) : [];
+    result.set(p.id, mutual.length > 1 ? mutual.sort() : mutual);
   }
   return result;
+}
+
+/**
+ * The ids of the `keep` best of `others` for `me`, best first: nearest (Chebyshev), ties by id;
+ * with `linked` (PX9) someone already linked ranks one tile nearer and before a newcomer at the
+ * same rank. A short sorted insert: `others` is a few rings of people, `keep` at most a handful.
+ */
+function nearest(me: Presence, others: readonly Presence[], keep: number, linked: readonly string[] | undefined): string[] {
+  const best: Presence[] = [];
+  const ranks: number[] = [];
+  for (const o of others) {
+    if (o === me) continue;
+    const d = chebyshev(me, o);
+    const rank = linked ? holdRank(d, linked.includes(o.id)) : d;
+    let i = best.length;
+    while (i > 0 && (ranks[i - 1] > rank || (ranks[i - 1] === rank && best[i - 1].id > o.id))) i--;
+    if (i >= keep) continue;
+    best.splice(i, 0, o);
+    ranks.splice(i, 0, rank);
+    if (best.length > keep) { best.pop(); ranks.pop(); }
+  }
+  return best.map((p) => p.id);
 }
 
 export interface SpotlightOptions extends ProximityOptions {

@@ -203,7 +203,7 @@ function spaceRoomFor(
     interest: cfg.PLAZA_INTEREST,
     interestOptions: { radius: cfg.INTEREST_RADIUS, max: cfg.INTEREST_MAX, cell: cfg.INTEREST_CELL },
     patchMs: cfg.PATCH_MS,
-    crowd: { size: cfg.CROWD_SIZE, patchMs: cfg.CROWD_PATCH_MS, elu: cfg.CROWD_ELU, uncorkSlice: cfg.CROWD_UNCORK, fine: cfg.CROWD_FINE },
+    crowd: { size: cfg.CROWD_SIZE, patchMs: cfg.CROWD_PATCH_MS, elu: cfg.CROWD_ELU, uncorkSlice: cfg.CROWD_UNCORK, fine: cfg.CROWD_FINE, sizeAnyLoad: cfg.CROWD_SIZE_ANY_LOAD },
     extensions: [
       analyticsExtension(opts.analytics ?? deps.analytics.pipeline),
       positionsExtension(opts.positions ?? new PresencePositionStore(deps.presence)),

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { compileTrustProxy } from "./net/clientAddress.ts";
-import { CROWD_ELU, CROWD_FINE, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
+import { CROWD_ELU, CROWD_FINE, CROWD_SIZE_ANY_LOAD, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
 
 /** Where embedded data lives unless PLAZA_DATA_DIR says otherwise. */
 export const DATA_DIR_DEFAULT = ".data";
@@ -56,6 +56,8 @@ const serverSettings = {
     .describe("a crowded space writes its patch out to this many sockets at a time, handling and acking moves between (IM8)"),
   CROWD_FINE: z.coerce.number().int().min(1).max(5000).default(CROWD_FINE)
     .describe("a crowded space sends each cell's this-many nearest avatars every step, the rest as a coarse tile every 3 tiles or 1 s (IM9)"),
+  CROWD_SIZE_ANY_LOAD: z.coerce.number().int().min(1).max(100000).default(CROWD_SIZE_ANY_LOAD)
+    .describe("from this many people a space is crowded (`CROWD_PATCH_MS`, slices) whatever the event loop's load (IM8)"),
   ICE_SERVERS: z
     .string()
     .default("[]")

@@ -19,6 +19,7 @@ import { eluMeter, type Corkable } from "./space/CrowdMode.ts";
 import { gateFrame, refuseMessage, type GateDecision } from "./space/FrameGate.ts";
 import { LiveSpace, type LiveSpaceHost, type SpaceRoomDeps } from "./space/LiveSpace.ts";
 import { PersonKeys } from "./space/PersonKeys.ts";
+import { SharedFrames } from "./space/SharedFrames.ts";
 import type { Seat } from "./space/Seats.ts";
 import { debugRoom, logger } from "../log.ts";
 import * as metrics from "../metrics.ts";
@@ -48,6 +49,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private proximityEvery = 4;
   /** Node timers and subscriptions, ended with the room. */
   private readonly stops: (() => void)[] = [];
+  /** Frames written straight to the sockets, a patch's once per view (IM12). */
+  private readonly frames = new SharedFrames();
   /** SE3: gives up this room's lease on its space (at dispose, or first thing when draining). */
   private endLease: (() => Promise<void>) | undefined;
 
@@ -167,9 +170,16 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   override broadcastPatch() {
     try { // on a Node interval, which onUncaughtException does not cover (SE1)
       const start = performance.now();
+      for (const c of this.clients) this.frames.adopt(c);
       const corked = this.live?.crowd.beginPatch(() => this.sockets());
-      const sent = super.broadcastPatch(); // then Colyseus sends what waited for this patch (`built`, BM1)
-      this.admit();
+      this.frames.begin();
+      let sent: boolean;
+      try {
+        sent = super.broadcastPatch(); // then Colyseus sends what waited for this patch (`built`, BM1)
+      } finally {
+        this.frames.end();
+      }
+      this.admit(); // IM11: joiners' full states, right after the patch
       this.live?.crowd.patchSent(corked);
       this.live?.visibility.patched();
       metrics.patchSeconds.observe((performance.now() - start) / 1000);

@@ -6,11 +6,11 @@ const SETTINGS = { size: 10, patchMs: 100, elu: 0.6, uncorkSlice: 2, fine: 30 };
 const NORMAL = { patchMs: 50, fine: 90 };
 const peers = (n: number): PeersMessage => ({ peers: [`p${n}`], area: null, spotlight: null, speaking: [], listening: null });
 
-function setup() {
+function setup(settings: typeof SETTINGS & { sizeAnyLoad?: number } = SETTINGS) {
   const paces: Pace[] = [];
   const delivered: [string, PeersMessage][] = [];
   const turns: (() => void)[] = [];
-  const crowd = new CrowdMode("s", SETTINGS, NORMAL, { pace: (p) => paces.push(p), deliver: (id, m) => delivered.push([id, m]) }, (fn) => {
+  const crowd = new CrowdMode("s", settings, NORMAL, { pace: (p) => paces.push(p), deliver: (id, m) => delivered.push([id, m]) }, (fn) => {
     turns.push(fn);
     return { cancel: () => turns.splice(turns.indexOf(fn), 1) };
   });
@@ -41,6 +41,19 @@ describe("CrowdMode (IM8)", () => {
     crowd.measured(0.4, 10); // between CROWD_ELU_LEAVE (0.3) and elu: stays
     expect(crowd.crowded).toBe(true);
     crowd.measured(0.2, 10);
+    expect(crowd.crowded).toBe(false);
+  });
+
+  it("IM8 from `sizeAnyLoad` people a space is crowded on an idle process too, and stays so down to 80 % of them", () => {
+    const { crowd, paces } = setup({ ...SETTINGS, sizeAnyLoad: 20 });
+    crowd.measured(0.1, 19);
+    expect(crowd.crowded).toBe(false); // 19 people, idle: not yet
+    crowd.measured(0.1, 20);
+    expect(crowd.crowded).toBe(true);
+    expect(paces).toEqual([{ patchMs: 100, fine: 30 }]);
+    crowd.measured(0.1, 16); // 80 % of sizeAnyLoad: the low load does not end it
+    expect(crowd.crowded).toBe(true);
+    crowd.measured(0.1, 15);
     expect(crowd.crowded).toBe(false);
   });
 

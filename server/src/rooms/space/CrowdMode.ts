@@ -3,8 +3,9 @@
  * often, corks every socket while a patch is encoded and sent, and writes the patch out a slice of
  * sockets at a time (SlicedUncork), so moves arriving meanwhile are handled — and acked — between
  * the slices. `peers` updates (a full snapshot each: the latest wins) wait for the patch write too.
- * Entered at `size` people and `elu` event-loop use; left below 80 % of the people or under
- * CROWD_ELU_LEAVE (a wide band: crowd mode itself lowers the load). Knows nothing of Colyseus: the
+ * Entered at `size` people and `elu` event-loop use, or at `sizeAnyLoad` people whatever the load;
+ * left below 80 % of the people or under CROWD_ELU_LEAVE (a wide band: crowd mode itself lowers
+ * the load) — not under 80 % of `sizeAnyLoad` people. Knows nothing of Colyseus: the
  * room hands in corkable sockets and the load, and applies the pace this class decides.
  */
 import { performance } from "node:perf_hooks";
@@ -21,6 +22,8 @@ export interface CrowdSettings {
   patchMs: number;
   /** Event-loop use of the process from which a space may be crowded. */
   elu: number;
+  /** People from which a space is crowded whatever the load (IM8); none: only with `elu`. */
+  sizeAnyLoad?: number;
   /** Sockets written out per turn of the event loop. */
   uncorkSlice: number;
   /** Avatars per cell sent every step in a crowd, the rest coarse (IM9). */
@@ -67,13 +70,14 @@ export class CrowdMode {
   /** Enters or leaves crowd mode for this many people and the last measured load. */
   check(people: number) {
     const { size, patchMs, elu, fine } = this.settings;
-    if (!this.on && people >= size && this.elu >= elu) {
+    const anyLoad = this.settings.sizeAnyLoad ?? Infinity;
+    if (!this.on && people >= size && (this.elu >= elu || people >= anyLoad)) {
       this.on = true;
       metrics.crowdedRooms.inc();
       const pace = { patchMs: Math.max(patchMs, this.normal.patchMs), fine };
       this.host.pace(pace);
       logger.info({ space: this.space, people, elu: this.elu, patchMs: pace.patchMs }, "crowded space: fewer patches, written out in slices");
-    } else if (this.on && (people < Math.floor(size * 0.8) || this.elu < Math.min(elu, CROWD_ELU_LEAVE))) {
+    } else if (this.on && (people < Math.floor(size * 0.8) || (this.elu < Math.min(elu, CROWD_ELU_LEAVE) && people < Math.floor(anyLoad * 0.8)))) {
       this.on = false;
       metrics.crowdedRooms.dec();
       this.host.pace(this.normal);
