@@ -219,7 +219,7 @@ async function main() {
   try {
     for (const mode of values.only.split(",")) {
       // A mode that fails (a page crashed on an overloaded machine) is reported; the others still run.
-      await run(browser, mode, people, seconds).then((r) => results.push(r), (err) => console.error(`${mode} failed:`, err));
+      await run(browser, mode, people, seconds).then((r) => { results.push(r); console.log(JSON.stringify(r)); }, (err) => console.error(`${mode} failed:`, err));
     }
   } finally {
     await browser.close();
