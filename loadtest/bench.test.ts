@@ -212,8 +212,9 @@ describe("runBench all-hands on the event floor, bots in 2 processes (5 walkers 
     const a = report.allHands!;
     expect(a).toMatchObject({ walkers: 5, arrivals: 10, arrivalsJoined: 10, joinsPerS: 10 });
     expect(a.joinMs).toEqual({ p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) });
-    // Walkers step every 150 ms and more than a second passes while the arrivals join: each has echoes.
-    expect(a.walkersMeasured).toBe(5);
+    // A walker standing still (1–5 s at each goal) through the whole short ramp has no echo to count.
+    expect(a.walkersMeasured).toBeGreaterThan(0);
+    expect(a.walkersMeasured).toBeLessThanOrEqual(5);
     expect(a.worstWalkerEchoP99Ms).toBeGreaterThanOrEqual(a.medianWalkerEchoP99Ms!);
     expect(report.echoMs.samples).toBeGreaterThan(0);
   });

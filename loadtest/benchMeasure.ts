@@ -44,6 +44,15 @@ function startScraper(base: string, scrapes: MetricsSample[]): () => void {
   return () => clearInterval(timer);
 }
 
+/** The server's metrics before anyone joined: a few tries with room to answer (a busy machine is slow). */
+async function scrapeIdle(base: string): Promise<MetricsSample | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const s = await scrapeMetrics(base, now, 5000);
+    if (s?.rssBytes !== undefined) return s;
+  }
+  return undefined;
+}
+
 /** Waits until `driver` has answered `count` first joins, bounded by the join timeout; seconds waited. */
 async function settle(driver: CrowdDriver, count: number): Promise<number> {
   const from = now();
@@ -53,7 +62,7 @@ async function settle(driver: CrowdDriver, count: number): Promise<number> {
 
 export async function measureRun(base: string, opts: BenchOptions, ctx: RunContext): Promise<RunFigures> {
   const map = opts.map ?? DEFAULT_MAP;
-  const idle = await scrapeMetrics(base, now);
+  const idle = await scrapeIdle(base);
   const spaceId = `bench-${opts.scenario}-${process.pid}-${ctx.index}`;
   await prepareSpace(base, map, spaceId);
   const probeSpace = `bench-probe-${process.pid}-${ctx.index}`;
