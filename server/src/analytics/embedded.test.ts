@@ -19,6 +19,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const event = (id: string, ts: string): EventRow => ({
   id, type: "space_enter", ts, space: "s", process: "p", session: id, user: `u-${id}`, n: 0, duration_ms: 0, detail: "", x: 0, y: 0, v: EVENT_SCHEMA_VERSION,
 });
+/** Each test opens PGlite two or three times: seconds apiece on a loaded machine. A bound, not a timing assertion. */
+const SLOW = 180_000;
 const ids = async (engine: EmbeddedEngine) =>
   (await engine.query<{ id: string }>("SELECT id FROM plaza_events ORDER BY id", {})).map((r) => r.id);
 
@@ -35,7 +37,7 @@ it("AN8 opens on the first batch with the configured buffer pool, stops when idl
   } finally {
     await engine.close();
   }
-});
+}, SLOW);
 
 it("AN8 PV4 a retention cutoff sent while stopped is applied when the database opens, before it answers", async () => {
   const engine = new EmbeddedEngine(join(root, "retention"), { idleCloseMs: 200 });
@@ -48,7 +50,7 @@ it("AN8 PV4 a retention cutoff sent while stopped is applied when the database o
   } finally {
     await engine.close();
   }
-});
+}, SLOW);
 
 it("AN8 a stopped database's directory stays this process's until the engine closes", async () => {
   const dir = join(root, "locked");
@@ -59,4 +61,4 @@ it("AN8 a stopped database's directory stays this process's until the engine clo
   expect(readFileSync(join(dir, "LOCK"), "utf8")).toBe(String(process.pid));
   await engine.close();
   expect(existsSync(join(dir, "LOCK"))).toBe(false);
-});
+}, SLOW);
