@@ -84,7 +84,7 @@ Encoder.BUFFER_SIZE = 256 * 1024;
 export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess> {
   const cfg = configWithDefaults(opts);
   const dataDir = cfg.PLAZA_DATA_DIR;
-  const store = opts.store ?? (await openStore({ DATABASE_URL: cfg.DATABASE_URL, PLAZA_DATA_DIR: dataDir }));
+  const store = opts.store ?? (await openStore({ DATABASE_URL: cfg.DATABASE_URL, PLAZA_DATA_DIR: dataDir, PGLITE_SHARED_BUFFERS_MB: cfg.PGLITE_SHARED_BUFFERS_MB }));
   const ownsStore = opts.store === undefined;
   const secret = loadSecret(cfg.PLAZA_SECRET, secretFile(dataDir));
   const tokens = new Tokens(secret);

@@ -9,6 +9,9 @@ import { z } from "zod";
 import { compileTrustProxy } from "./net/clientAddress.ts";
 import { CROWD_ELU, CROWD_FINE, CROWD_SIZE_ANY_LOAD, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
 
+/** shared_buffers of an embedded PGlite database, MB, unless PGLITE_SHARED_BUFFERS_MB says otherwise (store/pglite.ts). */
+export const PGLITE_SHARED_BUFFERS_MB_DEFAULT = 16;
+
 /** Where embedded data lives unless PLAZA_DATA_DIR says otherwise. */
 export const DATA_DIR_DEFAULT = ".data";
 /** The session-signing secret generated into a data directory when PLAZA_SECRET is unset. */
@@ -81,6 +84,8 @@ const storageSettings = {
     .describe("signs session tokens (at least 32 characters); unset: generated once into `PLAZA_DATA_DIR/secret`. Every process of a cluster needs the same one"),
   PLAZA_AUTO_SPACES: z.preprocess(unsetIfEmpty, z.enum(["0", "1", "true", "false"]).default("false").transform((v) => v === "1" || v === "true"))
     .describe("load tests and demos only: a valid but unknown space id is created (public, default office) on first join (SP3)"),
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(PGLITE_SHARED_BUFFERS_MB_DEFAULT)
+    .describe("PostgreSQL `shared_buffers` of each embedded PGlite database (the store and the embedded analytics engine), MB: it stays resident for the life of the process; misses are read from the OS page cache, so a small pool costs little (PostgreSQL's own default, 128, costs ~140 MB per database)"),
 };
 
 const securitySettings = {
@@ -152,6 +157,8 @@ const analyticsSettings = {
     .describe("days analytics events and samples are kept; older ones are deleted (ClickHouse: a table TTL, or an hourly delete on servers before 19.6; embedded: hourly) (PV4)"),
   INSIGHTS_MIN_GROUP: z.coerce.number().int().min(1).max(1000).default(5)
     .describe("insights show no breakdown that describes fewer people than this (PV2)"),
+  ANALYTICS_EMBEDDED_IDLE_S: z.coerce.number().int().min(0).max(86_400).default(60)
+    .describe("the embedded analytics database opens on the first batch or insights query and, after this many seconds with neither, stops and frees its memory (~60 MB); 0: open from the first batch until shutdown"),
 };
 
 const operationsSettings = {

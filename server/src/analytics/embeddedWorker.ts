@@ -10,7 +10,11 @@ import { parentPort } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
 type Request =
-  | { id: number; op: "open"; dataDir: string | undefined; seed: Uint8Array | undefined; schema: string[] }
+  | {
+    id: number; op: "open"; dataDir: string | undefined; seed: Uint8Array | undefined; schema: string[];
+    /** Compiled once by the main thread (shared machine code), its file bundle and memory settings. */
+    wasmModule: WebAssembly.Module; fsBundle: Blob; startParams: string[];
+  }
   | { id: number; op: "query"; sql: string; params: unknown[] }
   | { id: number; op: "insert"; sql: string; json: string }
   | { id: number; op: "close" };
@@ -20,7 +24,7 @@ let db: PGlite | null = null;
 async function handle(m: Request): Promise<unknown[]> {
   if (m.op === "open") {
     const seed = m.seed ? { loadDataDir: new Blob([m.seed as Uint8Array<ArrayBuffer>]) } : {};
-    db = await PGlite.create({ dataDir: m.dataDir, ...seed });
+    db = await PGlite.create({ dataDir: m.dataDir, pgliteWasmModule: m.wasmModule, fsBundle: m.fsBundle, startParams: m.startParams, ...seed });
     for (const s of m.schema) await db.exec(s);
     return [];
   }

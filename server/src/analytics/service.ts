@@ -42,7 +42,9 @@ export function startAnalyticsService(cfg: PlazaConfig, store: Store) {
   const privacy = new AnalyticsPrivacy(store);
   void privacy.start();
   const choice = engineChoice(cfg);
-  const embedded = choice === "embedded" ? new EmbeddedEngine(join(cfg.PLAZA_DATA_DIR, "analytics")) : null;
+  const embedded = choice === "embedded" ? new EmbeddedEngine(join(cfg.PLAZA_DATA_DIR, "analytics"), {
+    sharedBuffersMb: cfg.PGLITE_SHARED_BUFFERS_MB, idleCloseMs: cfg.ANALYTICS_EMBEDDED_IDLE_S * 1000,
+  }) : null;
   const pipeline = new AnalyticsPipeline(ac, { warehouse: embedded ?? undefined, privacy });
   let source: InsightsSource | null = embedded;
   if (choice === "clickhouse") {

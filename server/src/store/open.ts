@@ -5,7 +5,7 @@ import { openPglite } from "./pglite.ts";
 import { openPostgres } from "./postgres.ts";
 import type { Store } from "./Store.ts";
 
-export async function openStore(env: { DATABASE_URL?: string; PLAZA_DATA_DIR?: string }): Promise<Store> {
+export async function openStore(env: { DATABASE_URL?: string; PLAZA_DATA_DIR?: string; PGLITE_SHARED_BUFFERS_MB?: number }): Promise<Store> {
   if (env.DATABASE_URL) {
     // The URL may carry a password: log the host only.
     const host = URL.canParse(env.DATABASE_URL) ? new URL(env.DATABASE_URL).host : undefined;
@@ -14,5 +14,5 @@ export async function openStore(env: { DATABASE_URL?: string; PLAZA_DATA_DIR?: s
   }
   const dir = pgliteDir(env.PLAZA_DATA_DIR ?? DATA_DIR_DEFAULT);
   logger.info({ store: "pglite", dir }, "store: pglite");
-  return openPglite(dir);
+  return openPglite(dir, env.PGLITE_SHARED_BUFFERS_MB);
 }
