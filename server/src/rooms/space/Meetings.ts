@@ -19,7 +19,7 @@ import type { JanusPool } from "../../av/JanusPool.ts";
 import { turnCredential, type TurnSettings } from "../../av/turn.ts";
 import { conversationGroups } from "../../../../shared/proximity.ts";
 import { logger } from "../../log.ts";
-import { janusId as bigId, janusToken as token } from "../../av/janusIds.ts";
+import { janusId as bigId, janusToken as token, queueJanus } from "../../av/janusIds.ts";
 import { Stage } from "./Stage.ts";
 import type { StageLinks } from "./Links.ts";
 
@@ -223,13 +223,6 @@ export class Meetings {
 
   /** Queues Janus work on the meeting; a failure is logged (the next update retries the members). */
   private run(m: Meeting, what: string, fn: () => Promise<unknown>) {
-    m.chain = m.chain.then(async () => {
-      if (m.ended) return;
-      try {
-        await fn();
-      } catch (err) {
-        logger.warn({ err, space: this.spaceId, janus: m.instance?.url, what }, "janus request failed");
-      }
-    });
+    queueJanus(m, fn, (err) => logger.warn({ err, space: this.spaceId, janus: m.instance?.url, what }, "janus request failed"));
   }
 }

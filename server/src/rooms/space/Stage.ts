@@ -18,7 +18,7 @@
 import type { ServerMessages, StageAssignment } from "../../../../shared/protocol.ts";
 import type { JanusInstance } from "../../av/janusApi.ts";
 import type { JanusPool } from "../../av/JanusPool.ts";
-import { janusId, janusToken } from "../../av/janusIds.ts";
+import { janusId, janusToken, queueJanus } from "../../av/janusIds.ts";
 import type { StageLinks } from "./Links.ts";
 import { logger } from "../../log.ts";
 
@@ -201,14 +201,9 @@ export class Stage {
 
   /** Queues Janus work on the stage; a failure is logged (the next update tries again). */
   private run(stage: StageRoom, what: string, fn: () => Promise<unknown>) {
-    stage.chain = stage.chain.then(async () => {
-      if (stage.ended) return;
-      try {
-        await fn();
-      } catch (err) {
-        stage.queued = false;
-        logger.warn({ err, space: this.spaceId, janus: stage.instance.url, what }, "janus request failed (stage)");
-      }
+    queueJanus(stage, fn, (err) => {
+      stage.queued = false;
+      logger.warn({ err, space: this.spaceId, janus: stage.instance.url, what }, "janus request failed (stage)");
     });
   }
 }
