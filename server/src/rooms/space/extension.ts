@@ -102,7 +102,7 @@ export class Extensions {
 
   /** Calls `hook` on every extension that has it; person keys in `args` become session ids. */
   notify<K extends Notification>(hook: K, ...keyed: Args<K>) {
-    if (this.list.length === 0) return;
+    if (!this.list.some((e) => e[hook])) return; // nobody listens: no translation (onConversations maps everyone)
     const args = this.toVisits(hook, keyed);
     for (const e of this.list) {
       const fn = e[hook] as ((...a: Args<K>) => void) | undefined;
