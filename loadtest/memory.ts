@@ -9,7 +9,10 @@
  * rest of the anonymous memory (V8 heaps, compiled code, malloc arenas), and the mapped node
  * binary — read from /proc/<pid>/smaps (Linux only).
  *
- * Options: --setups default,no-analytics,postgres  --walkers 200,1000  --sample-s 5  --settle-s 5
+ * The server runs as `npm start` runs it (the bundle, its node flags and environment: SPEC OP17);
+ * `--source` runs the TypeScript through tsx instead, as the tests do.
+ *
+ * Options: --setups default,no-analytics,postgres  --walkers 200,1000  --sample-s 5  --settle-s 5  --source
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -140,7 +143,7 @@ export interface SetupFigures {
   withWalkers: { n: number; joined: number; rss: number }[];
 }
 
-async function measureSetup(setup: Setup, walkerCounts: number[], sampleS: number, settleS: number, log: (s: string) => void): Promise<SetupFigures> {
+async function measureSetup(setup: Setup, walkerCounts: number[], sampleS: number, settleS: number, built: boolean, log: (s: string) => void): Promise<SetupFigures> {
   let pg: LocalPostgres | undefined;
   if (setup === "postgres") {
     if (!postgresBinDir()) throw new Error("PostgreSQL is not installed: apt-get install postgresql, or leave out the postgres setup");
@@ -150,9 +153,9 @@ async function measureSetup(setup: Setup, walkerCounts: number[], sampleS: numbe
   // is created from a seed first, which is a one-off).
   const dataDir = mkdtempSync(join(tmpdir(), "plaza-memory-"));
   const env = { PLAZA_DATA_DIR: dataDir, ...(setup === "no-analytics" ? { ANALYTICS_EMBEDDED: "off" } : {}), ...(pg ? { DATABASE_URL: pg.url } : {}) };
-  const first = await startServerChild({ env, startTimeoutMs: START_TIMEOUT_MS });
+  const first = await startServerChild({ env, startTimeoutMs: START_TIMEOUT_MS, built });
   await waitReady(first.url, START_TIMEOUT_MS).finally(() => first.stop());
-  const server = await startServerChild({ env, startTimeoutMs: START_TIMEOUT_MS });
+  const server = await startServerChild({ env, startTimeoutMs: START_TIMEOUT_MS, built });
   try {
     const pid = server.pid!;
     await waitReady(server.url, START_TIMEOUT_MS);
@@ -208,6 +211,7 @@ async function main() {
       walkers: { type: "string", default: "200,1000" },
       "sample-s": { type: "string", default: "5" },
       "settle-s": { type: "string", default: "5" },
+      source: { type: "boolean", default: false },
     },
   });
   const setups = values.setups.split(",").filter(Boolean);
@@ -217,7 +221,7 @@ async function main() {
   const sampleS = Number(values["sample-s"]);
   const settleS = Number(values["settle-s"]);
   const all: SetupFigures[] = [];
-  for (const s of setups as Setup[]) all.push(await measureSetup(s, walkers, sampleS, settleS, (l) => console.log(l)));
+  for (const s of setups as Setup[]) all.push(await measureSetup(s, walkers, sampleS, settleS, !values.source, (l) => console.log(l)));
   console.log(`\n${report(all)}`);
   process.exit(0);
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { freePort } from "../server/src/net/freePort.ts";
 import { sleep } from "../shared/testing/wait.ts";
+import { ensureServerBuilt, SERVE_ENTRY, SERVE_ENV, SERVE_NODE_ARGS } from "../tools/build/server.ts";
 export { freePort, sleep };
 
 export const REPO_ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -59,8 +60,15 @@ export interface ServerChild {
  */
 const START_TIMEOUT_MS = 60_000;
 
-/** Starts `node --import tsx server/src/main.ts` on 127.0.0.1:<free port> and waits for its own /livez (pid). */
-type ChildOptions = { pinCpu?: number; port?: number; env?: Record<string, string | undefined>; startTimeoutMs?: number };
+/** How a server child is started: `node --import tsx server/src/main.ts` (or the bundle) on 127.0.0.1:<free port>; it is waited for by its own /livez (pid). */
+type ChildOptions = {
+  pinCpu?: number;
+  port?: number;
+  env?: Record<string, string | undefined>;
+  startTimeoutMs?: number;
+  /** Runs what `npm start` runs (the server bundle, with its node flags and environment: OP17) instead of the sources through tsx. */
+  built?: boolean;
+};
 
 /**
  * A free port can be taken by another test's server between freePort() and the child's listen:
@@ -85,8 +93,9 @@ async function startServerChildOnce(opts: ChildOptions): Promise<ServerChild> {
   const ownDataDir = opts.env?.PLAZA_DATA_DIR === undefined ? mkdtempSync(join(tmpdir(), "plaza-child-")) : null;
   // Bots and test clients all come from 127.0.0.1: the per-address limits (AC5, SE7) are lifted
   // unless the caller sets them.
+  if (opts.built) await ensureServerBuilt();
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PLAZA_AUTO_SPACES: "1",
+    ...process.env, ...(opts.built ? SERVE_ENV : {}), PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", PLAZA_AUTO_SPACES: "1",
     SEATS_PER_ADDRESS: "100000", JOINS_PER_ADDRESS: "1000000", SIGNUPS_PER_ADDRESS: "100000", SIGNIN_MAX_FAILS_PER_ADDRESS: "100000",
     ...(ownDataDir ? { PLAZA_DATA_DIR: ownDataDir } : {}),
   };
@@ -95,7 +104,7 @@ async function startServerChildOnce(opts: ChildOptions): Promise<ServerChild> {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const nodeArgs = ["--import", "tsx", "server/src/main.ts"];
+  const nodeArgs = opts.built ? [...SERVE_NODE_ARGS, SERVE_ENTRY] : ["--import", "tsx", "server/src/main.ts"];
   const pinned = opts.pinCpu !== undefined;
   const child: ChildProcess = pinned
     ? spawn("taskset", ["-c", String(opts.pinCpu), process.execPath, ...nodeArgs], { cwd: REPO_ROOT, env, stdio: ["ignore", "pipe", "pipe"] })

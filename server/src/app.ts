@@ -18,7 +18,7 @@ import { mountHttp } from "./http/api.ts";
 import { configWithDefaults, listOf, secretFile, type PlazaConfig } from "./config.ts";
 import { colyseusLogger, logger } from "./log.ts";
 import { pinoHttp } from "pino-http";
-import { redisClusterParts, type PlazaRedisDriver } from "./cluster/redisClients.ts";
+import type { PlazaRedisDriver } from "./cluster/redisClients.ts";
 import { mountHealth, mountOperatorEndpoints, Readiness, startMetricsServer, type ReadinessCheck } from "./http/ops.ts";
 import type { AnalyticsPort } from "./analytics/events.ts";
 import type { AnalyticsPipeline } from "./analytics/pipeline.ts";
@@ -96,7 +96,8 @@ export async function startPlaza(opts: StartOptions = {}): Promise<PlazaProcess>
   // One process by default; with REDIS_URL, rooms, seats and placement are shared through Redis
   // and each client is sent straight to the process hosting its space (publicAddress).
   // OP1: Redis connections that fail fast while Redis is away and restore this process's entries when it returns.
-  const redis = cfg.REDIS_URL ? redisClusterParts(cfg.REDIS_URL) : undefined;
+  // Loaded only with REDIS_URL (OP17): the Redis clients are not part of the embedded default.
+  const redis = cfg.REDIS_URL ? (await import("./cluster/redisClients.ts")).redisClusterParts(cfg.REDIS_URL) : undefined;
   const presence: Presence = redis?.presence ?? new LocalPresence();
   const cluster = clusterOptions(cfg, presence, shownHost, redis?.driver);
   const reporter = new LoadReporter(presence, { fakeElu: cfg.PLAZA_TEST_FAKE_ELU });

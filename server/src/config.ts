@@ -10,7 +10,7 @@ import { compileTrustProxy } from "./net/clientAddress.ts";
 import { CROWD_ELU, CROWD_FINE, CROWD_SIZE_ANY_LOAD, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
 
 /** shared_buffers of an embedded PGlite database, MB, unless PGLITE_SHARED_BUFFERS_MB says otherwise (store/pglite.ts). */
-export const PGLITE_SHARED_BUFFERS_MB_DEFAULT = 16;
+export const PGLITE_SHARED_BUFFERS_MB_DEFAULT = 8;
 
 /** Where embedded data lives unless PLAZA_DATA_DIR says otherwise. */
 export const DATA_DIR_DEFAULT = ".data";

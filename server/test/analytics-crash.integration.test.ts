@@ -2,7 +2,9 @@
  * AN7: honest after a crash. A real server process (embedded analytics, the default) hosts a busy
  * session; it is SIGKILLed while two people are still in the space, restarted on the same data,
  * and the insights then count their visits — ended at the room's last heartbeat, so within one
- * sampling interval of the kill — next to the visit that ended normally.
+ * sampling interval of the kill — next to the visit that ended normally. The server is the one
+ * `npm start` runs (the bundle with its flags, OP17), so this also shows its analytics thread and
+ * PGlite work there.
  */
 import { afterAll, expect, it } from "vitest";
 import { Client } from "@colyseus/sdk";
@@ -44,7 +46,7 @@ async function report(server: { url: string }, owner: TestUser): Promise<Insight
 }
 
 it("AN7 kill -9 mid-session, restart: visits and time are counted, ended within one sampling interval", async () => {
-  const first = await startServerChild({ env });
+  const first = await startServerChild({ env, built: true });
   children.push(first);
   const owner = await signUp(first, "Olive");
   const other = await signUp(first, "Pat");
@@ -67,7 +69,7 @@ it("AN7 kill -9 mid-session, restart: visits and time are counted, ended within 
   expect(await first.kill("SIGKILL")).toBe(true);
 
   // Restarted where it ran (its port is free again; a fresh one could be taken by a parallel test meanwhile).
-  const second = await startServerChild({ env, port: first.port });
+  const second = await startServerChild({ env, port: first.port, built: true });
   children.push(second);
   let r: InsightsReport | undefined;
   await until(async () => (r = await report(second, owner)).visits.count === 3, "the two visits the crash left open are closed", 60_000, 500);

@@ -11,11 +11,14 @@
  */
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import { createClient, ClickHouseLogLevel, type ClickHouseClient } from "@clickhouse/client";
+import type { ClickHouseClient } from "@clickhouse/client";
+import { onFirstUse } from "../onFirstUse.ts";
 import { createReadStream, statSync } from "node:fs";
 import { chTime } from "./events.ts";
 import { bootstrapStatements, DATABASE_NAME_RE, MIGRATIONS, versionedStatements } from "./migrations.ts";
 import { SinkClosedError, SinkRejectedError, SinkUnavailableError, type AnalyticsRow, type EventSink, type TableName } from "./sink.ts";
+
+const clickhouse = onFirstUse<typeof import("@clickhouse/client")>("@clickhouse/client");
 
 export interface ClickHouseOptions {
   url: string;
@@ -124,6 +127,7 @@ export class ClickHouseSink implements EventSink {
   constructor(opts: ClickHouseOptions) {
     if (!DATABASE_NAME_RE.test(opts.database)) throw new Error(`CLICKHOUSE_DATABASE must match ${DATABASE_NAME_RE}`);
     this.database = opts.database;
+    const { createClient, ClickHouseLogLevel } = clickhouse();
     this.client = createClient({
       url: opts.url,
       username: opts.username,

@@ -60,9 +60,12 @@ export interface EmbeddedOptions {
 
 type Reply = { id: number; rows?: unknown[]; error?: string };
 
+/** The thread's module: the TypeScript beside this file, or in the server bundle (OP17) its bundle beside it. */
+const WORKER_URL = new URL(import.meta.url.endsWith(".ts") ? "./embeddedWorker.ts" : "./embeddedWorker.mjs", import.meta.url);
+
 /** One running database thread: requests out, replies in; when it dies every waiting request fails. */
 class DatabaseThread {
-  private readonly worker = new Worker(new URL("./embeddedWorker.ts", import.meta.url));
+  private readonly worker = new Worker(WORKER_URL);
   private readonly pending = new Map<number, { resolve: (rows: unknown[]) => void; reject: (err: Error) => void }>();
   private nextId = 1;
   private dead: Error | null = null;

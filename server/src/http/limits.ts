@@ -19,7 +19,8 @@
 import type { Application, Request, Response } from "express";
 import { createHash } from "node:crypto";
 import { isIPv6 } from "node:net";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import { onFirstUse } from "../onFirstUse.ts";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { ApiErrorCode } from "../../../shared/api.ts";
 import { configDefaults, type PlazaConfig } from "../config.ts";
@@ -223,8 +224,10 @@ async function settle(p: Promise<unknown>, what: string): Promise<void> {
 }
 
 /** The ioredis client of the limiters: fails fast while Redis is away (the insurance answers), logs each outage once. */
+const ioredis = onFirstUse<typeof import("ioredis")>("ioredis");
+
 function connectRedis(url: string): Redis {
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, lazyConnect: false });
+  const client = new (ioredis().Redis)(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, lazyConnect: false });
   let down = false;
   client.on("error", (err) => {
     if (down) return;

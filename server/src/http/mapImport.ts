@@ -8,7 +8,8 @@
  * tileset) and imports back to the same content.
  */
 import type { Application, Request } from "express";
-import busboy from "busboy";
+import type busboy from "busboy";
+import { onFirstUse } from "../onFirstUse.ts";
 import { ApiErrorCode, IMPORT_MAX_TILESET_BYTES, importSpaceBody, importSpaceFields } from "../../../shared/api.ts";
 import { MAP_LIMITS, MapErrorCode, MapFormatError } from "../../../shared/maps/errors.ts";
 import { AccessError, type SpaceDirectory } from "../access/directory.ts";
@@ -19,12 +20,14 @@ import { spaceInfo } from "./accounts.ts";
 import { bearer, parseBody, route, signedIn } from "./respond.ts";
 import { spaceIdParam, teamNameOf } from "./spaceParams.ts";
 
+const loadBusboy = onFirstUse<typeof busboy>("busboy");
+
 /** The form of a multipart upload, read with bounded counts and bytes (MP8). */
 function readMultipart(req: Request): Promise<{ fields: Record<string, string>; files: UploadFile[] }> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: MAP_LIMITS.files + 1, fileSize: MAP_LIMITS.uploadBytes, fields: 16, fieldSize: 1024, parts: MAP_LIMITS.files + 20 } });
+      bb = loadBusboy()({ headers: req.headers, limits: { files: MAP_LIMITS.files + 1, fileSize: MAP_LIMITS.uploadBytes, fields: 16, fieldSize: 1024, parts: MAP_LIMITS.files + 20 } });
     } catch {
       return reject(new MapFormatError(MapErrorCode.NOT_A_MAP, "the upload is not a multipart form: send the files as multipart/form-data"));
     }

@@ -12,7 +12,6 @@
  */
 import express, { type Application, type Request, type Response, type NextFunction } from "express";
 import basicAuth from "express-basic-auth";
-import { monitor } from "@colyseus/monitor";
 import { matchMaker } from "@colyseus/core";
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { Server } from "node:http";
@@ -129,7 +128,12 @@ export function mountOperatorEndpoints(app: Application, cfg: Pick<PlazaConfig, 
   if (cfg.OPERATOR_TOKEN !== undefined) {
     const password = cfg.OPERATOR_TOKEN;
     const auth = basicAuth({ authorizer: (user: string, pass: string) => sameSecret(user, "operator") && sameSecret(pass, password), challenge: true, realm: "Plaza operators" });
-    app.use("/monitor", auth, monitor() as unknown as express.RequestHandler);
+    // Loaded on an operator's first visit (OP17): not part of an idle server's memory.
+    let monitor: Promise<express.RequestHandler> | undefined;
+    app.use("/monitor", auth, (req, res, next) => {
+      monitor ??= import("@colyseus/monitor").then((m) => m.monitor() as unknown as express.RequestHandler);
+      monitor.then((handler) => handler(req, res, next), next);
+    });
   }
 }
 

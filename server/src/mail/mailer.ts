@@ -4,10 +4,12 @@
  * session, and a failure is logged and counted (`plaza_mail_total{outcome}`), never surfaced to
  * whoever asked (AC7: their answer must not depend on whether a message went out).
  */
-import { createTransport } from "nodemailer";
+import { onFirstUse } from "../onFirstUse.ts";
 import { Counter } from "prom-client";
 import { logger } from "../log.ts";
 import { registry } from "../metrics.ts";
+
+const nodemailer = onFirstUse<typeof import("nodemailer")>("nodemailer");
 
 export interface MailMessage {
   to: string;
@@ -31,7 +33,7 @@ const mailTotal = new Counter({
 /** A mailer over SMTP at `url` (smtp:// with STARTTLS when offered, smtps:// for implicit TLS), sending as `from`. */
 export function smtpMailer(url: string, from: string): Mailer {
   // Short waits: a dead mail server must not hold sockets for nodemailer's default minutes.
-  const transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
+  const transport = nodemailer().createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
   return {
     async send(m) {
       try {

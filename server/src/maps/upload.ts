@@ -7,7 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { XMLParser } from "fast-xml-parser";
+import type { XMLParser } from "fast-xml-parser";
+import { onFirstUse } from "../onFirstUse.ts";
 import { unzipSync, zipSync } from "fflate";
 import { MAP_LIMITS, MapErrorCode, MapFormatError } from "../../../shared/maps/errors.ts";
 import { parseTiledMap, type TiledMap } from "../../../shared/maps/tiled.ts";
@@ -86,7 +87,9 @@ function json(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", parseAttributeValue: false, isArray: (n) => n === "tile" || n === "property" || n === "frame" });
+const fxp = onFirstUse<typeof import("fast-xml-parser")>("fast-xml-parser");
+let xmlParser: XMLParser | undefined;
+const xml = () => (xmlParser ??= new (fxp().XMLParser)({ ignoreAttributes: false, attributeNamePrefix: "", parseAttributeValue: false, isArray: (n) => n === "tile" || n === "property" || n === "frame" }));
 const num = (v: unknown) => (v === undefined ? undefined : Number(v));
 type XmlNode = Record<string, unknown>;
 
@@ -94,7 +97,7 @@ type XmlNode = Record<string, unknown>;
 function tsxToJson(bytes: Uint8Array, what: string): Record<string, unknown> {
   let doc: XmlNode;
   try {
-    doc = xml.parse(new TextDecoder().decode(bytes)) as XmlNode;
+    doc = xml().parse(new TextDecoder().decode(bytes)) as XmlNode;
   } catch {
     return fail(MapErrorCode.TILESET_INVALID, `${what} is not valid XML: save it again from Tiled`);
   }

@@ -2,11 +2,14 @@
  * The PostgreSQL backend (DATABASE_URL): a connection pool; each transaction holds one client from
  * BEGIN to COMMIT/ROLLBACK.
  */
-import pg from "pg";
+import type pg from "pg";
+import { onFirstUse } from "../onFirstUse.ts";
 import { logger } from "../log.ts";
 import { migrate } from "./migrations.ts";
 import { SqlStore, type SqlDb, type SqlTx } from "./sqlStore.ts";
 import type { Store } from "./Store.ts";
+
+const loadPg = onFirstUse<typeof pg>("pg");
 
 const POOL_SIZE = 10;
 
@@ -22,7 +25,7 @@ function seamOf(c: pg.Pool | pg.PoolClient): SqlTx {
 }
 
 export async function openPostgres(url: string): Promise<Store> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  const pool = new (loadPg().Pool)({ connectionString: url, max: POOL_SIZE });
   // An idle client losing its connection (server restart) must not crash the process.
   pool.on("error", (err) => logger.warn({ err }, "postgres: idle client error"));
 
