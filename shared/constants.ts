@@ -36,10 +36,12 @@ export const PATCH_MS = 50;
  * writes are the largest cost of a big room (BENCHMARKS.md); avatars glide between tiles over
  * STEP_MS anyway. At 1,000 walkers on the 2-vCPU bench machine, writing the patch in one go and
  * holding acks for it gave echo p50 / p99 ≈ 120 / 270–300 ms; slices of 50 with acks at once ≈
- * 21–26 / 120–180 ms at the same event-loop use.
+ * 21–26 / 120–180 ms at the same event-loop use. 150 ms is one walking step (STEP_MS): a walking
+ * avatar changes once per patch, and a third of the writes of 100 ms go (server CPU at 1,000
+ * walkers 32.9 → 28.0 %, BENCHMARKS "Issue 21, fourth session").
  */
 export const CROWD_SIZE = 300;
-export const CROWD_PATCH_MS = 100;
+export const CROWD_PATCH_MS = 150;
 export const CROWD_UNCORK = 50;
 export const CROWD_ELU = 0.6;
 export const CROWD_ELU_LEAVE = 0.3;
@@ -50,8 +52,12 @@ export const CROWD_ELU_LEAVE = 0.3;
  */
 export const CROWD_SIZE_ANY_LOAD = 600;
 export const CROWD_CHECK_MS = 2000;
-/** A crowded space recomputes conversations this many times less often (every 400 ms). */
-export const CROWD_PROXIMITY_FACTOR = 2;
+/**
+ * A crowded space recomputes conversations this many times less often (every 600 ms): in a moving
+ * crowd nearly every recompute changes someone's links, and each change is a `peers` message
+ * (at 1,000 walkers 203 B/s per client every 400 ms, 136 every 600 ms).
+ */
+export const CROWD_PROXIMITY_FACTOR = 3;
 
 /** User text limits (characters, after trimming). */
 export const NAME_MAX = 24;
@@ -100,10 +106,13 @@ export const INTEREST_CELL = 8;
  * IM9: in a crowded space (IM8) a cell sends only its CROWD_FINE nearest avatars every step; the
  * rest of its INTEREST_MAX go as a coarse tile, refreshed when the avatar is COARSE_STEP tiles from
  * it, or every COARSE_MS if it moved at all (the client glides between them at walking pace).
+ * 20 nearest cover everyone within 2 tiles in a crowd of 0.6 people per tile (1,000 walkers on the
+ * office); 30 / 3 tiles / 1 s sent 3.22 kB/s of patches per client at 1,000 walkers, 20 / 4 / 1.5 s
+ * 2.72 (BENCHMARKS "Issue 21, fourth session").
  */
-export const CROWD_FINE = 30;
-export const COARSE_STEP = 3;
-export const COARSE_MS = 1000;
+export const CROWD_FINE = 20;
+export const COARSE_STEP = 4;
+export const COARSE_MS = 1500;
 /** Each cell's visible set is recomputed every INTEREST_REFRESH_MS (spread over the patches). */
 export const INTEREST_REFRESH_MS = 250;
 
