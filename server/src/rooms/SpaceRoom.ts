@@ -16,6 +16,7 @@ import { DropReason, JoinErrorCode, NoticeCode, PlazaCloseCode } from "../../../
 import { CROWD_CHECK_MS, CROWD_PROXIMITY_FACTOR, PROXIMITY_MS, RECONNECT_GRACE_S } from "../../../shared/constants.ts";
 import { authorizeJoin, type JoinAuth } from "./space/admission.ts";
 import { eluMeter, type Corkable } from "./space/CrowdMode.ts";
+import { writeOutNow, type Flushable } from "./space/SlicedUncork.ts";
 import { gateFrame, refuseMessage, type GateDecision } from "./space/FrameGate.ts";
 import { LiveSpace, type LiveSpaceHost, type SpaceRoomDeps } from "./space/LiveSpace.ts";
 import { PersonKeys } from "./space/PersonKeys.ts";
@@ -45,6 +46,8 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   private readonly keys = new PersonKeys();
   /** IM11: joiners whose "ready for my state" (JOIN_ROOM) waits for the next patch, with that frame. */
   private admitting: [SpaceClient, Uint8Array][] = [];
+  /** IM13: this patch's upkeep ran in an earlier turn; the encode is next. */
+  private upkeepDone = false;
   private patches = 0;
   private proximityEvery = 4;
   /** Node timers and subscriptions, ended with the room. */
@@ -148,6 +151,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   override onDispose() {
+    this.upkeepDone = false;
     for (const stop of this.stops.splice(0)) stop();
     if (!this.live) return; // onCreate failed (e.g. the space was deleted meanwhile)
     this.live.dispose();
@@ -157,6 +161,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   /** Colyseus calls this right before encoding each patch (its timer runs from construction, also while onCreate awaits). */
   override onBeforePatch() {
+    if (this.upkeepDone) { this.upkeepDone = false; return; } // IM13: done a turn earlier
+    this.upkeep();
+  }
+
+  /** The interest views' upkeep and, outside a crowd, conversations: what each patch starts with. */
+  private upkeep() {
     const live = this.live;
     if (!live) return;
     this.guarded("before patch", () => {
@@ -168,6 +178,14 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
 
   /** Timed: the patch (interest refresh + encode + send) is the room's main recurring cost. */
   override broadcastPatch() {
+    // IM13: in a crowd the views' upkeep runs in one turn of the event loop and the encode and
+    // writes in the next, so moves that arrive meanwhile are handled (and acked) between the two.
+    if (this.live?.crowd.crowded && !this.upkeepDone) {
+      this.upkeep();
+      this.upkeepDone = true;
+      setImmediate(() => { if (this.upkeepDone) this.broadcastPatch(); });
+      return false;
+    }
     try { // on a Node interval, which onUncaughtException does not cover (SE1)
       const start = performance.now();
       for (const c of this.clients) this.frames.adopt(c);
@@ -285,7 +303,12 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
       visit: (key) => this.keys.sessionOf(key) ?? key,
       keyOf: (visit) => this.keys.keyOf(visit),
       outbox: {
-        send: (to, type, msg, later) => this.clientOf(to)?.send(type, msg, later ? afterPatch : undefined),
+        send: (to, type, msg, later) => {
+          const client = this.clientOf(to);
+          client?.send(type, msg, later ? afterPatch : undefined);
+          // IM13: an ack does not wait for its socket's slice of a crowd's patch.
+          if (type === "ack" && client) writeOutNow(socketOf(client));
+        },
         broadcast: (type, msg) => this.broadcast(type, msg),
       },
       now: () => this.clock.currentTime,
@@ -314,9 +337,9 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   /** IM8: the clients' sockets, to cork (ws has no public cork: it keeps the socket as `_socket`). */
-  private *sockets(): Generator<Corkable> {
+  private *sockets(): Generator<Corkable & Flushable> {
     for (const c of this.clients) {
-      const socket = (c.ref as { _socket?: Corkable } | undefined)?._socket;
+      const socket = socketOf(c);
       if (socket) yield socket;
     }
   }
@@ -341,4 +364,9 @@ export function spaceRoomWith(deps: SpaceRoomDeps): typeof SpaceRoom {
       return authorizeJoin(deps.directory, token, options, context.ip, deps.joinRate);
     }
   };
+}
+
+
+function socketOf(client: Client): (Corkable & Flushable) | undefined {
+  return (client.ref as { _socket?: Corkable & Flushable } | undefined)?._socket;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { SlicedUncork, type Later } from "./SlicedUncork.ts";
+import { SlicedUncork, writeOutNow, type Later } from "./SlicedUncork.ts";
+import { connect, createServer, type AddressInfo, type Socket } from "node:net";
+import { until } from "../../../../shared/testing/wait.ts";
 
 /** A fake event loop: `turn()` runs what was scheduled for the next turn. */
 function fakeLoop() {
@@ -52,5 +54,38 @@ describe("IM8 a crowded patch is written out in slices", () => {
     u.finish();
     expect(log).toHaveLength(25);
     expect(loop.queued).toBe(0);
+  });
+});
+
+describe("IM13 an ack does not wait for its socket's slice", () => {
+  it("a corked socket is written out at once, its patch before the ack; its slice later writes nothing more", async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const received: Buffer[] = [];
+    const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
+    const client = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    client.on("data", (b) => received.push(b));
+    const socket = await accepted;
+    try {
+      const loop = fakeLoop();
+      const slices = new SlicedUncork(1, loop.later);
+      const other = { uncork: () => {} };
+      socket.cork();
+      socket.write("patch;");
+      slices.start([other, socket]); // `other` is written now, `socket` waits for the next turn
+      expect(socket.writableCorked).toBe(1);
+      socket.write("ack;");
+      writeOutNow(socket);
+      expect(socket.writableCorked).toBe(0);
+      await until(() => Buffer.concat(received).toString() === "patch;ack;", "the patch and then the ack arrive");
+      loop.turn(); // its slice: nothing left to write
+      socket.write("next;");
+      await until(() => Buffer.concat(received).toString() === "patch;ack;next;", "later writes go straight out");
+      writeOutNow(undefined); // a client without a socket: nothing happens
+    } finally {
+      client.destroy();
+      socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -41,3 +41,15 @@ export class SlicedUncork {
     if (this.pending.length > 0) this.next = this.later(() => this.step());
   }
 }
+
+/** A socket whose buffered writes can be counted and let out (a Node stream). */
+export type Flushable = { readonly writableCorked: number; uncork(): void };
+
+/**
+ * Writes out a socket that waits for its slice, now (SPEC IM13): for an ack, which must not wait
+ * behind a crowd's patch. What it holds (the patch) leaves first and the ack after it, in one
+ * write; its slice later finds nothing left to write.
+ */
+export function writeOutNow(socket: Flushable | undefined) {
+  while (socket && socket.writableCorked > 0) socket.uncork();
+}
