@@ -103,6 +103,17 @@ export const INTEREST_RADIUS = 16;
 export const INTEREST_MAX = 90;
 export const INTEREST_CELL = 8;
 /**
+ * IM14: on a bigger map the cells grow (8, 12, then 16 tiles) until the map has at most this many:
+ * Colyseus walks every changed avatar once per distinct view per patch, and a client changing
+ * cells costs a transition view, so a room's cost follows its cells. The radius grows by half the
+ * extra edge, so what anyone sees without a crowd reaches as far as with 8-tile cells. At 2,000
+ * walkers on the 100 × 100 event floor: 8-tile cells (169) server ELU 0.82–0.84, echo p99
+ * 113–123 ms, 98 % of people within 2 tiles in view; 12 (81) 0.66, 92–100 ms, 94 %; 16 (49)
+ * 0.57, 91 ms, 86 % (BENCHMARKS "Issue 21, fourth session").
+ */
+export const INTEREST_CELLS_MAX = 64;
+export const INTEREST_CELL_MAX = 16;
+/**
  * IM9: in a crowded space (IM8) a cell sends only its CROWD_FINE nearest avatars every step; the
  * rest of its INTEREST_MAX go as a coarse tile, refreshed when the avatar is COARSE_STEP tiles from
  * it, or every COARSE_MS if it moved at all (the client glides between them at walking pace).

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { z } from "zod";
 import { compileTrustProxy } from "./net/clientAddress.ts";
-import { CROWD_ELU, CROWD_FINE, CROWD_SIZE_ANY_LOAD, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_CELL, INTEREST_MAX, INTEREST_RADIUS, PATCH_MS } from "../../shared/constants.ts";
+import { CROWD_ELU, CROWD_FINE, CROWD_SIZE_ANY_LOAD, CROWD_PATCH_MS, CROWD_SIZE, CROWD_UNCORK, INTEREST_MAX, PATCH_MS } from "../../shared/constants.ts";
 
 /** shared_buffers of an embedded PGlite database, MB, unless PGLITE_SHARED_BUFFERS_MB says otherwise (store/pglite.ts). */
 export const PGLITE_SHARED_BUFFERS_MB_DEFAULT = 8;
@@ -41,12 +41,12 @@ const serverSettings = {
     .describe("most people in one space; the next join gets \"this space is full\" (SP2)"),
   PLAZA_INTEREST: z.enum(["grid", "off"]).default("grid")
     .describe("`grid`: each client receives the avatars near it; `off`: everyone receives everyone (for comparison only)"),
-  INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).default(INTEREST_RADIUS)
-    .describe("tiles within which avatars are received (IM1)"),
+  INTEREST_RADIUS: z.coerce.number().int().min(1).max(256).optional()
+    .describe("tiles around a cell's centre within which avatars are received (IM1); unset: 16, plus half of a cell's edge beyond 8 (IM14)"),
   INTEREST_MAX: z.coerce.number().int().min(1).max(5000).default(INTEREST_MAX)
     .describe("in a crowd, the most avatars a client receives: the nearest its cell's centre (IM2)"),
-  INTEREST_CELL: z.coerce.number().int().min(1).max(256).default(INTEREST_CELL)
-    .describe("edge (tiles) of the cells whose clients share one view (IM7)"),
+  INTEREST_CELL: z.coerce.number().int().min(1).max(256).optional()
+    .describe("edge (tiles) of the cells whose clients share one view (IM7); unset: by the map's size, 8 to 16 tiles, at most 64 cells (IM14)"),
   PATCH_MS: z.coerce.number().int().min(16).max(1000).default(PATCH_MS)
     .describe("state patch interval, ms (20 patches/s; 100 halves the socket writes of a huge space)"),
   CROWD_SIZE: z.coerce.number().int().min(1).max(100000).default(CROWD_SIZE)

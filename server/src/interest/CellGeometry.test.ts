@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CellGeometry } from "./CellGeometry.ts";
+import { CellGeometry, interestCellFor } from "./CellGeometry.ts";
+import { INTEREST_CELL, INTEREST_RADIUS } from "../../../shared/constants.ts";
 
 describe("IM1 the map is cut into cells", () => {
   const g = new CellGeometry(48, 34, 8); // the office: 6 × 5 cells, the last row 2 tiles high
@@ -32,5 +33,25 @@ describe("IM7 a client changes cell when it stands more than one tile outside it
     expect(g.distance(key, 17, 12)).toBe(2);
     expect(g.distance(key, 5, 20)).toBe(5);
     expect(g.distance(key, 18, 17)).toBe(3);
+  });
+});
+
+describe("IM14 cells by the map's size", () => {
+  it("the smallest of 8, 12, 16 tiles with at most INTEREST_CELLS_MAX cells; the radius grows by half the extra edge", () => {
+    expect(interestCellFor(48, 34)).toEqual({ cell: 8, radius: 16 }); // the office: 30 cells
+    expect(interestCellFor(64, 64)).toEqual({ cell: 8, radius: 16 }); // 64 cells
+    expect(interestCellFor(80, 80)).toEqual({ cell: 12, radius: 18 }); // 100 of 8, 49 of 12
+    expect(interestCellFor(100, 100)).toEqual({ cell: 16, radius: 20 }); // the event floor: 169, 81, 49
+    expect(interestCellFor(256, 256)).toEqual({ cell: 16, radius: 20 }); // none fits: the largest
+    for (const [w, h] of [[30, 20], [100, 100], [200, 40]]) {
+      const { cell, radius } = interestCellFor(w, h);
+      expect(radius - cell / 2).toBe(INTEREST_RADIUS - INTEREST_CELL / 2); // the same sight
+    }
+  });
+
+  it("a configured cell or radius wins", () => {
+    expect(interestCellFor(100, 100, { cell: 8 })).toEqual({ cell: 8, radius: 16 });
+    expect(interestCellFor(100, 100, { radius: 12 })).toEqual({ cell: 16, radius: 12 });
+    expect(interestCellFor(48, 34, { cell: 2, radius: 3 })).toEqual({ cell: 2, radius: 3 });
   });
 });

@@ -3,6 +3,21 @@
  * each named by a number key (row-major). Pure arithmetic on tiles.
  */
 import type { Tile } from "../../../shared/grid.ts";
+import { INTEREST_CELL, INTEREST_CELL_MAX, INTEREST_CELLS_MAX, INTEREST_RADIUS } from "../../../shared/constants.ts";
+
+/**
+ * The cell edge and radius for a map (IM14): the configured ones, or else the smallest cell of 8,
+ * 12, 16 tiles that cuts the map into at most INTEREST_CELLS_MAX cells (16 when none does), with
+ * the radius grown by half the extra edge.
+ */
+export function interestCellFor(width: number, height: number, configured: { cell?: number; radius?: number } = {}): { cell: number; radius: number } {
+  let cell = configured.cell;
+  if (cell === undefined) {
+    cell = INTEREST_CELL;
+    while (cell < INTEREST_CELL_MAX && Math.ceil(width / cell) * Math.ceil(height / cell) > INTEREST_CELLS_MAX) cell += 4;
+  }
+  return { cell, radius: configured.radius ?? INTEREST_RADIUS + Math.max(0, Math.ceil((cell - INTEREST_CELL) / 2)) };
+}
 
 export class CellGeometry {
   /** Cells per row. */

@@ -10,7 +10,7 @@ import { NoticeCode, PlazaCloseCode } from "../../../../shared/codes.ts";
 import { peersToWire } from "../../../../shared/protocol.ts";
 import type { Tile } from "../../../../shared/map.ts";
 import { createVisibility, type InterestMode, type ViewHolder, type Visibility } from "../../interest/AvatarVisibility.ts";
-import type { InterestOptions } from "../../interest/InterestGrid.ts";
+import { interestCellFor } from "../../interest/CellGeometry.ts";
 import type { AccessChange, AccessEvents } from "../../access/AccessEvents.ts";
 import type { LoadedSpace, SpaceDirectory } from "../../access/directory.ts";
 import type { ResumeTokens } from "../../auth/resumeTokens.ts";
@@ -42,7 +42,8 @@ export interface SpaceRoomDeps {
   maxClients: number;
   /** Interest management: "grid" (default) or "off" (everyone receives everyone). */
   interest: InterestMode;
-  interestOptions: InterestOptions & { cell: number };
+  /** Radius and cell unset: by the map's size (IM14). */
+  interestOptions: { max: number; radius?: number; cell?: number };
   /** Patch interval in ms (PATCH_MS by default). */
   patchMs: number;
   /** IM8/IM9: when a space is crowded and how it patches then. */
@@ -113,8 +114,9 @@ export class LiveSpace {
     this.space = loaded.space;
     this.world = new SpaceWorld(loaded.base, loaded.content, state);
     const { interestOptions, patchMs } = deps;
-    this.visibility = createVisibility(deps.interest, this.world.map.width, this.world.map.height, {
-      ...interestOptions, refreshPatches: 1, coarsePatches: 1,
+    const { width, height } = this.world.map;
+    this.visibility = createVisibility(deps.interest, width, height, {
+      ...interestOptions, ...interestCellFor(width, height, interestOptions), refreshPatches: 1, coarsePatches: 1,
       fine: interestOptions.max, // all of them, until the space is crowded (IM9)
       touch: () => { state.viewEpoch = (state.viewEpoch + 1) & 255; },
     });
