@@ -58,7 +58,7 @@ const serverSettings = {
   CROWD_UNCORK: z.coerce.number().int().min(1).max(100000).default(CROWD_UNCORK)
     .describe("a crowded space writes its patch out to this many sockets at a time, handling and acking moves between (IM8)"),
   CROWD_FINE: z.coerce.number().int().min(1).max(5000).default(CROWD_FINE)
-    .describe("a crowded space sends each cell's this-many nearest avatars every step, the rest as a coarse tile every 3 tiles or 1 s (IM9)"),
+    .describe("a crowded space sends each cell's this-many nearest avatars every step, the rest as a coarse tile every COARSE_STEP (4) tiles or COARSE_MS (1.5 s) (IM9)"),
   CROWD_SIZE_ANY_LOAD: z.coerce.number().int().min(1).max(100000).default(CROWD_SIZE_ANY_LOAD)
     .describe("from this many people a space is crowded (`CROWD_PATCH_MS`, slices) whatever the event loop's load (IM8)"),
   ICE_SERVERS: z
