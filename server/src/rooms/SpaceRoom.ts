@@ -337,7 +337,7 @@ export class SpaceRoom extends Room<{ state: SpaceState; metadata: { spaceId: st
   }
 
   /** IM8: the clients' sockets, to cork (ws has no public cork: it keeps the socket as `_socket`). */
-  private *sockets(): Generator<Corkable & Flushable> {
+  private *sockets(): Generator<Corkable> {
     for (const c of this.clients) {
       const socket = socketOf(c);
       if (socket) yield socket;
@@ -366,7 +366,7 @@ export function spaceRoomWith(deps: SpaceRoomDeps): typeof SpaceRoom {
   };
 }
 
-
+/** A client's TCP socket (ws keeps it as `_socket`). */
 function socketOf(client: Client): (Corkable & Flushable) | undefined {
   return (client.ref as { _socket?: Corkable & Flushable } | undefined)?._socket;
 }
