@@ -12,8 +12,11 @@ import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
 
-/** `load()` requires the package the first time it is called and returns the same module after. */
-export function onFirstUse<T>(name: string): () => T {
-  let loaded: T | undefined;
-  return () => (loaded ??= require(name) as T);
+/**
+ * `load()` requires the package the first time it is called and returns the same thing after:
+ * the module, or what `make` builds from it once.
+ */
+export function onFirstUse<T, R = T>(name: string, make: (module: T) => R = (module) => module as unknown as R): () => R {
+  let loaded: R | undefined;
+  return () => (loaded ??= make(require(name) as T));
 }

@@ -87,9 +87,7 @@ function json(bytes: Uint8Array, what: string): unknown {
   }
 }
 
-const fxp = onFirstUse<typeof import("fast-xml-parser")>("fast-xml-parser");
-let xmlParser: XMLParser | undefined;
-const xml = () => (xmlParser ??= new (fxp().XMLParser)({ ignoreAttributes: false, attributeNamePrefix: "", parseAttributeValue: false, isArray: (n) => n === "tile" || n === "property" || n === "frame" }));
+const xml = onFirstUse<typeof import("fast-xml-parser"), XMLParser>("fast-xml-parser", (fxp) => new fxp.XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", parseAttributeValue: false, isArray: (n) => n === "tile" || n === "property" || n === "frame" }));
 const num = (v: unknown) => (v === undefined ? undefined : Number(v));
 type XmlNode = Record<string, unknown>;
 
