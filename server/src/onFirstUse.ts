@@ -4,9 +4,9 @@
  * front they held ~25 MB of an idle server's memory (their sources and compiled code; BENCHMARKS
  * "Memory").
  *
- * Only for packages nothing else imports (so there is one copy of each) that can be `require`d:
- * the Colyseus packages, which share `@colyseus/core`'s module state, are imported dynamically
- * where they are used instead.
+ * Only for packages that are CommonJS (a `require` and an `import` of one share a copy) or that
+ * nothing else imports: the Colyseus packages, which share `@colyseus/core`'s module state, are
+ * imported dynamically where they are used instead.
  */
 import { createRequire } from "node:module";
 
