@@ -12,11 +12,15 @@ import pg from "pg";
 import { startServerChild, type ServerChild } from "../../loadtest/serverProcess.ts";
 import { PROTOCOL_VERSION, SPACE_ROOM, type ServerMessages } from "../../shared/protocol.ts";
 import { SpaceState } from "../../shared/state.ts";
+import { NoticeCode } from "../../shared/codes.ts";
+import { MSG_BURST, MSG_RATE_PER_S } from "../../shared/constants.ts";
 import { api, createSpace, signUp, sleep, until, type TestRoom, type TestUser } from "./harness.ts";
 import { startTestPostgres, type TestPostgres } from "./postgres.ts";
 
 const EDITS = 240;
 const KILL_AFTER_ACKS = 120;
+/** Edits sent at once: under the message budget (MSG_BURST) with room to spare; 120 is not a multiple. */
+const BURST = Math.min(16, MSG_BURST / 2, MSG_RATE_PER_S - 4);
 const WIDTH = 48; // the small office template
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -30,30 +34,45 @@ async function enter(server: { url: string }, spaceId: string, user: TestUser): 
   const room = (await client.joinOrCreate(SPACE_ROOM, { protocol: PROTOCOL_VERSION, spaceId, name: user.name, look: 0 }, SpaceState)) as TestRoom;
   room.onMessage("welcome", () => {});
   room.onMessage("notice", () => {});
+  room.onMessage("ack", () => {});
   return room;
 }
 
-/** Paints EDITS distinct tiles; SIGKILLs the server once KILL_AFTER_ACKS are acknowledged; returns the acknowledged tiles. */
+/**
+ * Paints EDITS distinct tiles; SIGKILLs the server once KILL_AFTER_ACKS are acknowledged; returns the
+ * acknowledged tiles. Sends like a well-behaved client: bursts of BURST edits, the next burst only
+ * once the last one is answered and a second has passed, so the sender stays inside its message
+ * budget (BI1: MSG_RATE_PER_S, MSG_BURST) however slow the machine is, and no edit is dropped
+ * unanswered. The kill lands mid-burst, with edits queued behind the one that reached the count.
+ */
 async function paintUntilKilled(server: ServerChild, room: TestRoom): Promise<number[]> {
   const acked: number[] = [];
+  const answered = new Set<number>();
+  let throttled = 0;
   let killed: Promise<boolean> | undefined;
   room.onMessage("built", (b: ServerMessages["built"]) => {
+    answered.add(b.ref);
     if (!b.ok || killed) return;
     acked.push(b.ref);
     if (acked.length === KILL_AFTER_ACKS) killed = server.kill("SIGKILL");
   });
+  room.onMessage("notice", (n: ServerMessages["notice"]) => { if (n.code === NoticeCode.THROTTLED) throttled++; });
   room.onLeave(() => {});
-  // Keep ~24 edits in flight (under the per-person cap of 32), so the kill lands mid-stream.
   let sent = 0;
   while (!killed && sent < EDITS) {
-    while (sent - acked.length < 24 && sent < EDITS) {
+    const burst: number[] = [];
+    const startedAt = Date.now();
+    while (burst.length < BURST && sent < EDITS) {
       const tile = sent++;
+      burst.push(tile);
       room.send("build", { ref: tile, op: { op: "paint", paint: "wood", tiles: [[tile % WIDTH, Math.floor(tile / WIDTH) + 1]] } });
     }
-    await sleep(2);
+    await until(() => killed !== undefined || burst.every((t) => answered.has(t)), `burst ending at ${sent} answered (${acked.length} acknowledged, ${throttled} throttle notices)`, 30_000);
+    while (!killed && Date.now() - startedAt < 1000) await sleep(10);
   }
-  await until(() => killed !== undefined, "enough acknowledgements to kill", 30_000);
+  expect(killed, `${acked.length} of ${sent} edits acknowledged`).toBeDefined();
   expect(await killed).toBe(true);
+  expect(throttled).toBe(0);
   return [...acked];
 }
 
