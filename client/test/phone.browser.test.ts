@@ -3,11 +3,14 @@
  * (390×844) and landscape (844×390): enters a space through the name step, walks with the touch
  * joystick (the server moves the avatar), sends a chat message from an input that is on screen
  * and not covered, and opens the people drawer, which leaves the middle of the map free. A tablet
- * (820×1180) is entered too. Screenshots: test-output/phone-*.png, tablet.png.
+ * (820×1180) is entered too. In a call (both shapes), every control of the top bar, the drawer tabs, the
+ * call, the corner map and the zoom is on screen and tappable, no floating part covers another, and
+ * the middle of the map stays free. Screenshots: test-output/phone-*.png, tablet.png.
  */
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { OUT, useBrowserWorld } from "./browserHarness.ts";
+import { seriousViolations } from "./a11yHelpers.ts";
 
 interface Hooks {
   self: string;
@@ -20,18 +23,19 @@ type W = { __plaza: Hooks };
 const world = useBrowserWorld();
 const SPACE = "phone-office";
 
-async function phone(viewport: { width: number; height: number }): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await world.browser.newContext({ viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+async function phone(viewport: { width: number; height: number }, colorScheme: "light" | "dark" = "light"): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await world.browser.newContext({ viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme });
   const page = await ctx.newPage();
   page.on("pageerror", (e) => console.error("page error:", e.message));
   return { ctx, page };
 }
 
-/** Enters through the name step, as a person would. */
+/** Enters through the name step, as a person would (a tap on a touch screen, else a click). */
 async function join(page: Page, name: string): Promise<void> {
   await page.goto(`${world.server.url}/s/${SPACE}`);
   await page.fill("#name", name);
-  await page.locator("button.primary").tap();
+  const touch = await page.evaluate(() => navigator.maxTouchPoints > 0);
+  await (touch ? page.locator("button.primary").tap() : page.locator("button.primary").click());
   await page.waitForFunction(() => (window as unknown as W).__plaza?.pose() !== undefined, null, { timeout: 30_000 });
 }
 
@@ -115,6 +119,65 @@ for (const [shape, viewport] of [["portrait", { width: 390, height: 844 }], ["la
       await page.locator(".drawer-people").tap();
       await page.locator(".people").waitFor({ state: "hidden" });
       await page.screenshot({ path: `${OUT}phone-${shape}.png` });
+    });
+  });
+}
+
+/** The floating parts of the space view that must never cover one another (those on screen). */
+const FLOATING = [".topbar > .chip:not(.a11y-bar)", ".topbar > .a11y-bar", ".drawer-tabs", ".minimap", ".zoom-controls", ".touch-stick",
+  ".presence-bar", ".chat-form", ".av-tiles", ".av-controls", ".av-notice"];
+
+/** Pairs of floating parts whose boxes intersect, named by selector. */
+const overlaps = (page: Page) => page.evaluate((selectors) => {
+  const boxes: { name: string; r: DOMRect }[] = [];
+  for (const sel of selectors) {
+    for (const e of document.querySelectorAll(sel)) {
+      const r = e.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0 && getComputedStyle(e).visibility !== "hidden") boxes.push({ name: sel, r });
+    }
+  }
+  const out: string[] = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i].r, b = boxes[j].r;
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) out.push(`${boxes[i].name} × ${boxes[j].name}`);
+  }
+  return out;
+}, FLOATING);
+
+for (const [shape, viewport] of [["portrait", { width: 390, height: 844 }], ["landscape", { width: 844, height: 390 }]] as const) {
+  // Portrait in the light theme, landscape in the dark one: both themes' colours are audited.
+  const scheme = shape === "portrait" ? "light" : "dark";
+  describe(`UX1/UX2 a phone in a call, ${shape}, ${scheme} theme`, () => {
+    it("every control stays on screen and tappable, nothing floating covers another, the middle of the map stays free", { timeout: 120_000 }, async () => {
+      const { ctx, page } = await phone(viewport, scheme);
+      onTestFinished(() => ctx.close());
+      const desk = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
+      onTestFinished(() => desk.close());
+      const quinn = await desk.newPage();
+      await join(quinn, `Quinn ${shape}`);
+      await join(page, `Pat ${shape} call`);
+      // From the top bar's Outline (itself a thing to reach on a phone): walk up to Quinn, then close it.
+      await reachable(page, ".outline-toggle");
+      await page.locator(".outline-toggle").tap();
+      const walk = page.locator(`.outline button[aria-label="Walk me to Quinn ${shape}"]`);
+      await walk.waitFor({ timeout: 30_000 });
+      await walk.tap();
+      await page.waitForFunction(() => document.querySelectorAll(".av-tile").length >= 2, null, { timeout: 30_000 });
+      await page.locator(".outline-toggle").tap();
+      await page.locator(".outline").waitFor({ state: "hidden" });
+
+      for (const sel of [".topbar button, .topbar a", ".drawer-tabs button", ".av-controls button", ".minimap button", ".zoom-controls button"]) {
+        // Every one that is shown (has a box), each marked so `reachable` can find it alone.
+        const shown = await page.evaluate((q) => [...document.querySelectorAll(q)].filter((e) => e.getClientRects().length > 0)
+          .map((e, i) => { e.setAttribute("data-reach", `${q}#${i}`); return `${q}#${i}`; }), sel);
+        expect(shown.length, sel).toBeGreaterThan(0);
+        for (const mark of shown) await reachable(page, `[data-reach="${mark}"]`);
+      }
+      await reachable(page, ".chat-form input");
+      expect(await overlaps(page)).toEqual([]);
+      expect(await middleIsMap(page)).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]); // UX12 on a phone, in a call
+      await page.screenshot({ path: `${OUT}phone-${shape}-call.png` });
     });
   });
 }

@@ -38,6 +38,8 @@ const BOX = { w: 200, h: 150 };
 /** Redraws per second: people move a tile per 150 ms, and the map is small. */
 const REDRAW_MS = 200;
 const COLLAPSED_KEY = "plaza.minimap.collapsed";
+/** The compact layout's media query (style.css): phones in either orientation, small windows. */
+const COMPACT = "(max-width: 720px), (max-height: 520px)";
 
 export class Minimap {
   readonly root = el("section", "minimap");
@@ -67,7 +69,7 @@ export class Minimap {
     this.root.append(header, this.canvas);
     // Collapsed on a phone unless this browser chose otherwise: the map itself needs the room.
     const stored = localStorage.getItem(COLLAPSED_KEY);
-    this.setCollapsed(stored === null ? innerWidth < 600 : stored === "1", false);
+    this.setCollapsed(stored === null ? matchMedia(COMPACT).matches : stored === "1", false);
 
     const dialogHeader = el("header");
     const dialogTitle = el("h2");
