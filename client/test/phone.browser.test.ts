@@ -3,9 +3,10 @@
  * (390×844) and landscape (844×390): enters a space through the name step, walks with the touch
  * joystick (the server moves the avatar), sends a chat message from an input that is on screen
  * and not covered, and opens the people drawer, which leaves the middle of the map free. A tablet
- * (820×1180) is entered too. In a call (both phone shapes and the tablet), every control of the top bar, the drawer tabs, the
- * call, the corner map and the zoom is on screen and tappable, no floating part covers another, and
- * the middle of the map stays free. Screenshots: test-output/phone-*.png, tablet.png.
+ * (820×1180) is entered too. In a call (both phone shapes and the tablet), every control of the
+ * top bar, the drawer tabs, the call, the corner map and the zoom is on screen and tappable, no
+ * floating part covers another, and the middle of the map stays free.
+ * Screenshots: test-output/phone-*.png, tablet.png.
  */
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { BrowserContext, CDPSession, Page } from "playwright-core";
